@@ -1,0 +1,47 @@
+# One task runner. Every target creates/updates the virtual environment it needs.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | cksum | cut -d' ' -f1)
+
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-all check bench bench-evrptw bench-vrptw bench-city venv clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench]'
+	rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(STAMP)
+
+demo: $(STAMP)  ## generate a city day, plan it, write the report
+	$(BIN)/voltvan demo --out out/demo
+
+test: $(STAMP)  ## the default (fast) test suite; CI adds PYTEST_ARGS="-m ''" for the slow ones
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-all: $(STAMP)  ## everything CI runs, slow tests included
+	$(BIN)/pytest -q -m ''
+
+check: $(STAMP)  ## lint and types
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+bench: bench-evrptw bench-vrptw bench-city
+
+bench-evrptw: $(STAMP)
+	$(BIN)/python bench/evrptw.py $(ARGS)
+
+bench-vrptw: $(STAMP)
+	$(BIN)/python bench/vrptw.py $(ARGS)
+
+bench-city: $(STAMP)
+	$(BIN)/python bench/city.py $(ARGS)
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""Imports every command module; each line attaches one capability's commands to the app."""
+
+from __future__ import annotations

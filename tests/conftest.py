@@ -1,0 +1,59 @@
+"""Shared fixtures: tiny, well-understood fleets and paths to the shared data sets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voltvan.domain import (
+    Depot,
+    Fleet,
+    Scenario,
+    Stop,
+    TimeWindow,
+    Van,
+    VehicleType,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path in the shared data folder beside the checkout; skips the test where it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared data not present: {path}")
+    return path
+
+
+@pytest.fixture
+def large_van() -> VehicleType:
+    return VehicleType(
+        id="large", battery_wh=68_000, mass_kg=2_600, payload_kg=1_200, volume_m3=12.0
+    )
+
+
+@pytest.fixture
+def two_vans_five_stops(large_van: VehicleType) -> Scenario:
+    """Depot in central Berlin, five stops within 3 km, two identical large vans."""
+    depot = Depot(id="D", lat=52.52, lon=13.40)
+    vans = (
+        Van(id="V1", type_id="large", depot_id="D"),
+        Van(id="V2", type_id="large", depot_id="D"),
+    )
+    stops = tuple(
+        Stop(
+            id=f"S{i}",
+            lat=52.52 + 0.005 * i,
+            lon=13.40 + 0.004 * (i % 3),
+            time_windows=(TimeWindow(8 * 3600, 17 * 3600),),
+            service_s=180,
+            weight_kg=20 * i,
+            volume_m3=0.1 * i,
+        )
+        for i in range(1, 6)
+    )
+    fleet = Fleet(depots=(depot,), vehicle_types=(large_van,), vans=vans)
+    return Scenario(fleet=fleet, stops=stops, name="two_vans_five_stops")
