@@ -56,7 +56,7 @@ def test_stop_rejects_bad_numbers(kwargs: dict[str, float], field: str) -> None:
 
 def test_fleet_rejects_unknown_vehicle_type(large_van: VehicleType) -> None:
     """A van of a type that is not declared is refused, listing the known types."""
-    with pytest.raises(InvalidInput, match="unknown vehicle type 'small'.*known: large"):
+    with pytest.raises(InvalidInput, match=r"unknown vehicle type 'small'.*known: large"):
         Fleet(
             depots=(Depot("D", 52.0, 13.0),),
             vehicle_types=(large_van,),

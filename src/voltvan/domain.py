@@ -10,6 +10,7 @@ This module imports nothing from voltvan: it is the bottom layer.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -139,8 +140,14 @@ class ConsumptionParams:
 
     def __post_init__(self) -> None:
         owner = "consumption parameters"
-        for name in ("drag_coefficient", "frontal_area_m2", "rolling_resistance",
-                     "auxiliary_w", "hvac_w_per_k", "hvac_max_w"):
+        for name in (
+            "drag_coefficient",
+            "frontal_area_m2",
+            "rolling_resistance",
+            "auxiliary_w",
+            "hvac_w_per_k",
+            "hvac_max_w",
+        ):
             _non_negative(getattr(self, name), name, owner=owner)
         _require(
             0.0 < self.drivetrain_efficiency <= 1.0,
@@ -233,7 +240,7 @@ class Stop:
         _non_negative(self.volume_m3, "volume_m3", owner=owner)
         _require(len(self.time_windows) > 0, f"{owner}: needs a time window", "tw_start")
         ordered = sorted(self.time_windows, key=lambda tw: tw.start_s)
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             _require(
                 b.start_s > a.end_s,
                 f"{owner}: time windows overlap ({format_hhmm(a.start_s)}-"
@@ -275,10 +282,16 @@ class Charger:
             f"{owner}: connectors must be a whole number >= 1, got {self.connectors!r}",
             "connectors",
         )
-        _require(self.kind in ("depot", "public"), f"{owner}: kind must be depot or public, "
-                 f"got {self.kind!r}", "kind")
-        _require(self.current in ("AC", "DC"), f"{owner}: current must be AC or DC, "
-                 f"got {self.current!r}", "current")
+        _require(
+            self.kind in ("depot", "public"),
+            f"{owner}: kind must be depot or public, got {self.kind!r}",
+            "kind",
+        )
+        _require(
+            self.current in ("AC", "DC"),
+            f"{owner}: current must be AC or DC, got {self.current!r}",
+            "current",
+        )
         _require(
             self.kind != "depot" or self.depot_id is not None,
             f"{owner}: a depot charger needs depot_id",
@@ -336,27 +349,42 @@ class Fleet:
 
     def __post_init__(self) -> None:
         _require(len(self.depots) > 0, "fleet needs at least one depot", "depots")
-        _require(len(self.vehicle_types) > 0, "fleet needs at least one vehicle type",
-                 "vehicle_types")
+        _require(
+            len(self.vehicle_types) > 0, "fleet needs at least one vehicle type", "vehicle_types"
+        )
         _require(len(self.vans) > 0, "fleet needs at least one van", "vans")
         _finite(self.ambient_c, "ambient_c", owner="fleet")
-        _require(-50.0 <= self.ambient_c <= 60.0,
-                 f"fleet: ambient_c {self.ambient_c} is outside [-50, 60] °C", "ambient_c")
-        for kind, items in (("depot", self.depots), ("vehicle type", self.vehicle_types),
-                            ("van", self.vans), ("charger", self.chargers)):
+        _require(
+            -50.0 <= self.ambient_c <= 60.0,
+            f"fleet: ambient_c {self.ambient_c} is outside [-50, 60] °C",
+            "ambient_c",
+        )
+        for kind, items in (
+            ("depot", self.depots),
+            ("vehicle type", self.vehicle_types),
+            ("van", self.vans),
+            ("charger", self.chargers),
+        ):
             _unique(kind, [i.id for i in items])
         depot_ids = {d.id for d in self.depots}
         type_ids = {t.id for t in self.vehicle_types}
         for van in self.vans:
-            _require(van.type_id in type_ids,
-                     f"van {van.id}: unknown vehicle type {van.type_id!r} "
-                     f"(known: {', '.join(sorted(type_ids))})", "type")
-            _require(van.depot_id in depot_ids,
-                     f"van {van.id}: unknown depot {van.depot_id!r}", "depot")
+            _require(
+                van.type_id in type_ids,
+                f"van {van.id}: unknown vehicle type {van.type_id!r} "
+                f"(known: {', '.join(sorted(type_ids))})",
+                "type",
+            )
+            _require(
+                van.depot_id in depot_ids, f"van {van.id}: unknown depot {van.depot_id!r}", "depot"
+            )
         for ch in self.chargers:
             if ch.depot_id is not None:
-                _require(ch.depot_id in depot_ids,
-                         f"charger {ch.id}: unknown depot {ch.depot_id!r}", "depot_id")
+                _require(
+                    ch.depot_id in depot_ids,
+                    f"charger {ch.id}: unknown depot {ch.depot_id!r}",
+                    "depot_id",
+                )
 
     def vehicle_type(self, type_id: str) -> VehicleType:
         return _by_id(self.vehicle_types, type_id, "vehicle type")
@@ -391,8 +419,11 @@ class TravelMatrix:
         n = len(self.ids)
         _unique("matrix location", list(self.ids))
         for name, m in (("distance_m", self.distance_m), ("duration_s", self.duration_s)):
-            _require(len(m) == n and all(len(row) == n for row in m),
-                     f"matrix: {name} must be {n} x {n}", name)
+            _require(
+                len(m) == n and all(len(row) == n for row in m),
+                f"matrix: {name} must be {n} x {n}",
+                name,
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,18 +440,28 @@ class Scenario:
         clash = {s.id for s in self.stops} & (
             {d.id for d in self.fleet.depots} | {c.id for c in self.fleet.chargers}
         )
-        _require(not clash, f"ids used for both a stop and a depot/charger: "
-                 f"{', '.join(sorted(clash))}", "id")
+        _require(
+            not clash,
+            f"ids used for both a stop and a depot/charger: {', '.join(sorted(clash))}",
+            "id",
+        )
         if self.matrix is not None:
             known = set(self.matrix.ids)
             missing = [i for i in self.location_ids() if i not in known]
-            _require(not missing, f"matrix lacks locations: {', '.join(missing[:5])}"
-                     + (" ..." if len(missing) > 5 else ""), "ids")
+            _require(
+                not missing,
+                f"matrix lacks locations: {', '.join(missing[:5])}"
+                + (" ..." if len(missing) > 5 else ""),
+                "ids",
+            )
 
     def location_ids(self) -> list[str]:
         """Depots, then stops, then chargers: the order every matrix of the planner uses."""
-        return ([d.id for d in self.fleet.depots] + [s.id for s in self.stops]
-                + [c.id for c in self.fleet.chargers])
+        return (
+            [d.id for d in self.fleet.depots]
+            + [s.id for s in self.stops]
+            + [c.id for c in self.fleet.chargers]
+        )
 
     def stop(self, stop_id: str) -> Stop:
         return _by_id(self.stops, stop_id, "stop")

@@ -68,18 +68,14 @@ class InvalidInput(VoltvanError, ValueError):
         field: str | None = None,
     ) -> None:
         self.message = message
-        self.where = Location(
-            file=str(file) if file is not None else None, line=line, field=field
-        )
+        self.where = Location(file=str(file) if file is not None else None, line=line, field=field)
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = str(self.where)
         return f"{where}: {self.message}" if where else self.message
 
-    def at(
-        self, *, file: str | Path | None = None, line: int | None = None
-    ) -> InvalidInput:
+    def at(self, *, file: str | Path | None = None, line: int | None = None) -> InvalidInput:
         """The same error, placed in a file and line (keeps what is already known)."""
         return type(self)(
             self.message,
@@ -90,8 +86,17 @@ class InvalidInput(VoltvanError, ValueError):
 
     def to_dict(self) -> dict[str, object]:
         out = super().to_dict()
-        out.update({k: v for k, v in (("file", self.where.file), ("line", self.where.line),
-                                      ("field", self.where.field)) if v is not None})
+        out.update(
+            {
+                k: v
+                for k, v in (
+                    ("file", self.where.file),
+                    ("line", self.where.line),
+                    ("field", self.where.field),
+                )
+                if v is not None
+            }
+        )
         return out
 
 
@@ -119,4 +124,4 @@ class Infeasible(VoltvanError):
 
 
 class InputWarning(UserWarning):
-    """Suspicious but valid input (a 14-hour shift, a 40 °C winter day): worth a look, not a stop."""
+    """Suspicious but valid input (a 14-hour shift, 40 °C in winter): worth a look."""

@@ -1,0 +1,233 @@
+"""The plan as data: routes with timing, load and state of charge, charge stops, unassigned stops.
+
+A plan is what the planner produces and what charging, the digital twin, the report and the driver
+cockpit read. It is plain data with a versioned JSON form (``docs/formats/plan.md``) and a
+GeoJSON view for maps. It knows nothing about how it was found.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from voltvan.errors import InvalidInput
+
+PLAN_FORMAT_VERSION = 1
+
+VisitKind = Literal["start", "stop", "charge", "end"]
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """One place on a route, with the van's state when it gets there.
+
+    ``arrival_s`` is when the van arrives, ``start_s`` when service or charging begins (after
+    waiting for the time window), ``departure_s`` when it leaves. ``load_kg``/``load_m3`` and
+    ``energy_wh``/``soc`` are on arrival; ``charge_wh`` is the energy charged here (charge visits).
+    """
+
+    kind: VisitKind
+    location_id: str
+    lat: float
+    lon: float
+    arrival_s: float
+    start_s: float
+    departure_s: float
+    load_kg: float
+    load_m3: float
+    energy_wh: float
+    soc: float
+    distance_from_prev_m: float = 0.0
+    energy_from_prev_wh: float = 0.0
+    charge_wh: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One van's day: from its depot through stops (and charge stops) back to its depot."""
+
+    van_id: str
+    vehicle_type_id: str
+    depot_id: str
+    visits: tuple[Visit, ...]
+    distance_m: float
+    energy_wh: float
+    charged_wh: float
+    energy_needed_wh: float
+
+    @property
+    def start_s(self) -> float:
+        return self.visits[0].departure_s
+
+    @property
+    def end_s(self) -> float:
+        return self.visits[-1].arrival_s
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    @property
+    def stop_ids(self) -> list[str]:
+        return [v.location_id for v in self.visits if v.kind == "stop"]
+
+    @property
+    def charge_visits(self) -> list[Visit]:
+        return [v for v in self.visits if v.kind == "charge"]
+
+    @property
+    def min_soc(self) -> float:
+        return min(v.soc for v in self.visits)
+
+
+@dataclass(frozen=True, slots=True)
+class Unassigned:
+    """A stop the plan does not serve, and why (never dropped silently)."""
+
+    stop_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Routes, unassigned stops and how the plan was made (solver, runtime, seed)."""
+
+    scenario: str
+    routes: tuple[Route, ...]
+    unassigned: tuple[Unassigned, ...] = ()
+    stats: Mapping[str, Any] = field(default_factory=dict)
+    version: int = PLAN_FORMAT_VERSION
+
+    @property
+    def distance_m(self) -> float:
+        return sum(r.distance_m for r in self.routes)
+
+    @property
+    def energy_wh(self) -> float:
+        return sum(r.energy_wh for r in self.routes)
+
+    @property
+    def num_stops_served(self) -> int:
+        return sum(len(r.stop_ids) for r in self.routes)
+
+    def route_of(self, van_id: str) -> Route:
+        for r in self.routes:
+            if r.van_id == van_id:
+                return r
+        raise InvalidInput(f"the plan has no route for van {van_id!r}", field="van_id")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "version": self.version,
+            "scenario": self.scenario,
+            "summary": {
+                "routes": len(self.routes),
+                "stops_served": self.num_stops_served,
+                "unassigned": len(self.unassigned),
+                "distance_m": self.distance_m,
+                "energy_wh": self.energy_wh,
+            },
+            "routes": [],
+            "unassigned": [asdict(u) for u in self.unassigned],
+            "stats": dict(self.stats),
+        }
+        for r in self.routes:
+            d = asdict(r)
+            d["start_s"], d["end_s"] = r.start_s, r.end_s
+            out["routes"].append(d)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "plan") -> Plan:
+        try:
+            version = int(data.get("version", 0))
+            if version != PLAN_FORMAT_VERSION:
+                raise InvalidInput(
+                    f"plan format version {version} is not supported "
+                    f"(this voltvan reads version {PLAN_FORMAT_VERSION})",
+                    file=source,
+                    field="version",
+                )
+            routes = tuple(
+                Route(
+                    van_id=r["van_id"],
+                    vehicle_type_id=r["vehicle_type_id"],
+                    depot_id=r["depot_id"],
+                    visits=tuple(Visit(**v) for v in r["visits"]),
+                    distance_m=float(r["distance_m"]),
+                    energy_wh=float(r["energy_wh"]),
+                    charged_wh=float(r["charged_wh"]),
+                    energy_needed_wh=float(r["energy_needed_wh"]),
+                )
+                for r in data["routes"]
+            )
+            unassigned = tuple(Unassigned(**u) for u in data.get("unassigned", []))
+        except InvalidInput:
+            raise
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInput(f"not a voltvan plan: {exc!r}", file=source) from exc
+        return cls(
+            scenario=str(data.get("scenario", "")),
+            routes=routes,
+            unassigned=unassigned,
+            stats=dict(data.get("stats", {})),
+            version=version,
+        )
+
+    def write_json(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def read_json(cls, path: Path) -> Plan:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise InvalidInput("file not found", file=path) from exc
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"not JSON: {exc.msg}", file=path, line=exc.lineno) from exc
+        return cls.from_dict(data, source=str(path))
+
+    def to_geojson(self) -> dict[str, Any]:
+        """Routes as LineStrings and visits as Points (lon/lat order, as GeoJSON wants)."""
+        features: list[dict[str, Any]] = []
+        for r in self.routes:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "LineString",
+                        "coordinates": [[v.lon, v.lat] for v in r.visits],
+                    },
+                    "properties": {
+                        "kind": "route",
+                        "van_id": r.van_id,
+                        "vehicle_type_id": r.vehicle_type_id,
+                        "distance_m": r.distance_m,
+                        "energy_wh": r.energy_wh,
+                        "stops": len(r.stop_ids),
+                    },
+                }
+            )
+            for seq, v in enumerate(r.visits):
+                features.append(
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [v.lon, v.lat]},
+                        "properties": {
+                            "kind": v.kind,
+                            "van_id": r.van_id,
+                            "sequence": seq,
+                            "location_id": v.location_id,
+                            "arrival_s": v.arrival_s,
+                            "soc": v.soc,
+                            "charge_wh": v.charge_wh,
+                        },
+                    }
+                )
+        return {"type": "FeatureCollection", "features": features}
+
+    def write_geojson(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_geojson()) + "\n", encoding="utf-8")
