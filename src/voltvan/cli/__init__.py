@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sys
 
+from rich.markup import escape
+
 from voltvan.cli._app import app, console_err, state
 from voltvan.errors import VoltvanError
 
@@ -14,32 +16,18 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Entry point: run the app; turn any voltvan error into one plain line and an exit code."""
+    """Entry point: run the app; turn any voltvan error into one plain line and an exit code.
+
+    Typer handles usage errors, ``--help`` and Ctrl-C itself; everything voltvan raises on
+    purpose derives from :class:`VoltvanError` and is shown without a traceback unless
+    ``--debug`` was given.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except VoltvanError as exc:
         if state.debug:
             raise
-        console_err.print(f"[bold red]{exc.kind}[/]: {exc}", highlight=False, soft_wrap=True)
+        console_err.print(
+            f"[bold red]{exc.kind}[/]: {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
         sys.exit(exc.exit_code)
-    except _click_exceptions() as exc:  # usage errors, --help, Ctrl-C
-        _handle_click(exc)
-
-
-def _click_exceptions() -> tuple[type[BaseException], ...]:
-    import click
-
-    return (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)
-
-
-def _handle_click(exc: BaseException) -> None:
-    import click
-
-    if isinstance(exc, click.exceptions.Exit):
-        sys.exit(exc.exit_code)
-    if isinstance(exc, click.exceptions.Abort):
-        console_err.print("Aborted.")
-        sys.exit(130)
-    assert isinstance(exc, click.exceptions.ClickException)
-    exc.show()
-    sys.exit(exc.exit_code)
