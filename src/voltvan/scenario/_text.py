@@ -1,0 +1,27 @@
+"""Opening input files with errors a user can act on: missing, binary, not UTF-8."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from voltvan.errors import InvalidInput
+
+
+def read_text(path: Path, *, label: str) -> str:
+    """The file's text; a missing, unreadable or binary file is one clear InvalidInput."""
+    if not path.exists():
+        raise InvalidInput("file not found", file=label)
+    if not path.is_file():
+        raise InvalidInput("is not a file", file=label)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read file: {exc.strerror}", file=label) from None
+    if b"\x00" in raw[:65536]:
+        raise InvalidInput("not a text file (binary content)", file=label)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidInput("not a UTF-8 text file", file=label, line=line) from None
+    return text
