@@ -1,0 +1,11 @@
+"""The HTML report a dispatcher reads: routes on a map, state of charge over the day, tables.
+
+One self-contained file (Leaflet inlined, no tile server, no CDN) that opens offline from
+``file://``. Other capabilities add their own parts with :class:`ReportSection`.
+"""
+
+from voltvan.report._html import ReportSection as ReportSection
+from voltvan.report._html import render_report as render_report
+from voltvan.report._html import write_report as write_report
+
+__all__ = ["ReportSection", "render_report", "write_report"]

@@ -1,0 +1,127 @@
+"""The data the map script draws: routes, depots, chargers and unassigned stops, with popups.
+
+Popup HTML is built and escaped here, in Python, so the page script stays a thin drawing layer
+and no id from an input file can inject markup into the report.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from html import escape
+from typing import Any
+
+from voltvan.domain import Scenario, format_hhmm
+from voltvan.plan import Plan, Visit
+from voltvan.report._view import RouteView, window_text
+
+
+def _row(label: str, value: str) -> str:
+    return f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
+
+
+def _visit_popup(view: RouteView, seq: int, v: Visit, scenario: Scenario) -> str:
+    kind = "charge stop" if v.kind == "charge" else "stop"
+    rows = [
+        _row("van", f"{view.van_id} · #{seq}"),
+        _row("arrival", format_hhmm(v.arrival_s)),
+        _row("SoC on arrival", f"{v.soc * 100:.0f}%"),
+    ]
+    if v.kind == "stop":
+        rows.append(_row("window", window_text(scenario, v.location_id) or "—"))
+        if v.start_s > v.arrival_s + 30:
+            rows.append(_row("waits until", format_hhmm(v.start_s)))
+        rows.append(_row("load on arrival", f"{v.load_kg:.0f} kg"))
+    if v.charge_wh > 0:
+        soc_after = (v.energy_wh + v.charge_wh) / view.battery_wh
+        rows.append(_row("charged", f"{v.charge_wh / 1000:.1f} kWh → {soc_after * 100:.0f}%"))
+        rows.append(_row("charging", f"{format_hhmm(v.start_s)}–{format_hhmm(v.departure_s)}"))
+    return (
+        f"<b>{escape(v.location_id)}</b> <small>{escape(kind)}</small>"
+        f"<table>{''.join(rows)}</table>"
+    )
+
+
+def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str, Any]:
+    """A JSON-ready dict; coordinates are ``[lat, lon]`` as Leaflet takes them."""
+    routes: list[dict[str, Any]] = []
+    charge_uses: dict[str, list[str]] = defaultdict(list)
+    for view in views:
+        visits = view.route.visits
+        points = []
+        for seq, v in enumerate(visits):
+            if v.kind in ("start", "end"):
+                continue
+            points.append(
+                {
+                    "id": v.location_id,
+                    "kind": v.kind,
+                    "lat": v.lat,
+                    "lon": v.lon,
+                    "popup": _visit_popup(view, seq, v, scenario),
+                }
+            )
+            if v.kind == "charge":
+                charge_uses[v.location_id].append(
+                    f"{view.van_id} {format_hhmm(v.start_s)}–{format_hhmm(v.departure_s)}, "
+                    f"{v.charge_wh / 1000:.1f} kWh"
+                )
+        routes.append(
+            {
+                "van": view.van_id,
+                "colour": view.colour,
+                "coords": [[v.lat, v.lon] for v in visits],
+                "points": points,
+                "tooltip": (
+                    f"{view.van_id} · {view.route.vehicle_type_id} · {view.num_stops} stops · "
+                    f"{view.route.distance_m / 1000:.1f} km · min SoC {view.min_soc * 100:.0f}%"
+                ),
+            }
+        )
+
+    depots = [
+        {
+            "id": d.id,
+            "lat": d.lat,
+            "lon": d.lon,
+            "popup": f"<b>{escape(d.id)}</b> <small>depot</small>"
+            + (f"<br>{escape(d.name)}" if d.name else ""),
+        }
+        for d in scenario.fleet.depots
+    ]
+    chargers = []
+    for c in scenario.fleet.chargers:
+        if c.kind != "public" and c.id not in charge_uses:
+            continue
+        uses = charge_uses.get(c.id, [])
+        rows = [_row("power", f"{c.power_w / 1000:.0f} kW {c.current} × {c.connectors}")]
+        rows += [_row("used by", u) for u in uses] or [_row("used by", "no van today")]
+        chargers.append(
+            {
+                "id": c.id,
+                "lat": c.lat,
+                "lon": c.lon,
+                "used": bool(uses),
+                "popup": f"<b>{escape(c.id)}</b> <small>charger</small>"
+                f"<table>{''.join(rows)}</table>",
+            }
+        )
+
+    stops = {s.id: s for s in scenario.stops}
+    unassigned = []
+    for u in plan.unassigned:
+        s = stops.get(u.stop_id)
+        if s is None:
+            continue
+        rows = [_row("window", window_text(scenario, s.id)), _row("reason", u.reason)]
+        if s.weight_kg:
+            rows.append(_row("weight", f"{s.weight_kg:.0f} kg"))
+        unassigned.append(
+            {
+                "id": s.id,
+                "lat": s.lat,
+                "lon": s.lon,
+                "popup": f"<b>{escape(s.id)}</b> <small>unassigned</small>"
+                f"<table>{''.join(rows)}</table>",
+            }
+        )
+    return {"routes": routes, "depots": depots, "chargers": chargers, "unassigned": unassigned}

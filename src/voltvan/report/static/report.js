@@ -1,0 +1,148 @@
+/* voltvan report: draws the plan on a Leaflet map without tiles and wires the per-van toggles.
+ * All data and popup HTML come from the JSON block #vv-data, escaped by the Python side. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("vv-data").textContent);
+  var map = L.map("vv-map", {
+    zoomSnap: 0.25,
+    attributionControl: false,
+    preferCanvas: false,
+  });
+  L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
+
+  var bounds = L.latLngBounds([]);
+  var layers = {};
+
+  data.routes.forEach(function (r) {
+    var group = L.featureGroup();
+    var line = L.polyline(r.coords, {
+      color: r.colour,
+      weight: 3,
+      opacity: 0.85,
+      className: "vv-route",
+    });
+    line.bindTooltip(r.tooltip, { sticky: true });
+    line.on("mouseover", function () { highlight(r.van, true); });
+    line.on("mouseout", function () { highlight(r.van, false); });
+    group.addLayer(line);
+    r.points.forEach(function (p) {
+      var m;
+      if (p.kind === "charge") {
+        m = L.circleMarker([p.lat, p.lon], {
+          radius: 8, color: "#111", weight: 2, fillColor: "#ffd400", fillOpacity: 1,
+          className: "vv-charge-visit",
+        });
+      } else {
+        m = L.circleMarker([p.lat, p.lon], {
+          radius: 4.5, color: "#fff", weight: 1, fillColor: r.colour, fillOpacity: 1,
+          className: "vv-stop",
+        });
+      }
+      m.bindPopup(p.popup);
+      m.bindTooltip(p.id, { direction: "top", offset: [0, -4] });
+      group.addLayer(m);
+    });
+    group.addTo(map);
+    layers[r.van] = group;
+    r.coords.forEach(function (c) { bounds.extend(c); });
+  });
+
+  function icon(cls, text) {
+    return L.divIcon({ className: "vv-icon " + cls, html: text, iconSize: null });
+  }
+  data.chargers.forEach(function (c) {
+    L.marker([c.lat, c.lon], {
+      icon: icon(c.used ? "vv-charger vv-charger-used" : "vv-charger", "\u26A1"),
+      zIndexOffset: c.used ? 500 : 0,
+    }).bindPopup(c.popup).addTo(map);
+    bounds.extend([c.lat, c.lon]);
+  });
+  data.unassigned.forEach(function (u) {
+    L.marker([u.lat, u.lon], { icon: icon("vv-unassigned", "\u2716"), zIndexOffset: 800 })
+      .bindPopup(u.popup).bindTooltip(u.id + " (unassigned)").addTo(map);
+    bounds.extend([u.lat, u.lon]);
+  });
+  data.depots.forEach(function (d) {
+    L.marker([d.lat, d.lon], { icon: icon("vv-depot", "D"), zIndexOffset: 1000 })
+      .bindPopup(d.popup).addTo(map);
+    bounds.extend([d.lat, d.lon]);
+  });
+  if (bounds.isValid()) {
+    map.fitBounds(bounds, { padding: [24, 24] });
+  } else {
+    map.setView([0, 0], 2);
+  }
+
+  function chartLine(van) {
+    return document.querySelector('#vv-soc-chart g.vv-soc[data-van="' + CSS.escape(van) + '"]');
+  }
+  function highlight(van, on) {
+    var g = chartLine(van);
+    if (g) { g.classList.toggle("vv-hot", on); }
+    var row = document.querySelector('tr[data-van="' + CSS.escape(van) + '"]');
+    if (row) { row.classList.toggle("vv-hot", on); }
+  }
+  function show(van, on) {
+    var group = layers[van];
+    if (group) { if (on) { group.addTo(map); } else { map.removeLayer(group); } }
+    var g = chartLine(van);
+    if (g) { g.style.display = on ? "" : "none"; }
+  }
+
+  var toggles = Array.prototype.slice.call(document.querySelectorAll("input.vv-toggle"));
+  toggles.forEach(function (box) {
+    box.addEventListener("change", function () { show(box.dataset.van, box.checked); });
+    var label = box.closest("label");
+    if (label) {
+      label.addEventListener("mouseenter", function () { highlight(box.dataset.van, true); });
+      label.addEventListener("mouseleave", function () { highlight(box.dataset.van, false); });
+    }
+  });
+  function setAll(on) {
+    toggles.forEach(function (box) { box.checked = on; show(box.dataset.van, on); });
+  }
+  var all = document.getElementById("vv-all");
+  var none = document.getElementById("vv-none");
+  if (all) { all.addEventListener("click", function () { setAll(true); }); }
+  if (none) { none.addEventListener("click", function () { setAll(false); }); }
+
+  document.querySelectorAll("#vv-soc-chart g.vv-soc").forEach(function (g) {
+    g.addEventListener("mouseenter", function () { highlight(g.dataset.van, true); });
+    g.addEventListener("mouseleave", function () { highlight(g.dataset.van, false); });
+  });
+
+  /* A click on a route row zooms the map to that van alone. */
+  document.querySelectorAll("tr[data-van]").forEach(function (row) {
+    row.addEventListener("click", function () {
+      var van = row.dataset.van;
+      toggles.forEach(function (box) {
+        var on = box.dataset.van === van;
+        box.checked = on;
+        show(box.dataset.van, on);
+      });
+      var group = layers[van];
+      if (group) { map.fitBounds(group.getBounds(), { padding: [24, 24] }); }
+      document.getElementById("vv-map").scrollIntoView({ behavior: "smooth", block: "center" });
+    });
+  });
+
+  /* Sortable tables: click a header; numbers sort by their data-v value. */
+  document.querySelectorAll("table.vv-sortable th").forEach(function (th) {
+    th.addEventListener("click", function () {
+      var table = th.closest("table");
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var dir = th.dataset.dir === "asc" ? -1 : 1;
+      table.querySelectorAll("th").forEach(function (h) { delete h.dataset.dir; });
+      th.dataset.dir = dir === 1 ? "asc" : "desc";
+      var idx = Array.prototype.indexOf.call(th.parentNode.children, th);
+      rows.sort(function (a, b) {
+        var x = a.cells[idx], y = b.cells[idx];
+        var xv = x.dataset.v !== undefined ? parseFloat(x.dataset.v) : x.textContent;
+        var yv = y.dataset.v !== undefined ? parseFloat(y.dataset.v) : y.textContent;
+        return (xv < yv ? -1 : xv > yv ? 1 : 0) * dir;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+})();
