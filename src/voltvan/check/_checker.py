@@ -1,0 +1,373 @@
+"""The independent plan checker: replays a plan against its scenario and lists every violation.
+
+It is deliberately written apart from the planner: it shares no evaluation code with
+:mod:`voltvan.planning`, only the scenario, the travel model and the physical energy model. It
+re-simulates each route visit by visit — travel time from the representative matrix, waiting,
+service and charging time, load on board after each delivery, and energy with the full
+load-dependent model — so a bug in the planner's bookkeeping cannot hide behind itself.
+
+Conventions it enforces (documented in ``docs/formats/plan.md``): the van spends energy driving
+each leg at the mass it carries on that leg and idles through service at a stop
+(:func:`voltvan.energy.dwell_energy_wh`); it draws nothing while it waits for a window or while it
+charges (the charger powers it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+
+from voltvan import energy
+from voltvan.domain import Charger, Scenario, Stop, Van, VehicleType, format_hhmm
+from voltvan.plan import Plan, Route, Visit
+from voltvan.travel import Matrices, build_matrices
+
+DEFAULT_MATRIX_DEPART_S = 9 * 3600.0
+"""The departure time of the representative matrix when the plan does not name one."""
+
+TIME_TOL_S = 1.0
+ENERGY_TOL_WH = 1.0
+LOAD_TOL = 1e-6
+REPORT_TOL_FRACTION = 0.002
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken rule: which van, where, what kind, and a sentence a dispatcher understands."""
+
+    van_id: str
+    location_id: str
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The verdict on a plan: feasible only when there is no violation at all."""
+
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def is_feasible(self) -> bool:
+        return not self.violations
+
+    def count(self, kind: str) -> int:
+        return sum(1 for v in self.violations if v.kind == kind)
+
+
+def check_plan(plan: Plan, scenario: Scenario) -> CheckResult:
+    """Replay every route of ``plan`` in ``scenario`` and collect all violations."""
+    depart_s = float(plan.stats.get("matrix_depart_s", DEFAULT_MATRIX_DEPART_S))
+    matrices = build_matrices(scenario, depart_s=depart_s)
+    out: list[Violation] = []
+    _check_coverage(plan, scenario, out)
+    used: Counter[str] = Counter(r.van_id for r in plan.routes)
+    for van_id, n in used.items():
+        if n > 1:
+            out.append(Violation(van_id, "", "route", f"van {van_id} drives {n} routes"))
+    for route in plan.routes:
+        _check_route(route, scenario, matrices, out)
+    return CheckResult(out)
+
+
+def _check_coverage(plan: Plan, scenario: Scenario, out: list[Violation]) -> None:
+    served: Counter[str] = Counter(s for r in plan.routes for s in r.stop_ids)
+    listed: Counter[str] = Counter(u.stop_id for u in plan.unassigned)
+    known = {s.id for s in scenario.stops}
+    for stop in scenario.stops:
+        n, u = served[stop.id], listed[stop.id]
+        if n + u == 0:
+            out.append(
+                Violation("", stop.id, "coverage", f"stop {stop.id} is neither served nor listed")
+            )
+        elif n > 1:
+            out.append(Violation("", stop.id, "coverage", f"stop {stop.id} is served {n} times"))
+        elif n == 1 and u > 0:
+            out.append(
+                Violation("", stop.id, "coverage", f"stop {stop.id} is served and also unassigned")
+            )
+        elif u > 1:
+            out.append(Violation("", stop.id, "coverage", f"stop {stop.id} is listed {u} times"))
+    for stop_id in sorted((set(served) | set(listed)) - known):
+        out.append(Violation("", stop_id, "coverage", f"{stop_id} is not a stop of the scenario"))
+
+
+def _check_route(
+    route: Route, scenario: Scenario, matrices: Matrices, out: list[Violation]
+) -> None:
+    fleet = scenario.fleet
+    van = next((v for v in fleet.vans if v.id == route.van_id), None)
+    if van is None:
+        out.append(Violation(route.van_id, "", "route", f"unknown van {route.van_id!r}"))
+        return
+    vt = fleet.type_of(van)
+    if route.vehicle_type_id != vt.id or route.depot_id != van.depot_id:
+        out.append(
+            Violation(
+                van.id,
+                "",
+                "route",
+                f"route says type {route.vehicle_type_id}/depot {route.depot_id}, "
+                f"van is {vt.id}/{van.depot_id}",
+            )
+        )
+    if not _structure_ok(route, van, out):
+        return
+    stops = {s.id: s for s in scenario.stops}
+    chargers = {c.id: c for c in fleet.chargers}
+    row = matrices.index()
+    unknown = [v.location_id for v in route.visits if v.location_id not in row]
+    if unknown:
+        out.append(
+            Violation(van.id, unknown[0], "route", f"unknown location {unknown[0]!r} on the route")
+        )
+        return
+    _check_capacity(route, van, vt, stops, out)
+    _check_times(route, van, scenario, stops, chargers, vt, matrices, row, out)
+    _check_energy(route, van, vt, scenario, stops, chargers, matrices, row, out)
+
+
+def _structure_ok(route: Route, van: Van, out: list[Violation]) -> bool:
+    v = route.visits
+    if len(v) < 2 or v[0].kind != "start" or v[-1].kind != "end":
+        out.append(Violation(van.id, "", "route", "a route must begin with start and end with end"))
+        return False
+    if v[0].location_id != van.depot_id or v[-1].location_id != van.depot_id:
+        out.append(
+            Violation(van.id, v[0].location_id, "route", f"route must start/end at {van.depot_id}")
+        )
+        return False
+    bad = [x for x in v[1:-1] if x.kind not in ("stop", "charge")]
+    if bad:
+        out.append(Violation(van.id, bad[0].location_id, "route", f"visit kind {bad[0].kind!r}"))
+        return False
+    return True
+
+
+def _check_capacity(
+    route: Route, van: Van, vt: VehicleType, stops: dict[str, Stop], out: list[Violation]
+) -> None:
+    known = [stops[s] for s in route.stop_ids if s in stops]
+    kg = sum(s.weight_kg for s in known)
+    m3 = sum(s.volume_m3 for s in known)
+    if kg > vt.payload_kg + LOAD_TOL:
+        out.append(
+            Violation(
+                van.id, "", "capacity", f"load {kg:.1f} kg exceeds payload {vt.payload_kg:.1f} kg"
+            )
+        )
+    if m3 > vt.volume_m3 + LOAD_TOL:
+        out.append(
+            Violation(
+                van.id, "", "capacity", f"load {m3:.2f} m3 exceeds cargo {vt.volume_m3:.2f} m3"
+            )
+        )
+
+
+def _charge_power_w(charger: Charger, vt: VehicleType) -> float:
+    return min(charger.power_w, vt.max_power_w(charger.current))
+
+
+def _check_times(
+    route: Route,
+    van: Van,
+    scenario: Scenario,
+    stops: dict[str, Stop],
+    chargers: dict[str, Charger],
+    vt: VehicleType,
+    matrices: Matrices,
+    row: dict[str, int],
+    out: list[Violation],
+) -> None:
+    depot = scenario.fleet.depot(van.depot_id)
+    first, last = route.visits[0], route.visits[-1]
+    earliest = max(van.shift.start_s, depot.opening.start_s)
+    latest = min(van.shift.end_s, depot.opening.end_s)
+    if first.departure_s < earliest - TIME_TOL_S:
+        out.append(
+            Violation(
+                van.id,
+                depot.id,
+                "shift",
+                f"leaves at {format_hhmm(first.departure_s)}, before {format_hhmm(earliest)}",
+            )
+        )
+    if last.arrival_s > latest + TIME_TOL_S:
+        out.append(
+            Violation(
+                van.id,
+                depot.id,
+                "shift",
+                f"returns at {format_hhmm(last.arrival_s)}, after {format_hhmm(latest)}",
+            )
+        )
+    for prev, cur in itertools.pairwise(route.visits):
+        travel = float(matrices.duration_s[row[prev.location_id], row[cur.location_id]])
+        expected = prev.departure_s + travel
+        if abs(cur.arrival_s - expected) > TIME_TOL_S:
+            out.append(
+                Violation(
+                    van.id,
+                    cur.location_id,
+                    "travel_time",
+                    f"arrives at {cur.arrival_s:.0f} s, travel from {prev.location_id} "
+                    f"gives {expected:.0f} s",
+                )
+            )
+        if cur.start_s < cur.arrival_s - TIME_TOL_S or cur.departure_s < cur.start_s - TIME_TOL_S:
+            out.append(
+                Violation(van.id, cur.location_id, "travel_time", "times out of order at visit")
+            )
+        if cur.kind == "stop" and cur.location_id in stops:
+            _check_stop_time(van, cur, stops[cur.location_id], out)
+        elif cur.kind == "charge" and cur.location_id in chargers:
+            need = cur.charge_wh * 3600.0 / _charge_power_w(chargers[cur.location_id], vt)
+            if cur.departure_s - cur.start_s < need - TIME_TOL_S:
+                out.append(
+                    Violation(
+                        van.id,
+                        cur.location_id,
+                        "charge_time",
+                        f"charging {cur.charge_wh:.0f} Wh takes {need:.0f} s, "
+                        f"plan allows {cur.departure_s - cur.start_s:.0f} s",
+                    )
+                )
+
+
+def _check_stop_time(van: Van, visit: Visit, stop: Stop, out: list[Violation]) -> None:
+    if not any(
+        tw.start_s - TIME_TOL_S <= visit.start_s <= tw.end_s + TIME_TOL_S
+        for tw in stop.time_windows
+    ):
+        windows = ", ".join(
+            f"{format_hhmm(tw.start_s)}-{format_hhmm(tw.end_s)}" for tw in stop.time_windows
+        )
+        out.append(
+            Violation(
+                van.id,
+                stop.id,
+                "time_window",
+                f"service starts at {format_hhmm(visit.start_s)}, outside {windows}",
+            )
+        )
+    if visit.departure_s - visit.start_s < stop.service_s - TIME_TOL_S:
+        out.append(
+            Violation(
+                van.id,
+                stop.id,
+                "service_time",
+                f"leaves after {visit.departure_s - visit.start_s:.0f} s, "
+                f"service takes {stop.service_s:.0f} s",
+            )
+        )
+
+
+def _check_energy(
+    route: Route,
+    van: Van,
+    vt: VehicleType,
+    scenario: Scenario,
+    stops: dict[str, Stop],
+    chargers: dict[str, Charger],
+    matrices: Matrices,
+    row: dict[str, int],
+    out: list[Violation],
+) -> None:
+    ambient = scenario.fleet.ambient_c
+    load_kg = sum(stops[s].weight_kg for s in route.stop_ids if s in stops)
+    load_m3 = sum(stops[s].volume_m3 for s in route.stop_ids if s in stops)
+    e = van.start_soc * vt.battery_wh
+    reserve = vt.reserve_wh
+    _compare_state(van, route.visits[0], load_kg, load_m3, e, vt, out)
+    for prev, cur in itertools.pairwise(route.visits):
+        i, j = row[prev.location_id], row[cur.location_id]
+        e -= energy.leg_energy_wh(
+            vt.consumption,
+            distance_m=float(matrices.distance_m[i, j]),
+            duration_s=float(matrices.duration_s[i, j]),
+            mass_kg=energy.vehicle_mass_kg(vt, max(0.0, load_kg)),
+            ambient_c=ambient,
+        )
+        _compare_state(van, cur, load_kg, load_m3, e, vt, out)
+        if e < reserve - ENERGY_TOL_WH:
+            out.append(
+                Violation(
+                    van.id,
+                    cur.location_id,
+                    "energy_reserve",
+                    f"arrives with {e:.0f} Wh, below the reserve of {reserve:.0f} Wh",
+                )
+            )
+        if cur.kind == "stop" and cur.location_id in stops:
+            stop = stops[cur.location_id]
+            e -= energy.dwell_energy_wh(
+                vt.consumption, duration_s=stop.service_s, ambient_c=ambient
+            )
+            load_kg -= stop.weight_kg
+            load_m3 -= stop.volume_m3
+            if e < reserve - ENERGY_TOL_WH:
+                out.append(
+                    Violation(
+                        van.id,
+                        cur.location_id,
+                        "energy_reserve",
+                        f"leaves with {e:.0f} Wh after service, below the reserve {reserve:.0f} Wh",
+                    )
+                )
+        elif cur.kind == "charge":
+            if cur.location_id not in chargers:
+                out.append(
+                    Violation(
+                        van.id,
+                        cur.location_id,
+                        "unknown_charger",
+                        f"charges at {cur.location_id}, which is not a charger of the scenario",
+                    )
+                )
+                continue
+            if cur.charge_wh < 0:
+                out.append(Violation(van.id, cur.location_id, "energy_battery", "negative charge"))
+            e += cur.charge_wh
+            if e > vt.battery_wh + ENERGY_TOL_WH:
+                out.append(
+                    Violation(
+                        van.id,
+                        cur.location_id,
+                        "energy_battery",
+                        f"charged to {e:.0f} Wh, above the battery's {vt.battery_wh:.0f} Wh",
+                    )
+                )
+
+
+def _compare_state(
+    van: Van,
+    visit: Visit,
+    load_kg: float,
+    load_m3: float,
+    energy_wh: float,
+    vt: VehicleType,
+    out: list[Violation],
+) -> None:
+    """The plan's claimed load and energy on arrival must match the replay (others rely on them)."""
+    tol_wh = ENERGY_TOL_WH + REPORT_TOL_FRACTION * vt.battery_wh
+    if abs(visit.energy_wh - energy_wh) > tol_wh or abs(visit.soc * vt.battery_wh - energy_wh) > (
+        tol_wh
+    ):
+        out.append(
+            Violation(
+                van.id,
+                visit.location_id,
+                "reported_state",
+                f"plan says {visit.energy_wh:.0f} Wh on arrival, replay gives {energy_wh:.0f} Wh",
+            )
+        )
+    if abs(visit.load_kg - load_kg) > 1e-3 or abs(visit.load_m3 - load_m3) > 1e-6:
+        out.append(
+            Violation(
+                van.id,
+                visit.location_id,
+                "reported_state",
+                f"plan says {visit.load_kg:.1f} kg on board, replay gives {load_kg:.1f} kg",
+            )
+        )

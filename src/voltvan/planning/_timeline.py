@@ -1,0 +1,258 @@
+"""Turn a visiting order into a timed route with the full energy model, and say what is wrong.
+
+The engine plans on conservative energy matrices; the plan must show what the van really does.
+Given a van and its ordered stops and charge stops, this module computes the load on board after
+each delivery, the energy of every leg at that real mass, how much to charge at each charge stop
+(just enough to reach the next charge stop or the depot with the reserve left, never above the
+battery — this minimises charging, hence time, for the fixed order), and the times. Anything the
+order cannot satisfy comes back as an :class:`Issue` so that the planner can repair the route.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from voltvan import energy
+from voltvan.domain import Charger, Scenario, Stop, Van, VehicleType
+from voltvan.plan import Route, Visit, VisitKind
+from voltvan.travel import Matrices
+
+EPS_WH = 1e-6
+EPS_S = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A rule the route breaks, at position ``index`` of its visits (0 = start)."""
+
+    index: int
+    kind: str  # capacity, time_window, shift, energy
+
+
+@dataclass(frozen=True, slots=True)
+class Timed:
+    """A route with its issues (empty when the route is feasible by the full model)."""
+
+    route: Route
+    issues: tuple[Issue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every route of one scenario shares."""
+
+    scenario: Scenario
+    matrices: Matrices
+    row: dict[str, int]
+    stops: dict[str, Stop]
+    chargers: dict[str, Charger]
+
+    @classmethod
+    def of(cls, scenario: Scenario, matrices: Matrices) -> Context:
+        return cls(
+            scenario=scenario,
+            matrices=matrices,
+            row=matrices.index(),
+            stops={s.id: s for s in scenario.stops},
+            chargers={c.id: c for c in scenario.fleet.chargers},
+        )
+
+
+def time_route(ctx: Context, van: Van, seq: Sequence[tuple[VisitKind, str]]) -> Timed:
+    """Replay ``seq`` (stops and charge stops, without the depot) for ``van``."""
+    fleet = ctx.scenario.fleet
+    vt = fleet.type_of(van)
+    depot = fleet.depot(van.depot_id)
+    ambient = fleet.ambient_c
+    places: list[tuple[VisitKind, str]] = [("start", depot.id), *seq, ("end", depot.id)]
+    issues: list[Issue] = []
+    served = [ctx.stops[loc] for kind, loc in places if kind == "stop"]
+    load_kg = sum(s.weight_kg for s in served)
+    load_m3 = sum(s.volume_m3 for s in served)
+    if load_kg > vt.payload_kg + 1e-9 or load_m3 > vt.volume_m3 + 1e-9:
+        issues.append(Issue(len(places) - 2, "capacity"))
+    loads: list[tuple[float, float]] = [(load_kg, load_m3)]
+    legs: list[float] = [0.0]
+    dists: list[float] = [0.0]
+    durs: list[float] = [0.0]
+    dwell: list[float] = [0.0]
+    for (_, a), (kind, b) in itertools.pairwise(places):
+        i, j = ctx.row[a], ctx.row[b]
+        d = float(ctx.matrices.distance_m[i, j])
+        t = float(ctx.matrices.duration_s[i, j])
+        legs.append(
+            energy.leg_energy_wh(
+                vt.consumption,
+                distance_m=d,
+                duration_s=t,
+                mass_kg=energy.vehicle_mass_kg(vt, max(0.0, load_kg)),
+                ambient_c=ambient,
+            )
+        )
+        dists.append(d)
+        durs.append(t)
+        loads.append((load_kg, load_m3))
+        if kind == "stop":
+            stop = ctx.stops[b]
+            dwell.append(
+                energy.dwell_energy_wh(vt.consumption, duration_s=stop.service_s, ambient_c=ambient)
+            )
+            load_kg -= stop.weight_kg
+            load_m3 -= stop.volume_m3
+        else:
+            dwell.append(0.0)
+    charges, arrive_wh = _charges(places, legs, dwell, van.start_soc * vt.battery_wh, vt)
+    for k, e in enumerate(arrive_wh):
+        if e < vt.reserve_wh - EPS_WH or e - dwell[k] < vt.reserve_wh - EPS_WH:
+            issues.append(Issue(k, "energy"))
+    times = _times(ctx, van, vt, places, durs, charges)
+    start_ok = max(van.shift.start_s, depot.opening.start_s)
+    end_ok = min(van.shift.end_s, depot.opening.end_s)
+    for k, (kind, loc) in enumerate(places):
+        if kind == "stop" and not _in_window(ctx.stops[loc], times[k][1]):
+            issues.append(Issue(k, "time_window"))
+    if times[-1][0] > end_ok + EPS_S or times[0][2] < start_ok - EPS_S:
+        issues.append(Issue(len(places) - 1, "shift"))
+    visits = []
+    for k, (kind, loc) in enumerate(places):
+        lat, lon = _lat_lon(ctx, loc)
+        visits.append(
+            Visit(
+                kind=kind,
+                location_id=loc,
+                lat=lat,
+                lon=lon,
+                arrival_s=times[k][0],
+                start_s=times[k][1],
+                departure_s=times[k][2],
+                load_kg=loads[k][0],
+                load_m3=loads[k][1],
+                energy_wh=arrive_wh[k],
+                soc=arrive_wh[k] / vt.battery_wh,
+                distance_from_prev_m=dists[k],
+                energy_from_prev_wh=legs[k],
+                charge_wh=charges[k],
+            )
+        )
+    route = Route(
+        van_id=van.id,
+        vehicle_type_id=vt.id,
+        depot_id=depot.id,
+        visits=tuple(visits),
+        distance_m=sum(dists),
+        energy_wh=sum(legs) + sum(dwell),
+        charged_wh=sum(charges),
+        energy_needed_wh=_energy_needed(legs, dwell, charges, vt.reserve_wh),
+    )
+    return Timed(route, tuple(sorted(issues, key=lambda x: x.index)))
+
+
+def _charges(
+    places: Sequence[tuple[VisitKind, str]],
+    legs: Sequence[float],
+    dwell: Sequence[float],
+    start_wh: float,
+    vt: VehicleType,
+) -> tuple[list[float], list[float]]:
+    """Energy charged at each place and energy on arrival, charging only what is needed."""
+    n = len(places)
+    # use[k]: energy spent from leaving place k-1 until leaving place k (leg plus service).
+    use = [legs[k] + dwell[k] for k in range(n)]
+    charges = [0.0] * n
+    arrive = [0.0] * n
+    e = start_wh
+    arrive[0] = e
+    for k in range(1, n):
+        e -= legs[k]
+        arrive[k] = e
+        e -= dwell[k]
+        if places[k][0] == "charge":
+            need = vt.reserve_wh
+            for m in range(k + 1, n):
+                need += use[m]
+                if places[m][0] == "charge":
+                    break
+            amount = min(max(0.0, need - e), max(0.0, vt.battery_wh - e))
+            charges[k] = amount
+            e += amount
+    return charges, arrive
+
+
+def _times(
+    ctx: Context,
+    van: Van,
+    vt: VehicleType,
+    places: Sequence[tuple[VisitKind, str]],
+    durs: Sequence[float],
+    charges: Sequence[float],
+) -> list[tuple[float, float, float]]:
+    """(arrival, start, departure) per place; leaves the depot as late as the first visit allows."""
+    depot = ctx.scenario.fleet.depot(van.depot_id)
+    depart = max(van.shift.start_s, depot.opening.start_s)
+    out = _forward(ctx, vt, places, durs, charges, depart)
+    if len(places) > 2:
+        wait = out[1][1] - out[1][0]
+        if wait > 0:
+            out = _forward(ctx, vt, places, durs, charges, depart + wait)
+    return out
+
+
+def _forward(
+    ctx: Context,
+    vt: VehicleType,
+    places: Sequence[tuple[VisitKind, str]],
+    durs: Sequence[float],
+    charges: Sequence[float],
+    depart: float,
+) -> list[tuple[float, float, float]]:
+    out = [(depart, depart, depart)]
+    t = depart
+    for k in range(1, len(places)):
+        kind, loc = places[k]
+        arrival = t + durs[k]
+        start = arrival
+        if kind == "stop":
+            stop = ctx.stops[loc]
+            for tw in stop.time_windows:
+                if arrival <= tw.end_s:
+                    start = max(arrival, tw.start_s)
+                    break
+            t = start + stop.service_s
+        elif kind == "charge":
+            ch = ctx.chargers[loc]
+            power = min(ch.power_w, vt.max_power_w(ch.current))
+            t = start + charges[k] * 3600.0 / power
+        else:
+            t = arrival
+        out.append((arrival, start, t))
+    return out
+
+
+def _in_window(stop: Stop, start_s: float) -> bool:
+    return any(tw.start_s - EPS_S <= start_s <= tw.end_s + EPS_S for tw in stop.time_windows)
+
+
+def _energy_needed(
+    legs: Sequence[float], dwell: Sequence[float], charges: Sequence[float], reserve_wh: float
+) -> float:
+    """Least energy on leaving the depot that keeps the reserve everywhere, given the charges."""
+    worst = 0.0
+    net = 0.0
+    for k in range(1, len(legs)):
+        net += legs[k]
+        worst = max(worst, net)
+        net += dwell[k]
+        worst = max(worst, net)
+        net -= charges[k]
+    return worst + reserve_wh
+
+
+def _lat_lon(ctx: Context, loc: str) -> tuple[float, float]:
+    if loc in ctx.stops:
+        return ctx.stops[loc].lat, ctx.stops[loc].lon
+    if loc in ctx.chargers:
+        return ctx.chargers[loc].lat, ctx.chargers[loc].lon
+    d = ctx.scenario.fleet.depot(loc)
+    return d.lat, d.lon

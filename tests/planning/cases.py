@@ -1,0 +1,71 @@
+"""Small hand-made scenarios shared by the planner and checker tests, named after their quirk."""
+
+from __future__ import annotations
+
+from voltvan.domain import (
+    Charger,
+    ConsumptionParams,
+    Depot,
+    Fleet,
+    Scenario,
+    Stop,
+    TimeWindow,
+    Van,
+    VehicleType,
+)
+
+H = 3600.0
+
+
+def small_cold_van() -> VehicleType:
+    """A van with a small battery, so that a 10 km trip out needs a charge on a cold day."""
+    return VehicleType(
+        id="small",
+        battery_wh=12_000,
+        mass_kg=1_600,
+        payload_kg=700,
+        volume_m3=4.0,
+        max_dc_power_w=50_000,
+        consumption=ConsumptionParams(),
+    )
+
+
+def cold_far_cluster() -> Scenario:
+    """One small van at -10 °C; four stops about 14 km north; a DC charger next to them."""
+    depot = Depot(id="D", lat=52.40, lon=13.40)
+    stops = tuple(
+        Stop(
+            id=f"F{i}",
+            lat=52.52 + 0.003 * i,
+            lon=13.40 + 0.002 * i,
+            time_windows=(TimeWindow(8 * H, 18 * H),),
+            service_s=240,
+            weight_kg=30,
+            volume_m3=0.2,
+        )
+        for i in range(4)
+    )
+    charger = Charger(id="C1", lat=52.515, lon=13.395, power_w=50_000, current="DC")
+    fleet = Fleet(
+        depots=(depot,),
+        vehicle_types=(small_cold_van(),),
+        vans=(Van(id="V1", type_id="small", depot_id="D", start_soc=0.9),),
+        chargers=(charger,),
+        ambient_c=-10.0,
+    )
+    return Scenario(fleet=fleet, stops=stops, name="cold_far_cluster")
+
+
+def with_hopeless_stops(base: Scenario) -> Scenario:
+    """``base`` plus one stop of each impossible kind: too heavy, window before shift, too far."""
+    extra = (
+        Stop(id="HEAVY", lat=52.521, lon=13.401, weight_kg=5_000, volume_m3=1.0),
+        Stop(
+            id="DAWN",
+            lat=52.522,
+            lon=13.402,
+            time_windows=(TimeWindow(3 * H, 4 * H),),
+        ),
+        Stop(id="FAR", lat=54.5, lon=13.4),
+    )
+    return Scenario(fleet=base.fleet, stops=base.stops + extra, name=base.name + "+hopeless")
