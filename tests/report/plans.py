@@ -1,11 +1,9 @@
-"""Hand-built plans for the report tests: the report must not depend on the planner to be tested."""
+"""Hand-built plans and scenarios: the report must not need the planner to be tested."""
 
 from __future__ import annotations
 
 import math
 import random
-
-import pytest
 
 from voltvan.domain import (
     Charger,
@@ -164,7 +162,7 @@ def city_day(num_vans: int, num_stops: int, *, seed: int = 7) -> tuple[Plan, Sce
                 weight_kg=round(rng.uniform(1, 25), 1),
             )
         )
-    stops[-1] = Stop(id=stops[-1].id, lat=stops[-1].lat, lon=stops[-1].lon, weight_kg=1_500)
+    stops[-1] = Stop(id=stops[-1].id, lat=52.50, lon=13.25, service_s=5_400, weight_kg=1_100)
     fleet = Fleet(
         depots=(depot,),
         vehicle_types=(large, small),
@@ -189,7 +187,7 @@ def city_day(num_vans: int, num_stops: int, *, seed: int = 7) -> tuple[Plan, Sce
         routes.append(build_route(van, vt, depot, mine, charger))
     unassigned = (
         Unassigned(stops[-2].id, "time window cannot be met: 2-hour slot too far from the depot"),
-        Unassigned(stops[-1].id, "heavier (1500 kg) than any van's payload (max 1200 kg)"),
+        Unassigned(stops[-1].id, "1100 kg and 90 min of service: no van has the room left"),
     )
     plan = Plan(
         scenario=scenario.name,
@@ -198,9 +196,3 @@ def city_day(num_vans: int, num_stops: int, *, seed: int = 7) -> tuple[Plan, Sce
         stats={"solver": "hand-built", "seed": seed},
     )
     return plan, scenario
-
-
-@pytest.fixture
-def small_day() -> tuple[Plan, Scenario]:
-    """Three vans, 24 stops, at least one charge stop and two unassigned stops."""
-    return city_day(3, 24)

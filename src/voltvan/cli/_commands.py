@@ -1,3 +1,5 @@
 """Imports every command module; each line attaches one capability's commands to the app."""
 
 from __future__ import annotations
+
+from voltvan.cli import _report_plan  # noqa: F401

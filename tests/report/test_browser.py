@@ -1,0 +1,113 @@
+"""The report in a real browser (Debian chromium, Playwright): draws, fetches nothing, no errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from voltvan.domain import Scenario
+from voltvan.plan import Plan
+from voltvan.report import write_report
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless chromium for the module; skipped where Debian's chromium is not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (CI installs the Debian chromium package)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def opened(
+    browser: Any, small_day: tuple[Plan, Scenario], tmp_path: Path
+) -> Iterator[tuple[Any, list[str], list[str]]]:
+    """The small day's report opened from file://, with console problems and non-file fetches."""
+    path = write_report(*small_day, tmp_path / "report.html")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    fetched: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        ),
+    )
+    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(path.as_uri())
+    page.wait_for_selector("path.vv-route")
+    yield page, problems, [u for u in fetched if not u.startswith("file:")]
+    page.close()
+
+
+def test_map_draws_one_polyline_per_route(
+    opened: tuple[Any, list[str], list[str]], small_day: tuple[Plan, Scenario]
+) -> None:
+    """Leaflet draws exactly one route line per van, plus a marker per unassigned stop."""
+    page, problems, fetched = opened
+    plan, _ = small_day
+    assert page.locator("path.vv-route").count() == len(plan.routes)
+    assert page.locator(".leaflet-marker-icon.vv-unassigned").count() == len(plan.unassigned)
+    assert page.locator(".leaflet-control-scale-line").count() == 1
+    assert problems == []
+    assert fetched == []
+
+
+def test_soc_chart_has_a_line_per_van(
+    opened: tuple[Any, list[str], list[str]], small_day: tuple[Plan, Scenario]
+) -> None:
+    """The SoC chart is visible, with one line per van and a dashed reserve line."""
+    page, _, _ = opened
+    plan, _ = small_day
+    chart = page.locator("#vv-soc-chart")
+    assert chart.is_visible()
+    assert chart.bounding_box()["height"] > 100
+    assert page.locator("#vv-soc-chart g.vv-soc polyline").count() == len(plan.routes)
+    assert page.locator("#vv-soc-chart .vv-reserve").count() >= 1
+
+
+def test_toggling_a_van_hides_its_route_and_curve(
+    opened: tuple[Any, list[str], list[str]], small_day: tuple[Plan, Scenario]
+) -> None:
+    """Unticking a van in the legend removes its map line and hides its SoC curve."""
+    page, problems, _ = opened
+    plan, _ = small_day
+    van = plan.routes[0].van_id
+    page.locator(f'input.vv-toggle[data-van="{van}"]').uncheck()
+    assert page.locator("path.vv-route").count() == len(plan.routes) - 1
+    assert not page.locator(f'#vv-soc-chart g.vv-soc[data-van="{van}"]').is_visible()
+    page.locator("#vv-all").click()
+    assert page.locator("path.vv-route").count() == len(plan.routes)
+    assert problems == []
+
+
+def test_clicking_a_stop_opens_its_popup(opened: tuple[Any, list[str], list[str]]) -> None:
+    """A stop's popup names arrival time, SoC on arrival and its time window."""
+    page, problems, _ = opened
+    page.locator("path.vv-stop").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "arrival" in text and "SoC on arrival" in text and "window" in text
+    assert problems == []
