@@ -1,0 +1,193 @@
+"""The search loop: PyVRP on an energy-aware relaxation, exact charging stops, penalty feedback.
+
+Each round solves the client relaxation with PyVRP, where every arc's travel time is inflated by
+``rho`` times the time needed to recharge the energy the arc consumes (so PyVRP plans routes with
+room for charging), then inserts the charging stops of :mod:`._charging` into every route. Routes
+that no charging plan can save are split greedily into feasible pieces. ``rho`` rises when routes
+failed and falls when all passed: the penalty feedback of issue 2. The best solution wins.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from voltvan.planning.ev._charging import ChargingPlanner, RouteEval
+from voltvan.planning.ev._model import EvInstance, EvProgress, EvRoute, EvSolution
+from voltvan.planning.ev._pyvrp import RelaxationModel, RelaxedRoute
+
+_DEFAULT_ITERATIONS = 2_000
+_NUM_ROUNDS = 8
+_FIRST_SHARE = 0.3
+
+
+def solve_ev(
+    instance: EvInstance,
+    *,
+    time_limit_s: float | None = None,
+    max_iterations: int | None = None,
+    seed: int = 0,
+    on_progress: Callable[[EvProgress], None] | None = None,
+) -> EvSolution:
+    """Plan routes with charging stops; deterministic for a given seed and ``max_iterations``."""
+    instance.validate()
+    if time_limit_s is None and max_iterations is None:
+        max_iterations = _DEFAULT_ITERATIONS
+    started = time.perf_counter()
+    model = RelaxationModel(instance)
+    planners = [ChargingPlanner(instance, v) for v in range(len(instance.vehicle_types))]
+    charge_s_per_wh = _charge_time_per_wh(instance)
+    needs_energy = _may_need_charging(instance)
+    rho = 0.5 if needs_energy else 0.0
+    rounds = _NUM_ROUNDS if needs_energy else 1
+    best: EvSolution | None = None
+    best_relaxed: tuple[RelaxedRoute, ...] | None = None
+    total_iters = 0
+    for r in range(rounds):
+        share = _FIRST_SHARE if r == 0 else (1 - _FIRST_SHARE) / max(rounds - 1, 1)
+        if rounds == 1:
+            share = 1.0
+        limit_s = None
+        if time_limit_s is not None:
+            remaining = time_limit_s - (time.perf_counter() - started)
+            if remaining <= 0.05:
+                break
+            limit_s = remaining if r == rounds - 1 else min(remaining, time_limit_s * share)
+            limit_s *= 0.97 if r == rounds - 1 else 1.0
+        iters = None if max_iterations is None else max(1, int(max_iterations * share))
+        extra = rho * charge_s_per_wh * instance.energy_wh[0] if rho > 0 else None
+        data = model.data(extra)
+        relaxed = model.solve(
+            data,
+            seed=seed + r,
+            time_limit_s=limit_s,
+            max_iterations=iters,
+            initial=best_relaxed,
+        )
+        total_iters += relaxed.iterations
+        candidate, num_failed = _realise(instance, planners, relaxed.routes)
+        if best is None or _key(instance, candidate) < _key(instance, best):
+            best = candidate
+        best_relaxed = relaxed.routes
+        rho = min(1.5, rho + 0.15) if num_failed else max(0.0, rho - 0.1)
+        if on_progress is not None:
+            on_progress(
+                EvProgress(
+                    time.perf_counter() - started,
+                    total_iters,
+                    best.cost,
+                    best.is_feasible,
+                    len(best.routes),
+                )
+            )
+    assert best is not None
+    stats = {
+        "runtime_s": time.perf_counter() - started,
+        "iterations": total_iters,
+        "seed": seed,
+        "rounds": rounds,
+    }
+    return EvSolution(
+        best.routes, best.unassigned, best.cost, best.distance, best.is_feasible, stats
+    )
+
+
+def _charge_time_per_wh(instance: EvInstance) -> float:
+    """Seconds per Wh at the slowest station a van of the first type can use."""
+    if instance.num_stations == 0:
+        return 0.0
+    vt = instance.vehicle_types[0]
+    power = float(min(np.max(instance.station_power_w), vt.max_charge_power_w))
+    return 3600.0 / power if power > 0 else 0.0
+
+
+def _may_need_charging(instance: EvInstance) -> bool:
+    """False when no van can run low even on the longest conceivable tour of all clients."""
+    for v, vt in enumerate(instance.vehicle_types):
+        e = instance.energy_wh[v]
+        k = instance.num_depots + instance.num_clients
+        worst = float(np.sum(np.max(np.clip(e[:k, :k], 0, None), axis=1)))
+        if worst > vt.start_energy_wh - vt.reserve_wh:
+            return True
+    return False
+
+
+def _key(instance: EvInstance, sol: EvSolution) -> tuple[float, ...]:
+    vehicles = float(len(sol.routes)) if instance.fleet_minimisation else 0.0
+    return (0.0 if sol.is_feasible else 1.0, float(len(sol.unassigned)), vehicles, sol.cost)
+
+
+def _realise(
+    instance: EvInstance,
+    planners: list[ChargingPlanner],
+    routes: tuple[RelaxedRoute, ...],
+) -> tuple[EvSolution, int]:
+    """Charging stops for every relaxed route; failing routes are split. Also counts failures."""
+    out: list[tuple[int, RouteEval]] = []
+    unassigned: list[int] = []
+    failed = 0
+    for route in routes:
+        ev = planners[route.vehicle_type].evaluate(route.clients)
+        if ev.is_feasible:
+            out.append((route.vehicle_type, ev))
+            continue
+        failed += 1
+        pieces, dropped = _split(planners[route.vehicle_type], route.clients)
+        out.extend((route.vehicle_type, p) for p in pieces)
+        unassigned.extend(dropped)
+    return _assemble(instance, out, unassigned), failed
+
+
+def _split(planner: ChargingPlanner, clients: tuple[int, ...]) -> tuple[list[RouteEval], list[int]]:
+    """Cut a sequence into the longest feasible runs; clients no van can serve drop out."""
+    pieces: list[RouteEval] = []
+    dropped: list[int] = []
+    start = 0
+    while start < len(clients):
+        last_ok: RouteEval | None = None
+        end = start
+        while end < len(clients):
+            ev = planner.evaluate(clients[start : end + 1])
+            if not ev.is_feasible:
+                break
+            last_ok = ev
+            end += 1
+        if last_ok is None:
+            dropped.append(clients[start])
+            start += 1
+        else:
+            pieces.append(last_ok)
+            start = end
+    return pieces, dropped
+
+
+def _assemble(
+    instance: EvInstance, routes: list[tuple[int, RouteEval]], unassigned: list[int]
+) -> EvSolution:
+    ev_routes: list[EvRoute] = []
+    cost = 0.0
+    distance = 0.0
+    used = [0] * len(instance.vehicle_types)
+    capacity_ok = True
+    for v, ev in routes:
+        vt = instance.vehicle_types[v]
+        used[v] += 1
+        ev_routes.append(EvRoute(v, ev.visits, ev.charge_wh))
+        distance += ev.distance
+        cost += vt.fixed_cost + vt.unit_distance_cost * ev.distance
+        cost += vt.unit_duration_cost * ev.duration_s
+        load = instance.demand[[n for n in ev.visits if not instance.is_station(n)]].sum(axis=0)
+        if np.any(load > np.asarray(vt.capacity) + 1e-9):
+            capacity_ok = False
+    fleet_ok = all(
+        u <= vt.num_available for u, vt in zip(used, instance.vehicle_types, strict=True)
+    )
+    served = {n for r in ev_routes for n in r.visits}
+    in_group = {n for g in instance.groups for n in g}
+    missing = [c for c in instance.clients if c not in served and c not in in_group]
+    missing += [g[0] for g in instance.groups if not served.intersection(g)]
+    unassigned_all = tuple(sorted(set(unassigned) | set(missing)))
+    feasible = capacity_ok and fleet_ok and not unassigned_all
+    return EvSolution(tuple(ev_routes), unassigned_all, cost, distance, feasible, {})
