@@ -1,0 +1,132 @@
+"""Depot schedule = connector sessions (list heuristic) + power (LP), and the LP lower bound."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from voltvan.charging._assign import Session, assign_sessions
+from voltvan.charging._lp import LpResult, Window, solve_lp
+from voltvan.charging._model import DepotProblem, rate_w
+from voltvan.charging._schedule import Schedule, VanPlan
+
+SHORTFALL_TOLERANCE_WH = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerParams:
+    """Knobs of the scheduler; the defaults suit a depot night with 15-minute slots.
+
+    ``session_slacks``: how much longer than the time at expected power a van may hold its
+    connector; the scheduler tries each and keeps the cheapest schedule with the least shortfall
+    (short sessions free connectors, long ones let the LP shave the peak).
+    """
+
+    session_slacks: tuple[float, ...] = (1.1, 1.3, 1.6, 2.0)
+
+
+def schedule_depot(
+    problem: DepotProblem,
+    params: SchedulerParams | None = None,
+    *,
+    pinned: dict[str, str] | None = None,
+) -> Schedule:
+    """Plan the night: connectors first, then the cheapest power that meets every need it can.
+
+    ``pinned`` keeps vans on the connector they already occupy (re-planning during the night).
+    """
+    params = params or SchedulerParams()
+    t0 = time.perf_counter()
+    best: tuple[tuple[float, float], dict[str, Session], LpResult] | None = None
+    seen: list[dict[str, Session]] = []
+    for slack in params.session_slacks:
+        sessions = assign_sessions(problem, slack=slack, pinned=pinned)
+        if sessions in seen:
+            continue
+        seen.append(sessions)
+        windows = {
+            vid: Window(
+                s.plug_in_s,
+                s.plug_out_s,
+                rate_w(problem.request(vid), problem.connector(s.connector_id)),
+            )
+            for vid, s in sessions.items()
+        }
+        result = solve_lp(problem, windows)
+        key = (round(sum(result.shortfall_wh.values()), 0), result.objective)
+        if best is None or key < best[0]:
+            best = (key, sessions, result)
+    assert best is not None, "session_slacks must not be empty"
+    return _to_schedule(problem, best[1], best[2], time.perf_counter() - t0)
+
+
+def lower_bound(problem: DepotProblem) -> Schedule:
+    """The LP with connectors relaxed: each van on its best connector for its whole stay,
+    and only as many vans (weighted by power share) as there are connectors in each slot.
+    No real schedule can cost less while delivering the same energy."""
+    t0 = time.perf_counter()
+    windows: dict[str, Window] = {}
+    for r in problem.requests:
+        rates = [
+            rate_w(r, c)
+            for c in problem.connectors
+            if r.charger_id is None or c.charger_id == r.charger_id
+        ]
+        if rates:
+            windows[r.vehicle_id] = Window(r.arrival_s, r.departure_s, max(rates))
+    result = solve_lp(problem, windows, occupancy_limit=len(problem.connectors))
+    return _to_schedule(problem, {}, result, time.perf_counter() - t0)
+
+
+def _to_schedule(
+    problem: DepotProblem, sessions: dict[str, Session], result: LpResult, solve_s: float
+) -> Schedule:
+    slot_h = problem.slot_s / 3600.0
+    vans = []
+    shortfalls = []
+    for r in problem.requests:
+        s = sessions.get(r.vehicle_id)
+        power = tuple(result.power_w[r.vehicle_id])
+        delivered = sum(power) * slot_h
+        short = max(0.0, r.required_wh - delivered)
+        if short < SHORTFALL_TOLERANCE_WH:
+            short = 0.0
+        vans.append(
+            VanPlan(
+                vehicle_id=r.vehicle_id,
+                connector_id=s.connector_id if s else None,
+                plug_in=s.plug_in_s if s else None,
+                plug_out=s.plug_out_s if s else None,
+                arrival=r.arrival_s,
+                departure=r.departure_s,
+                soc_arrival=r.soc_arrival,
+                battery_wh=r.battery_wh,
+                energy_needed_wh=r.energy_needed_wh,
+                energy_delivered_wh=delivered,
+                shortfall_wh=short,
+                cap_wh=r.cap_wh,
+                max_ac_power_w=r.max_ac_power_w,
+                max_dc_power_w=r.max_dc_power_w,
+                power_w=power,
+                taper=r.taper.points,
+                charger_id=r.charger_id,
+            )
+        )
+        if short > 0:
+            reason = "no free connector" if sessions and s is None else "not enough time or power"
+            shortfalls.append(
+                {"vehicle_id": r.vehicle_id, "shortfall_wh": short, "reason": reason, "fixes": []}
+            )
+    return Schedule(
+        start_s=problem.grid_start_s,
+        slot_s=problem.slot_s,
+        site_limit_w=problem.site_limit_w,
+        efficiency=problem.efficiency,
+        prices_per_kwh=tuple(problem.prices_per_kwh()),
+        base_load_w=tuple(problem.base_load(k) for k in range(problem.grid_num_slots)),
+        vans=tuple(vans),
+        connectors=problem.connectors,
+        tariff=problem.tariff,
+        shortfalls=tuple(shortfalls),
+        stats={"solve_s": solve_s, "lp_objective": result.objective},
+    )

@@ -1,0 +1,113 @@
+"""The scheduler meets needs within every limit, reports what it cannot meet, and is cheap."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.charging.conftest import NIGHT_TARIFF, request
+from voltvan.charging import Connector, DepotProblem, lower_bound, schedule_depot
+from voltvan.charging._check import check_schedule
+from voltvan.charging._model import availability
+
+
+def _recompute(problem: DepotProblem, schedule: object) -> tuple[list[float], dict[str, float]]:
+    """Site power per slot and energy per van, from nothing but the per-slot powers."""
+    slot_h = problem.slot_s / 3600.0
+    site = [0.0] * problem.grid_num_slots
+    energy: dict[str, float] = {}
+    for v in schedule.vans:  # type: ignore[attr-defined]
+        energy[v.vehicle_id] = sum(v.power_w) * slot_h
+        for k, p in enumerate(v.power_w):
+            site[k] += p / problem.efficiency
+    return site, energy
+
+
+def test_small_depot_meets_every_need_within_limits(three_vans_two_plugs: DepotProblem) -> None:
+    """Recomputed from the slots: each van gets its need, the site and plugs stay in limits."""
+    p = three_vans_two_plugs
+    s = schedule_depot(p)
+    site, energy = _recompute(p, s)
+    assert max(site) <= p.site_limit_w + 1.0
+    for r in p.requests:
+        assert energy[r.vehicle_id] >= r.required_wh - 1.0
+        assert r.energy_arrival_wh + energy[r.vehicle_id] <= r.cap_wh + 1.0
+        v = s.van(r.vehicle_id)
+        assert v.connector_id is not None and v.plug_in is not None and v.plug_out is not None
+        for k, pw in enumerate(v.power_w):
+            a = availability(p.slot_starts()[k], p.slot_s, v.plug_in, v.plug_out)
+            assert pw <= 11_000 * a + 1.0
+    assert not s.shortfalls
+    assert check_schedule(p, s) == []
+
+
+def test_connectors_are_never_shared(three_vans_two_plugs: DepotProblem) -> None:
+    """Two vans are never on the same plug at the same time."""
+    s = schedule_depot(three_vans_two_plugs)
+    spans = sorted((v.connector_id, v.plug_in, v.plug_out) for v in s.vans)
+    for (c1, _, end1), (c2, start2, _) in itertools.pairwise(spans):
+        if c1 == c2:
+            assert start2 is not None and end1 is not None and start2 >= end1 - 1e-6
+
+
+def test_charges_in_cheap_hours(three_vans_two_plugs: DepotProblem) -> None:
+    """Nothing is bought at the 0.40 evening price when cheap night hours suffice."""
+    s = schedule_depot(three_vans_two_plugs)
+    evening = [k for k, price in enumerate(s.prices_per_kwh) if price >= 0.4]
+    assert sum(v.power_w[k] for v in s.vans for k in evening) < 1.0
+    assert s.cost()["energy"] > 0
+
+
+def test_cost_is_close_to_the_lower_bound(three_vans_two_plugs: DepotProblem) -> None:
+    """The heuristic sessions cost at most 1 % more than the connector-relaxed LP."""
+    s = schedule_depot(three_vans_two_plugs)
+    lb = lower_bound(three_vans_two_plugs)
+    assert lb.cost()["total"] <= s.cost()["total"] + 1e-6
+    assert s.cost()["total"] <= 1.01 * lb.cost()["total"]
+
+
+def test_impossible_need_is_reported_as_shortfall() -> None:
+    """A van with 2 h on 11 kW cannot take 40 kWh: the shortfall names it and the amount."""
+    reqs = (request("A", 20, 22, 0.0, 40_000), request("B", 18, 30, 0.5, 35_000))
+    p = DepotProblem(reqs, (Connector("CP1", 1, 11_000), Connector("CP1", 2, 11_000)), 50_000)
+    s = schedule_depot(p)
+    short = {x["vehicle_id"]: x["shortfall_wh"] for x in s.shortfalls}
+    assert set(short) == {"A"}
+    assert short["A"] == pytest.approx(40_000 - 2 * 11_000, abs=50)
+    assert check_schedule(p, s) == []
+
+
+def test_taper_slows_charging_near_full() -> None:
+    """A van arriving at 85 % SoC is held to the tapered power, not the plug's 11 kW."""
+    r = request("A", 20, 30, 0.85, 60_000 * 0.95)
+    p = DepotProblem((r,), (Connector("CP1", 1, 11_000),), 50_000)
+    s = schedule_depot(p)
+    assert max(s.van("A").power_w) <= 11_000 * r.taper.fraction(0.85) + 1.0
+    assert check_schedule(p, s) == []
+
+
+def test_base_load_lowers_the_headroom() -> None:
+    """With 10 kW of building load under a 15 kW limit, charging never exceeds 5 kW of grid."""
+    reqs = (request("A", 18, 30, 0.5, 40_000),)
+    p = DepotProblem(
+        reqs,
+        (Connector("CP1", 1, 11_000),),
+        15_000,
+        tariff=NIGHT_TARIFF,
+        base_load_w=tuple([10_000.0] * 48),
+    )
+    s = schedule_depot(p)
+    site = s.site_power_w()
+    assert max(site) <= 15_000 + 1.0
+    assert check_schedule(p, s) == []
+
+
+def test_more_vans_than_plugs_take_turns() -> None:
+    """Four vans with short needs share one plug in turn and all get their energy."""
+    reqs = tuple(request(f"V{i}", 18, 30, 0.5, 40_000) for i in range(4))
+    p = DepotProblem(reqs, (Connector("CP1", 1, 11_000),), 20_000, tariff=NIGHT_TARIFF)
+    s = schedule_depot(p)
+    assert not s.shortfalls
+    assert len({(v.plug_in, v.plug_out) for v in s.vans}) == 4
+    assert check_schedule(p, s) == []
