@@ -3,8 +3,28 @@
 See ``docs/formats/scenario.md`` for every field, unit and default.
 """
 
+from voltvan.scenario._city import BERLIN as BERLIN
+from voltvan.scenario._city import CityFrame as CityFrame
+from voltvan.scenario._city import Neighbourhood as Neighbourhood
 from voltvan.scenario._fleet import FORMAT_VERSION as FORMAT_VERSION
+from voltvan.scenario._generate import Day as Day
+from voltvan.scenario._generate import generate_scenario as generate_scenario
 from voltvan.scenario._read import read_scenario as read_scenario
+from voltvan.scenario._summary import ScenarioSummary as ScenarioSummary
+from voltvan.scenario._summary import summarize as summarize
+from voltvan.scenario._summary import window_kind as window_kind
 from voltvan.scenario._write import write_scenario as write_scenario
 
-__all__ = ["FORMAT_VERSION", "read_scenario", "write_scenario"]
+__all__ = [
+    "BERLIN",
+    "FORMAT_VERSION",
+    "CityFrame",
+    "Day",
+    "Neighbourhood",
+    "ScenarioSummary",
+    "generate_scenario",
+    "read_scenario",
+    "summarize",
+    "window_kind",
+    "write_scenario",
+]
