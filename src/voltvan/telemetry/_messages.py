@@ -1,0 +1,320 @@
+"""Parse and validate telemetry messages into whole rows and dead letters.
+
+The unit of acceptance is one signal value, i.e. one row ``(vehicle_id, ts, name, value)``:
+a faulty GPS longitude must not throw away the speed and SoC sent in the same second. Errors
+that make a whole sample meaningless (bad or missing ``ts``) reject that sample; errors that make
+the whole message meaningless (not JSON, not an object, wrong topic, unknown vehicle) reject the
+message. Every rejection becomes one dead letter with a reason code. A row is appended to all
+columns at once after every check has passed, so a half-written row cannot exist.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from voltvan.telemetry._signals import Signal, signal_catalog
+
+RejectReason = Literal[
+    "malformed_json",
+    "schema",
+    "unknown_signal",
+    "wrong_type",
+    "out_of_range",
+    "ts_in_future",
+    "ts_before_2000",
+    "unknown_vehicle",
+    "bad_topic",
+]
+REJECT_REASONS: tuple[RejectReason, ...] = RejectReason.__args__  # type: ignore[attr-defined]
+
+Source = Literal["mqtt", "http", "import"]
+
+TOPIC_FILTER = "voltvan/v1/vehicles/+/signals"
+MAX_PAYLOAD_BYTES = 1 << 20
+MAX_DEAD_LETTER_CHARS = 64 * 1024
+MAX_FUTURE_US = 5 * 60 * 1_000_000
+MIN_TS_US = 946_684_800_000_000  # 2000-01-01T00:00:00Z
+_VEHICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+_MESSAGE_KEYS = frozenset({"ts", "signals", "samples", "vehicle_id"})
+_SAMPLE_KEYS = frozenset({"ts", "signals"})
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def topic_for(vehicle_id: str) -> str:
+    """The MQTT topic a van publishes its signals to."""
+    return f"voltvan/v1/vehicles/{vehicle_id}/signals"
+
+
+def vehicle_from_topic(topic: str) -> str | None:
+    """The vehicle id in a signals topic, or None when the topic is not one."""
+    parts = topic.split("/")
+    if len(parts) != 5 or parts[:3] != ["voltvan", "v1", "vehicles"] or parts[4] != "signals":
+        return None
+    return parts[3] if is_vehicle_id(parts[3]) else None
+
+
+def is_vehicle_id(text: str) -> bool:
+    return _VEHICLE_ID.fullmatch(text) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """One dead letter: what was refused, why, and the offending text (truncated)."""
+
+    received_at_us: int
+    source: str
+    topic: str | None
+    vehicle_id: str | None
+    reason: RejectReason
+    detail: str
+    payload: str
+
+
+@dataclass(slots=True)
+class Batch:
+    """Accepted rows as parallel columns (ready for Arrow) plus the dead letters."""
+
+    vehicle_id: list[str] = field(default_factory=list)
+    ts_us: list[int] = field(default_factory=list)
+    name: list[str] = field(default_factory=list)
+    value: list[float | None] = field(default_factory=list)
+    value_text: list[str | None] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.ts_us)
+
+    def reject_counts(self) -> Counter[str]:
+        return Counter(r.reason for r in self.rejects)
+
+    def extend(self, other: Batch) -> None:
+        self.vehicle_id.extend(other.vehicle_id)
+        self.ts_us.extend(other.ts_us)
+        self.name.extend(other.name)
+        self.value.extend(other.value)
+        self.value_text.extend(other.value_text)
+        self.rejects.extend(other.rejects)
+
+    def clear(self) -> None:
+        for col in (self.vehicle_id, self.ts_us, self.name, self.value, self.value_text):
+            col.clear()
+        self.rejects.clear()
+
+
+class _Invalid(Exception):
+    def __init__(self, reason: RejectReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason: RejectReason = reason
+        self.detail = detail
+
+
+def _no_constants(name: str) -> float:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _parse_ts(raw: object, now_us: int) -> int:
+    if not isinstance(raw, str):
+        raise _Invalid("schema", f"ts must be an RFC 3339 string, got {type(raw).__name__}")
+    try:
+        ts = datetime.fromisoformat(raw)
+    except ValueError:
+        raise _Invalid("schema", f"ts {raw[:40]!r} is not an RFC 3339 time") from None
+    if ts.tzinfo is None:
+        raise _Invalid("schema", f"ts {raw[:40]!r} has no time zone offset")
+    try:
+        delta = ts - _EPOCH
+    except OverflowError:
+        raise _Invalid("ts_before_2000", f"ts {raw[:40]!r} is before 2000") from None
+    ts_us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    if ts_us < MIN_TS_US:
+        raise _Invalid("ts_before_2000", f"ts {raw[:40]} is before 2000-01-01")
+    if ts_us > now_us + MAX_FUTURE_US:
+        raise _Invalid("ts_in_future", f"ts {raw[:40]} is more than 5 min in the future")
+    return ts_us
+
+
+def _check_value(sig: Signal, raw: object) -> tuple[float | None, str | None]:
+    """The stored (value, value_text) of one signal value, or _Invalid."""
+    kind = sig.kind
+    if kind == "boolean":
+        if type(raw) is not bool:
+            raise _Invalid("wrong_type", f"{sig.name} must be true/false, got {raw!r:.40}")
+        return (1.0 if raw else 0.0), None
+    if kind == "string":
+        if not isinstance(raw, str):
+            raise _Invalid("wrong_type", f"{sig.name} must be a string, got {raw!r:.40}")
+        if sig.allowed is not None and raw not in sig.allowed:
+            raise _Invalid("out_of_range", f"{sig.name} {raw[:40]!r} is not an allowed value")
+        return None, raw
+    if type(raw) is int:
+        if (sig.min is not None and raw < sig.min) or (sig.max is not None and raw > sig.max):
+            raise _Invalid("out_of_range", _range_text(sig, raw))
+        return float(raw), None
+    if type(raw) is not float:
+        raise _Invalid("wrong_type", f"{sig.name} must be a number, got {raw!r:.40}")
+    if not math.isfinite(raw):
+        raise _Invalid("out_of_range", f"{sig.name} must be finite")
+    if sig.is_integer and not raw.is_integer():
+        raise _Invalid("wrong_type", f"{sig.name} is {sig.datatype}, got {raw!r}")
+    if (sig.min is not None and raw < sig.min) or (sig.max is not None and raw > sig.max):
+        raise _Invalid("out_of_range", _range_text(sig, raw))
+    return raw, None
+
+
+def _range_text(sig: Signal, raw: float) -> str:
+    unit = f" {sig.unit}" if sig.unit else ""
+    return f"{sig.name} {raw!r:.40} is outside [{sig.min}, {sig.max}]{unit}"
+
+
+def _dead_text(obj: object) -> str:
+    try:
+        text = obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(obj)
+    return text[:MAX_DEAD_LETTER_CHARS]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where a message came from and what it is checked against."""
+
+    source: str
+    received_at_us: int
+    fleet: frozenset[str] | None = None
+    topic: str | None = None
+
+
+def add_sample(
+    out: Batch, ctx: Context, vehicle_id: str, ts: object, signals: Mapping[str, object]
+) -> None:
+    """Validate one sample and append its valid rows and its dead letters to ``out``."""
+    catalog = signal_catalog()
+    try:
+        ts_us = _parse_ts(ts, ctx.received_at_us)
+    except _Invalid as bad:
+        _reject(out, ctx, vehicle_id, bad, {"ts": ts, "signals": signals})
+        return
+    for name, raw in signals.items():
+        sig = catalog.get(name)
+        try:
+            if sig is None:
+                raise _Invalid("unknown_signal", f"{name[:120]!r} is not in the signal catalog")
+            value, text = _check_value(sig, raw)
+        except _Invalid as bad:
+            _reject(out, ctx, vehicle_id, bad, {"ts": ts, "signals": {name: raw}})
+            continue
+        out.vehicle_id.append(vehicle_id)
+        out.ts_us.append(ts_us)
+        out.name.append(name)
+        out.value.append(value)
+        out.value_text.append(text)
+
+
+def _reject(out: Batch, ctx: Context, vid: str | None, bad: _Invalid, payload: object) -> None:
+    out.rejects.append(
+        Reject(
+            received_at_us=ctx.received_at_us,
+            source=ctx.source,
+            topic=ctx.topic,
+            vehicle_id=vid,
+            reason=bad.reason,
+            detail=bad.detail,
+            payload=_dead_text(payload),
+        )
+    )
+
+
+def parse_message(
+    out: Batch, ctx: Context, payload: bytes | str, *, vehicle_id: str | None = None
+) -> None:
+    """Parse one MQTT/HTTP message into ``out``; the vehicle comes from ``ctx.topic`` or the URL.
+
+    Never raises for bad input: everything wrong becomes a dead letter in ``out.rejects``.
+    """
+    vid = vehicle_id
+    try:
+        if vid is None:
+            vid = vehicle_from_topic(ctx.topic or "")
+            if vid is None:
+                topic = str(ctx.topic)[:200]
+                raise _Invalid("bad_topic", f"topic {topic!r} is not a signals topic")
+        elif not is_vehicle_id(vid):
+            raise _Invalid("bad_topic", f"vehicle id {vid[:80]!r} is not a valid id")
+        if ctx.fleet is not None and vid not in ctx.fleet:
+            raise _Invalid("unknown_vehicle", f"vehicle {vid!r} is not in the fleet")
+        message = _decode(payload)
+        samples = _samples_of(message, vid)
+    except _Invalid as bad:
+        text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+        _reject(out, ctx, vid, bad, text)
+        return
+    for sample in samples:
+        if not isinstance(sample, dict):
+            _reject(out, ctx, vid, _Invalid("schema", "a sample must be an object"), sample)
+            continue
+        extra = sample.keys() - _SAMPLE_KEYS
+        signals = sample.get("signals")
+        if extra or "ts" not in sample or not isinstance(signals, dict):
+            detail = (
+                f"unexpected sample keys {sorted(extra)[:5]}"
+                if extra
+                else "a sample needs 'ts' and a 'signals' object"
+            )
+            _reject(out, ctx, vid, _Invalid("schema", detail), sample)
+            continue
+        add_sample(out, ctx, vid, sample["ts"], signals)
+
+
+def _decode(payload: bytes | str) -> object:
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise _Invalid("schema", f"message larger than {MAX_PAYLOAD_BYTES} bytes")
+    try:
+        return json.loads(payload, parse_constant=_no_constants)
+    except (ValueError, RecursionError) as exc:
+        raise _Invalid("malformed_json", f"not valid JSON: {str(exc)[:160]}") from None
+
+
+def _samples_of(message: object, vid: str) -> list[object]:
+    if not isinstance(message, dict):
+        raise _Invalid("schema", f"message must be a JSON object, got {type(message).__name__}")
+    extra = message.keys() - _MESSAGE_KEYS
+    if extra:
+        raise _Invalid("schema", f"unexpected message keys {sorted(extra)[:5]}")
+    body_vid = message.get("vehicle_id", vid)
+    if body_vid != vid:
+        raise _Invalid("bad_topic", f"message names vehicle {str(body_vid)[:80]!r}, not {vid!r}")
+    if "samples" in message:
+        samples = message["samples"]
+        if "ts" in message or "signals" in message or not isinstance(samples, list):
+            raise _Invalid("schema", "'samples' must be a list and come without 'ts'/'signals'")
+        return samples
+    return [{k: message[k] for k in ("ts", "signals") if k in message}]
+
+
+def add_samples(
+    out: Batch,
+    ctx: Context,
+    vehicle_id: str,
+    samples: Iterable[tuple[datetime | str, Mapping[str, object]]],
+) -> None:
+    """Validate samples that do not come as JSON (file imports): same rules, same dead letters."""
+    if ctx.fleet is not None and vehicle_id not in ctx.fleet:
+        bad = _Invalid("unknown_vehicle", f"vehicle {vehicle_id!r} is not in the fleet")
+        _reject(out, ctx, vehicle_id, bad, "")
+        return
+    for ts, signals in samples:
+        text = ts.isoformat() if isinstance(ts, datetime) else ts
+        add_sample(out, ctx, vehicle_id, text, signals)
+
+
+def now_us() -> int:
+    """Microseconds since the epoch, UTC: the clock every ingest path stamps with."""
+    return int(datetime.now(UTC).timestamp() * 1_000_000)

@@ -1,0 +1,50 @@
+"""Small helpers shared by the ingest tests: messages, fleets and row counts."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+SPEED = "Vehicle.Speed"
+SOC = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current"
+LAT = "Vehicle.CurrentLocation.Latitude"
+LON = "Vehicle.CurrentLocation.Longitude"
+CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
+FIX = "Vehicle.CurrentLocation.GNSSReceiver.FixType"
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def iso(t: datetime) -> str:
+    return t.isoformat().replace("+00:00", "Z")
+
+
+def sample(i: int, *, t0: datetime = T0) -> dict[str, object]:
+    """Second ``i`` of a drive: speed, SoC and position, all in range."""
+    return {
+        "ts": iso(t0 + timedelta(seconds=i)),
+        "signals": {SPEED: 30.0 + i % 20, SOC: 80.0 - i * 0.01, LAT: 52.5 + i * 1e-5, LON: 13.4},
+    }
+
+
+def batch_message(first: int, count: int, *, t0: datetime = T0) -> bytes:
+    return json.dumps({"samples": [sample(i, t0=t0) for i in range(first, first + count)]}).encode()
+
+
+def write_fleet(folder: Path, ids: list[str]) -> Path:
+    """A minimal fleet.toml naming the given vans."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "fleet.toml"
+    lines = ["format_version = 1", ""]
+    for vid in ids:
+        lines += ["[[vans]]", f'id = "{vid}"', 'type = "large"', ""]
+    path.write_text("\n".join(lines))
+    return path
+
+
+def stored_rows(data_dir: Path) -> int:
+    """Rows in every signal file, duplicates included (the view would hide them)."""
+    files = sorted((data_dir / "signals").glob("date=*/*.parquet"))
+    return sum(pq.read_metadata(f).num_rows for f in files)

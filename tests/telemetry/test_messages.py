@@ -1,0 +1,161 @@
+"""Message parsing and validation: every reason code, the acceptance unit, and a fuzz run."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.telemetry.ingest_data import CHARGING, FIX, LAT, LON, SOC, SPEED, T0, iso, sample
+from voltvan.telemetry import Batch, Context, parse_message, topic_for, vehicle_from_topic
+from voltvan.telemetry._messages import MIN_TS_US
+
+NOW_US = int((T0 + timedelta(hours=1)).timestamp() * 1_000_000)
+FLEET = frozenset({"V1", "V2"})
+
+
+def parse(payload: object, *, topic: str = "voltvan/v1/vehicles/V1/signals") -> Batch:
+    out = Batch()
+    raw = payload if isinstance(payload, bytes | str) else json.dumps(payload)
+    parse_message(out, Context("mqtt", NOW_US, FLEET, topic), raw)
+    return out
+
+
+def reasons(batch: Batch) -> list[str]:
+    return [r.reason for r in batch.rejects]
+
+
+def test_single_sample_becomes_one_row_per_signal() -> None:
+    """A single-sample message yields one row per signal, stamped with its ts in µs."""
+    out = parse(sample(0))
+    assert out.num_rows == 4 and not out.rejects
+    assert set(out.name) == {SPEED, SOC, LAT, LON}
+    assert set(out.ts_us) == {int(T0.timestamp() * 1_000_000)}
+    assert set(out.vehicle_id) == {"V1"}
+
+
+def test_batch_of_samples_is_accepted() -> None:
+    """A ``samples`` batch yields the rows of every sample."""
+    out = parse({"samples": [sample(i) for i in range(5)]})
+    assert out.num_rows == 20 and not out.rejects
+
+
+def test_booleans_and_enums_are_typed() -> None:
+    """A boolean is stored as 1.0, an enum string in value_text with a null value."""
+    out = parse({"ts": iso(T0), "signals": {CHARGING: True, FIX: "THREE_D"}})
+    rows = dict(zip(out.name, zip(out.value, out.value_text, strict=True), strict=True))
+    assert rows[CHARGING] == (1.0, None)
+    assert rows[FIX] == (None, "THREE_D")
+
+
+def test_each_reason_code_is_produced() -> None:
+    """Each kind of bad input maps to its own reason code and nothing reaches the rows."""
+    future = iso(T0 + timedelta(hours=2))
+    cases = {
+        "malformed_json": b'{"ts": ',
+        "schema": [1, 2],
+        "unknown_signal": {"ts": iso(T0), "signals": {"Vehicle.Warp": 9.0}},
+        "wrong_type": {"ts": iso(T0), "signals": {SPEED: "fast"}},
+        "out_of_range": {"ts": iso(T0), "signals": {LON: 1555.6}},
+        "ts_in_future": {"ts": future, "signals": {SPEED: 1.0}},
+        "ts_before_2000": {"ts": "1999-12-31T23:59:59Z", "signals": {SPEED: 1.0}},
+    }
+    for reason, payload in cases.items():
+        out = parse(payload)
+        assert reasons(out) == [reason], reason
+        assert out.num_rows == 0, reason
+    assert reasons(parse(sample(0), topic=topic_for("V9"))) == ["unknown_vehicle"]
+    assert reasons(parse(sample(0), topic="voltvan/v1/vehicles/V1/other")) == ["bad_topic"]
+    body = {"vehicle_id": "V2", **sample(0)}
+    assert reasons(parse(body)) == ["bad_topic"]
+
+
+def test_one_bad_signal_keeps_the_rest_of_its_sample() -> None:
+    """A faulty GPS longitude is refused alone; speed and SoC of the same second are kept."""
+    s = sample(0)
+    s["signals"][LON] = 1555.6  # type: ignore[index]
+    out = parse(s)
+    assert out.num_rows == 3 and LON not in out.name
+    assert reasons(out) == ["out_of_range"]
+    assert "1555.6" in out.rejects[0].payload
+
+
+def test_a_bad_ts_rejects_only_that_sample() -> None:
+    """In a batch, a sample without a time zone is refused; the others are kept."""
+    bad = {"ts": "2026-03-02T08:00:05", "signals": {SPEED: 1.0}}
+    out = parse({"samples": [sample(0), bad, sample(1)]})
+    assert out.num_rows == 8 and reasons(out) == ["schema"]
+
+
+def test_integer_signal_refuses_fractions_and_bool_is_not_a_number() -> None:
+    """An odometer (uint32) of 1.5 m is the wrong type, and so is ``true`` as a speed."""
+    out = parse({"ts": iso(T0), "signals": {"Vehicle.TraveledDistance": 1.5, SPEED: True}})
+    assert sorted(reasons(out)) == ["wrong_type", "wrong_type"]
+
+
+def test_huge_integers_and_nan_do_not_crash() -> None:
+    """10**400 is out of range, and NaN (not JSON) makes the message malformed."""
+    head = '{"ts": "2026-03-02T08:00:00Z", "signals": {"Vehicle.Speed": '
+    assert reasons(parse(head + "1" + "0" * 400 + "}}")) == ["out_of_range"]
+    assert reasons(parse(head + "NaN}}")) == ["malformed_json"]
+
+
+def test_topic_parsing() -> None:
+    """Only ``voltvan/v1/vehicles/<id>/signals`` names a vehicle; wildcards never do."""
+    assert vehicle_from_topic(topic_for("van-07")) == "van-07"
+    assert vehicle_from_topic("voltvan/v1/vehicles/+/signals") is None
+    assert vehicle_from_topic("voltvan/v1/vehicles/a/b/signals") is None
+
+
+def _check_whole(out: Batch) -> None:
+    n = out.num_rows
+    cols = (out.vehicle_id, out.name, out.value, out.value_text)
+    assert all(len(c) == n for c in cols)
+    for value, text in zip(out.value, out.value_text, strict=True):
+        assert (value is None) != (text is None)
+    assert all(t >= MIN_TS_US for t in out.ts_us)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.binary(max_size=300))
+def test_fuzz_random_bytes_never_crash(payload: bytes) -> None:
+    """Random bytes never raise and never leave a partial row."""
+    out = parse(payload)
+    _check_whole(out)
+    assert out.num_rows == 0 or payload.strip().startswith(b"{")
+
+
+_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+    st.lists(st.integers(), max_size=2),
+)
+_names = st.sampled_from([SPEED, SOC, LAT, LON, CHARGING, FIX, "Vehicle.Warp", ""])
+_ts = st.one_of(
+    st.just(iso(T0)),
+    st.datetimes(timezones=st.just(T0.tzinfo)).map(lambda d: d.isoformat()),  # type: ignore[arg-type]
+    st.text(max_size=12),
+    st.integers(),
+)
+_sample = st.fixed_dictionaries({"ts": _ts, "signals": st.dictionaries(_names, _values)})
+_message = st.one_of(_sample, st.fixed_dictionaries({"samples": st.lists(_sample, max_size=4)}))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_message)
+def test_fuzz_near_valid_messages(message: dict[str, object]) -> None:
+    """Near-valid messages: every signal value becomes exactly one row or one dead letter."""
+    out = parse(message)
+    _check_whole(out)
+    samples = message.get("samples", [message])
+    assert isinstance(samples, list)
+    values = sum(len(s["signals"]) for s in samples)
+    bad_ts = sum(1 for r in out.rejects if r.reason in {"schema", "ts_before_2000", "ts_in_future"})
+    assert out.num_rows + len(out.rejects) <= values + bad_ts
+    if not bad_ts:
+        assert out.num_rows + len(out.rejects) == values
