@@ -56,10 +56,17 @@ def cold_far_cluster() -> Scenario:
     return Scenario(fleet=fleet, stops=stops, name="cold_far_cluster")
 
 
-def with_hopeless_stops(base: Scenario) -> Scenario:
-    """``base`` plus one stop of each impossible kind: too heavy, window before shift, too far."""
+def with_hopeless_stops(base: Scenario, *, heavy: bool = True) -> Scenario:
+    """``base`` plus one stop of each impossible kind: too heavy, window before shift, too far.
+
+    The scenario reader already rejects a stop heavier than every van, so files leave it out.
+    """
     extra = (
-        Stop(id="HEAVY", lat=52.521, lon=13.401, weight_kg=5_000, volume_m3=1.0),
+        *(
+            [Stop(id="HEAVY", lat=52.521, lon=13.401, weight_kg=5_000, volume_m3=1.0)]
+            if heavy
+            else []
+        ),
         Stop(
             id="DAWN",
             lat=52.522,
