@@ -4,3 +4,4 @@ from __future__ import annotations
 
 from voltvan.cli import _report_plan  # noqa: F401
 from voltvan.cli import _scenario  # noqa: F401
+from voltvan.cli import _plan  # noqa: F401
