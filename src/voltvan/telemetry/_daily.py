@@ -1,0 +1,204 @@
+"""Distance, energy and driving time: per trip, and per van per day.
+
+Distance has a priority (``docs/analytics.md``): the odometer (``Vehicle.TraveledDistance``) when
+the trip has two readings, else the path through the GPS fixes left after fault flagging, else
+the integral of wheel speed. Energy is the drop of ``StateOfCharge.CurrentEnergy`` when the van
+sends it, else the SoC drop times the usable capacity (``NetCapacity`` signal, else the fleet's
+``battery_wh``). Set-based parts are SQL; the GPS walk is numpy (:mod:`._gps`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from voltvan.telemetry._duck import Connection
+from voltvan.telemetry._gps import GpsParams, flag_gps_faults, haversine_m
+from voltvan.telemetry._trips import (
+    AIR_TEMPERATURE,
+    ENERGY_KWH,
+    KMH_TO_MPS,
+    LATITUDE,
+    LONGITUDE,
+    ODOMETER,
+    SOC,
+    SPEED,
+    fetch_table,
+)
+
+NET_CAPACITY = "Vehicle.Powertrain.TractionBattery.NetCapacity"
+
+_TRIP_SIGNALS_SQL = f"""
+SELECT t.vehicle_id, t.start_ts,
+    arg_min(s.value, s.ts) FILTER (WHERE s.name = '{SOC}') AS start_soc_pct,
+    arg_max(s.value, s.ts) FILTER (WHERE s.name = '{SOC}') AS end_soc_pct,
+    arg_min(s.value, s.ts) FILTER (WHERE s.name = '{ENERGY_KWH}') AS start_kwh,
+    arg_max(s.value, s.ts) FILTER (WHERE s.name = '{ENERGY_KWH}') AS end_kwh,
+    max(s.value) FILTER (WHERE s.name = '{ODOMETER}')
+        - min(s.value) FILTER (WHERE s.name = '{ODOMETER}') AS odometer_m,
+    count(*) FILTER (WHERE s.name = '{ODOMETER}') AS odometer_n,
+    avg(s.value) FILTER (WHERE s.name = '{AIR_TEMPERATURE}') AS ambient_c
+FROM _trips_base t JOIN signals s
+  ON s.vehicle_id = t.vehicle_id AND s.ts >= t.start_ts AND s.ts <= t.end_ts
+ AND s.name IN ('{SOC}', '{ENERGY_KWH}', '{ODOMETER}', '{AIR_TEMPERATURE}')
+GROUP BY t.vehicle_id, t.start_ts
+"""
+
+
+def capacities_wh(con: Connection, fallback: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Usable capacity per van: its last ``NetCapacity`` signal, else the fleet's ``battery_wh``."""
+    out = dict(fallback or {})
+    rows = con.execute(
+        f"SELECT vehicle_id, arg_max(value, ts) FROM signals WHERE name = '{NET_CAPACITY}' "
+        "GROUP BY vehicle_id"
+    ).fetchall()
+    out.update({str(v): float(kwh) * 1000.0 for v, kwh in rows if kwh})
+    return out
+
+
+def enrich_trips(
+    con: Connection,
+    base: Any,
+    *,
+    battery_wh: Mapping[str, float] | None = None,
+    gps: GpsParams | None = None,
+) -> Any:
+    """Trips with distance (and its source), energy, Wh/km, SoC at both ends, ambient."""
+    import pyarrow as pa
+
+    trips = base.to_pylist()
+    if not trips:
+        return pa.Table.from_pylist([], schema=_TRIP_SCHEMA())
+    con.register("_trips_base", base)
+    try:
+        extra = {
+            (r["vehicle_id"], r["start_ts"]): r
+            for r in fetch_table(con, _TRIP_SIGNALS_SQL).to_pylist()
+        }
+    finally:
+        con.unregister("_trips_base")
+    caps = capacities_wh(con, battery_wh)
+    need_gps = [t for t in trips if (extra.get(_key(t)) or {}).get("odometer_n", 0) < 2]
+    gps_m = _gps_distances(con, need_gps, gps or GpsParams()) if need_gps else {}
+    for t in trips:
+        e = extra.get(_key(t)) or {}
+        if (e.get("odometer_n") or 0) >= 2:
+            t["distance_m"], t["distance_source"], t["gps_faults"] = e["odometer_m"], "odometer", 0
+        elif _key(t) in gps_m and gps_m[_key(t)][0] > 0:
+            t["distance_m"], t["gps_faults"] = gps_m[_key(t)]
+            t["distance_source"] = "gps"
+        else:
+            t["distance_m"], t["distance_source"], t["gps_faults"] = (
+                t["speed_distance_m"],
+                "speed",
+                0,
+            )
+        t["start_soc"] = _frac(e.get("start_soc_pct"))
+        t["end_soc"] = _frac(e.get("end_soc_pct"))
+        t["energy_wh"] = _energy_wh(e, caps.get(t["vehicle_id"]))
+        t["wh_per_km"] = (
+            t["energy_wh"] / (t["distance_m"] / 1000.0)
+            if t["energy_wh"] is not None and t["distance_m"] > 0
+            else None
+        )
+        t["ambient_c"] = e.get("ambient_c")
+    return pa.Table.from_pylist(trips, schema=_TRIP_SCHEMA())
+
+
+def _TRIP_SCHEMA() -> Any:  # noqa: N802 - a constant built lazily so pyarrow loads on demand
+    import pyarrow as pa
+
+    ts = pa.timestamp("us", tz="UTC")
+    return pa.schema(
+        [
+            ("vehicle_id", pa.string()),
+            ("start_ts", ts),
+            ("end_ts", ts),
+            ("duration_s", pa.float64()),
+            ("driving_s", pa.float64()),
+            ("speed_distance_m", pa.float64()),
+            ("distance_m", pa.float64()),
+            ("distance_source", pa.string()),
+            ("gps_faults", pa.int64()),
+            ("start_soc", pa.float64()),
+            ("end_soc", pa.float64()),
+            ("energy_wh", pa.float64()),
+            ("wh_per_km", pa.float64()),
+            ("ambient_c", pa.float64()),
+        ]
+    )
+
+
+def _key(t: Mapping[str, Any]) -> tuple[str, Any]:
+    return (t["vehicle_id"], t["start_ts"])
+
+
+def _frac(pct: float | None) -> float | None:
+    return None if pct is None else pct / 100.0
+
+
+def _energy_wh(e: Mapping[str, Any], capacity_wh: float | None) -> float | None:
+    if e.get("start_kwh") is not None and e.get("end_kwh") is not None:
+        return float(e["start_kwh"] - e["end_kwh"]) * 1000.0
+    if e.get("start_soc_pct") is None or e.get("end_soc_pct") is None or capacity_wh is None:
+        return None
+    return float(e["start_soc_pct"] - e["end_soc_pct"]) / 100.0 * capacity_wh
+
+
+def positions(con: Connection, vehicle_id: str, start: Any, end: Any) -> dict[str, np.ndarray]:
+    """Time (epoch s), lat, lon and wheel speed (m/s) of a van's samples in ``[start, end]``."""
+    rows = fetch_table(
+        con,
+        f"""SELECT epoch(ts) AS t,
+                max(value) FILTER (WHERE name = '{LATITUDE}') AS lat,
+                max(value) FILTER (WHERE name = '{LONGITUDE}') AS lon,
+                max(value) FILTER (WHERE name = '{SPEED}') * {KMH_TO_MPS} AS v
+            FROM signals WHERE vehicle_id = ? AND ts >= ? AND ts <= ?
+              AND name IN ('{LATITUDE}', '{LONGITUDE}', '{SPEED}')
+            GROUP BY ts ORDER BY ts""",
+        [vehicle_id, start, end],
+    )
+    return {
+        c: np.asarray(rows.column(c).to_numpy(zero_copy_only=False), np.float64)
+        for c in ("t", "lat", "lon", "v")
+    }
+
+
+def _gps_distances(
+    con: Connection, trips: list[dict[str, Any]], params: GpsParams
+) -> dict[tuple[str, Any], tuple[float, int]]:
+    """Cleaned GPS path length and number of flagged fixes of each trip."""
+    out: dict[tuple[str, Any], tuple[float, int]] = {}
+    by_van: dict[str, list[dict[str, Any]]] = {}
+    for t in trips:
+        by_van.setdefault(t["vehicle_id"], []).append(t)
+    for van, van_trips in by_van.items():
+        lo = min(t["start_ts"] for t in van_trips)
+        hi = max(t["end_ts"] for t in van_trips)
+        p = positions(con, van, lo, hi)
+        has_fix = np.isfinite(p["lat"]) & np.isfinite(p["lon"])
+        # a sample with speed but no fix still counts for the wheel distance, not as a fix
+        t_all, v_all = p["t"], p["v"]
+        t, la, lon = t_all[has_fix], p["lat"][has_fix], p["lon"][has_fix]
+        v = (
+            np.interp(t, t_all[np.isfinite(v_all)], v_all[np.isfinite(v_all)])
+            if np.any(np.isfinite(v_all))
+            else np.full(len(t), np.nan)
+        )
+        faulty = flag_gps_faults(t, la, lon, v, params)
+        good = ~faulty
+        tg, lag, log = t[good], la[good], lon[good]
+        step = np.zeros(len(tg))
+        if len(tg) > 1:
+            step[1:] = haversine_m(lag[:-1], log[:-1], lag[1:], log[1:])
+        cum = np.cumsum(step)
+        for trip in van_trips:
+            a, b = trip["start_ts"].timestamp(), trip["end_ts"].timestamp()
+            i = int(np.searchsorted(tg, a, "left"))
+            j = int(np.searchsorted(tg, b, "right")) - 1
+            dist = float(cum[j] - cum[i]) if j > i else 0.0
+            n_bad = int(np.count_nonzero(faulty[(t >= a) & (t <= b)]))
+            out[_key(trip)] = (dist, n_bad)
+    return out

@@ -1,0 +1,176 @@
+"""Trips and stops from the speed stream, set-based in DuckDB SQL (gaps and islands).
+
+Segmentation follows Traccar's report logic with thresholds tuned for parcel vans (documented in
+``docs/analytics.md``): a sample is *moving* above ``speed_threshold_mps``; a standstill shorter
+than ``min_stop_s`` (a traffic light, a quick drop-off) does not end a trip; motion shorter than
+``min_trip_s`` or ``min_trip_m`` (manoeuvring in a yard) is no trip; a silence longer than
+``max_gap_s`` ends whatever was going on. It runs as window functions over the ``signals`` view so
+that it stays fast on tens of millions of rows; only GPS cleaning (sequential) runs in numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from voltvan.telemetry._duck import Connection
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+SPEED = "Vehicle.Speed"
+LATITUDE = "Vehicle.CurrentLocation.Latitude"
+LONGITUDE = "Vehicle.CurrentLocation.Longitude"
+ALTITUDE = "Vehicle.CurrentLocation.Altitude"
+ODOMETER = "Vehicle.TraveledDistance"
+SOC = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current"
+ENERGY_KWH = "Vehicle.Powertrain.TractionBattery.StateOfCharge.CurrentEnergy"
+BATTERY_POWER = "Vehicle.Powertrain.TractionBattery.CurrentPower"
+IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
+AIR_TEMPERATURE = "Vehicle.Exterior.AirTemperature"
+
+#: VSS units of the stored values -> SI: km/h -> m/s, percent -> fraction, kWh -> Wh.
+KMH_TO_MPS = 1 / 3.6
+PERCENT_TO_FRACTION = 0.01
+KWH_TO_WH = 1000.0
+
+
+def fetch_table(con: Connection, sql: str, args: Sequence[object] | None = None) -> Any:
+    """The result of a parameterised query as a pyarrow Table (duckdb 1.x and 2.x)."""
+    rel = con.sql(sql, params=list(args) if args else None)
+    fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
+    return fetch()
+
+
+@dataclass(frozen=True, slots=True)
+class TripParams:
+    """Segmentation thresholds (Traccar's names in brackets; see ``docs/analytics.md``)."""
+
+    speed_threshold_mps: float = 1.0  # [speedThreshold] above it a sample counts as moving
+    min_trip_s: float = 60.0  # [minimalTripDuration]
+    min_trip_m: float = 200.0  # [minimalTripDistance]
+    min_stop_s: float = 180.0  # [minimalParkingDuration]
+    max_gap_s: float = 600.0  # [minimalNoDataDuration] silence that splits trips and stops
+
+
+def _runs_sql(params: TripParams, where: str) -> str:
+    """Islands of equal motion state per van, each tiling time until the next sample."""
+    return f"""
+    WITH s AS (
+        SELECT vehicle_id, ts, value * {KMH_TO_MPS} AS v
+        FROM signals WHERE name = '{SPEED}' {where}
+    ), m AS (
+        SELECT *, v > {params.speed_threshold_mps} AS moving,
+            lag(v > {params.speed_threshold_mps}) OVER w AS prev_moving,
+            epoch(ts) - epoch(lag(ts) OVER w) AS dt_prev,
+            lead(ts) OVER w AS next_ts
+        FROM s WINDOW w AS (PARTITION BY vehicle_id ORDER BY ts)
+    ), r AS (
+        SELECT *, sum(CASE WHEN prev_moving IS DISTINCT FROM moving
+                           OR dt_prev > {params.max_gap_s} THEN 1 ELSE 0 END)
+                  OVER (PARTITION BY vehicle_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS run,
+            CASE WHEN next_ts IS NOT NULL
+                  AND epoch(next_ts) - epoch(ts) <= {params.max_gap_s}
+                 THEN next_ts ELSE ts END AS until_ts,
+            CASE WHEN next_ts IS NOT NULL
+                  AND epoch(next_ts) - epoch(ts) <= {params.max_gap_s}
+                 THEN epoch(next_ts) - epoch(ts) ELSE 0 END AS dt_next
+        FROM m
+    ), runs AS (
+        SELECT vehicle_id, run, bool_or(moving) AS moving, min(ts) AS start_ts,
+            max(until_ts) AS end_ts, sum(v * dt_next) AS speed_m,
+            sum(CASE WHEN moving THEN dt_next ELSE 0 END) AS moving_s,
+            max(CASE WHEN dt_prev > {params.max_gap_s} THEN 1 ELSE 0 END) AS after_gap,
+            arg_max(dt_next, ts) = 0 AS before_gap
+        FROM r GROUP BY vehicle_id, run
+    ), merged AS (  -- short standstills inside motion count as motion
+        SELECT *, moving OR (epoch(end_ts) - epoch(start_ts) < {params.min_stop_s}
+                             AND NOT before_gap AND after_gap = 0
+                             AND coalesce(lag(moving) OVER w, false)
+                             AND coalesce(lead(moving) OVER w, false)
+                             AND NOT coalesce(lead(after_gap = 1) OVER w, false)) AS active
+        FROM runs WINDOW w AS (PARTITION BY vehicle_id ORDER BY run)
+    ), flagged AS (
+        SELECT *, lag(active) OVER w AS prev_active
+        FROM merged WINDOW w AS (PARTITION BY vehicle_id ORDER BY run)
+    ), islands AS (
+        SELECT *, sum(CASE WHEN prev_active IS DISTINCT FROM active OR after_gap = 1
+                           THEN 1 ELSE 0 END)
+                  OVER (PARTITION BY vehicle_id ORDER BY run ROWS UNBOUNDED PRECEDING) AS island
+        FROM flagged
+    ), spans AS (
+        SELECT vehicle_id, island, bool_or(active) AS active, min(start_ts) AS start_ts,
+            max(end_ts) AS end_ts, sum(speed_m) AS speed_m, sum(moving_s) AS moving_s
+        FROM islands GROUP BY vehicle_id, island
+    ), kept AS (  -- motion too short to be a trip falls back to standing
+        SELECT *, active AND epoch(end_ts) - epoch(start_ts) >= {params.min_trip_s}
+                         AND speed_m >= {params.min_trip_m} AS is_trip
+        FROM spans
+    ), kept2 AS (
+        SELECT *, lag(is_trip) OVER w AS prev_trip, lag(end_ts) OVER w AS prev_end
+        FROM kept WINDOW w AS (PARTITION BY vehicle_id ORDER BY island)
+    ), segs AS (
+        SELECT *, sum(CASE WHEN prev_trip IS DISTINCT FROM is_trip OR prev_end < start_ts
+                           THEN 1 ELSE 0 END)
+                  OVER (PARTITION BY vehicle_id ORDER BY island ROWS UNBOUNDED PRECEDING) AS seg
+        FROM kept2
+    )
+    SELECT vehicle_id, seg, bool_or(is_trip) AS is_trip, min(start_ts) AS start_ts,
+        max(end_ts) AS end_ts, sum(speed_m) AS speed_m, sum(moving_s) AS moving_s
+    FROM segs GROUP BY vehicle_id, seg
+    """
+
+
+def _window(vehicle_id: str | None, day: str | None) -> tuple[str, list[object]]:
+    where, args = "", list[object]()
+    if vehicle_id is not None:
+        where += " AND vehicle_id = ?"
+        args.append(vehicle_id)
+    if day is not None:
+        where += " AND ts >= CAST(? AS DATE) AND ts < CAST(? AS DATE) + INTERVAL 1 DAY"
+        args += [day, day]
+    return where, args
+
+
+def segments(
+    con: Connection,
+    params: TripParams = TripParams(),
+    *,
+    vehicle_id: str | None = None,
+    day: str | None = None,
+) -> pa.Table:
+    """All trip and standing segments (``is_trip``), tiling each van's covered time."""
+    where, args = _window(vehicle_id, day)
+    sql = _runs_sql(params, where) + " ORDER BY vehicle_id, start_ts"
+    return fetch_table(con, sql, args)
+
+
+def trips_sql(params: TripParams, where: str = "") -> str:
+    """SQL of the trips (before distances from odometer/GPS and energy are attached)."""
+    return f"""
+    SELECT vehicle_id, start_ts, end_ts,
+        epoch(end_ts) - epoch(start_ts) AS duration_s, moving_s AS driving_s,
+        speed_m AS speed_distance_m
+    FROM ({_runs_sql(params, where)}) WHERE is_trip
+    """
+
+
+def stops_sql(params: TripParams, where: str = "") -> str:
+    """SQL of the stops: standing segments of at least ``min_stop_s``, with where they were."""
+    return f"""
+    WITH st AS (
+        SELECT vehicle_id, start_ts, end_ts, epoch(end_ts) - epoch(start_ts) AS duration_s
+        FROM ({_runs_sql(params, where)})
+        WHERE NOT is_trip AND epoch(end_ts) - epoch(start_ts) >= {params.min_stop_s}
+    ), pos AS (
+        SELECT vehicle_id, ts, name, value FROM signals
+        WHERE name IN ('{LATITUDE}', '{LONGITUDE}') AND abs(value) > 1e-6 {where}
+    )
+    SELECT st.*,
+        (SELECT median(value) FROM pos p WHERE p.vehicle_id = st.vehicle_id
+            AND p.name = '{LATITUDE}' AND p.ts BETWEEN st.start_ts AND st.end_ts) AS lat,
+        (SELECT median(value) FROM pos p WHERE p.vehicle_id = st.vehicle_id
+            AND p.name = '{LONGITUDE}' AND p.ts BETWEEN st.start_ts AND st.end_ts) AS lon
+    FROM st
+    """
