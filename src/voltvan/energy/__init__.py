@@ -4,6 +4,9 @@ Physics and sources are in ``docs/energy.md``. Lower layers only: this package i
 domain and nothing above it.
 """
 
+from voltvan.energy._crossval import CrossValidation as CrossValidation
+from voltvan.energy._crossval import HeldOut as HeldOut
+from voltvan.energy._crossval import cross_validate as cross_validate
 from voltvan.energy._drive import accelerations_per_km as accelerations_per_km
 from voltvan.energy._fit import FIT_BOUNDS as FIT_BOUNDS
 from voltvan.energy._fit import FitResult as FitResult
@@ -20,3 +23,7 @@ from voltvan.energy._physics import leg_energy_matrix_wh as leg_energy_matrix_wh
 from voltvan.energy._physics import leg_energy_wh as leg_energy_wh
 from voltvan.energy._physics import trace_energy_wh as trace_energy_wh
 from voltvan.energy._physics import vehicle_mass_kg as vehicle_mass_kg
+from voltvan.energy._rsk import clean_altitude_m as clean_altitude_m
+from voltvan.energy._rsk import read_rsk_pieces as read_rsk_pieces
+from voltvan.energy._rsk import read_rsk_trip as read_rsk_trip
+from voltvan.energy._rsk import split_trip as split_trip

@@ -32,6 +32,9 @@ DRIVER_KG = 75.0
 #: Share of the driving HVAC power drawn while parked at a stop with the van on (the cabin is
 #: held at temperature but the driver is mostly outside and the door opens and shuts).
 DWELL_HVAC_FRACTION = 0.5
+#: Typical deceleration when a driver slows down in traffic: between the mean (0.47 m/s^2) and the
+#: kinetic-energy-weighted mean (0.72 m/s^2) deceleration of the WLTC class 3b cycle.
+BRAKING_DECEL_MPS2 = 0.6
 
 
 def air_density_kg_m3(ambient_c: ArrayLike) -> FloatArray:
@@ -76,13 +79,18 @@ def _leg_kernel(
     roll_n = mass_kg * GRAVITY_MPS2 * params.rolling_resistance
     aero_n = (0.5 * rho * params.drag_coefficient * params.frontal_area_m2) * v_c * v_c
     resist_j = (roll_n + aero_n) * distance_m
-    kinetic_j = (0.5 * mass_kg * params.rotating_mass_factor) * pke_mps2(avg_speed) * distance_m
+    inertia_kg = mass_kg * params.rotating_mass_factor
+    kinetic_j = (0.5 * inertia_kg) * pke_mps2(avg_speed) * distance_m
+    # While slowing down, rolling and drag take part of the kinetic energy before the brakes do:
+    # the share is their deceleration at cruise speed over a typical braking deceleration.
+    coast_share = np.minimum((roll_n + aero_n) / (inertia_kg * BRAKING_DECEL_MPS2), 1.0)
+    coasted_j = coast_share * kinetic_j
     gravity_j = (mass_kg * GRAVITY_MPS2) * (np.asarray(gain_m) - np.asarray(loss_m))
     descent_j = np.maximum(-gravity_j, 0.0)
     # Going downhill, gravity first pays for rolling and drag; only the surplus reaches the brakes.
-    covered_j = np.minimum(descent_j, resist_j)
-    traction_j = resist_j - covered_j + kinetic_j + np.maximum(gravity_j, 0.0)
-    braking_j = kinetic_j + descent_j - covered_j
+    covered_j = np.minimum(descent_j, resist_j - coasted_j)
+    traction_j = resist_j - coasted_j - covered_j + kinetic_j + np.maximum(gravity_j, 0.0)
+    braking_j = kinetic_j - coasted_j + descent_j - covered_j
     battery_j = (
         traction_j / params.drivetrain_efficiency
         - params.regen_efficiency * braking_j
