@@ -19,7 +19,6 @@ _IMAGE_URL = re.compile(r"url\(images/[^)]*\)")
 _ATTRIBUTION_LINK = '<a href="https://leafletjs.com" title='
 
 
-
 @cache
 def asset(name: str) -> str:
     """A file of ``voltvan/report/static`` as text."""

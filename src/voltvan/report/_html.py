@@ -57,9 +57,16 @@ def _subtitle(plan: Plan, scenario: Scenario) -> str:
     return " · ".join(parts)
 
 
+def _stat(value: object) -> str:
+    """Plan statistics as a person reads them: no 17-digit floats, no exponents."""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1_000 else f"{value:.4g}"
+    return str(value)
+
+
 def _footer(plan: Plan) -> str:
     stats = ", ".join(
-        f"{escape(str(k))} {escape(str(v))}"
+        f"{escape(str(k))} {escape(_stat(v))}"
         for k, v in plan.stats.items()
         if isinstance(v, str | int | float | bool)
     )

@@ -13,8 +13,8 @@ from voltvan.plan import Plan
 from voltvan.report._view import RouteView, Summary, window_text
 
 
-def _card(key: str, value: str, note: str = "", *, alert: bool = False) -> str:
-    cls = "vv-card vv-alert" if alert else "vv-card"
+def _card(key: str, value: str, note: str = "", *, alert: bool = False, warn: bool = False) -> str:
+    cls = "vv-card vv-alert" if alert else "vv-card vv-warn" if warn else "vv-card"
     return (
         f'<div class="{cls}"><div class="vv-k">{escape(key)}</div>'
         f'<div class="vv-v">{escape(value)}</div><div class="vv-n">{escape(note)}</div></div>'
@@ -39,7 +39,11 @@ def cards_html(s: Summary) -> str:
         + _card(
             "Lowest SoC",
             f"{s.min_soc * 100:.0f}%" if s.min_soc is not None else "—",
-            f"van {s.min_soc_van}" if s.min_soc_van else "",
+            (f"van {s.min_soc_van}" if s.min_soc_van else "")
+            + (f"; {s.num_below_reserve} below the reserve" if s.num_below_reserve else "")
+            + (f"; {s.num_near_reserve} near the reserve" if s.num_near_reserve else ""),
+            alert=s.num_below_reserve > 0,
+            warn=s.num_near_reserve > 0,
         )
         + _card(
             "Charge stops",
@@ -94,8 +98,7 @@ def route_table_html(views: list[RouteView]) -> str:
     rows = []
     for v in views:
         r = v.route
-        low = "vv-bad" if v.min_soc < v.reserve_fraction - 1e-9 else ""
-        low = low or ("vv-low" if v.is_near_reserve else "")
+        low = "vv-bad" if v.is_below_reserve else "vv-low" if v.is_near_reserve else ""
         rows.append(
             f'<tr data-van="{escape(v.van_id)}">'
             f'<td class="vv-l"><span class="vv-swatch" style="--c:{v.colour}"></span> '

@@ -77,6 +77,11 @@ class RouteView:
         return min(p.soc for p in self.soc_curve)
 
     @property
+    def is_below_reserve(self) -> bool:
+        """Below the reserve anywhere: the plan breaks its own rule (0.1 point of slack)."""
+        return self.min_soc < self.reserve_fraction - 1e-3
+
+    @property
     def is_near_reserve(self) -> bool:
         """Within two points of the reserve: feasible, but a dispatcher should know."""
         return self.min_soc < self.reserve_fraction + 0.02
@@ -161,6 +166,8 @@ class Summary:
     num_charges: int
     min_soc: float | None
     min_soc_van: str
+    num_near_reserve: int
+    num_below_reserve: int
 
 
 def summarise(plan: Plan, scenario: Scenario, views: list[RouteView]) -> Summary:
@@ -177,4 +184,6 @@ def summarise(plan: Plan, scenario: Scenario, views: list[RouteView]) -> Summary
         num_charges=sum(v.num_charges for v in views),
         min_soc=lowest.min_soc if lowest is not None else None,
         min_soc_van=lowest.van_id if lowest is not None else "",
+        num_near_reserve=sum(v.is_near_reserve and not v.is_below_reserve for v in views),
+        num_below_reserve=sum(v.is_below_reserve for v in views),
     )

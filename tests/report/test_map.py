@@ -1,0 +1,56 @@
+"""The map data: what is drawn, with which popup, and what is left off."""
+
+from __future__ import annotations
+
+from voltvan.domain import Scenario
+from voltvan.plan import Plan, Unassigned
+from voltvan.report._map import map_data
+from voltvan.report._view import route_views
+
+
+def test_route_lines_start_and_end_at_the_depot(small_day: tuple[Plan, Scenario]) -> None:
+    """Each route's line runs through all its visits, depot to depot."""
+    plan, scenario = small_day
+    data = map_data(plan, scenario, route_views(plan, scenario))
+    depot = scenario.fleet.depots[0]
+    for r, line in zip(plan.routes, data["routes"], strict=True):
+        assert len(line["coords"]) == len(r.visits)
+        assert line["coords"][0] == line["coords"][-1] == [depot.lat, depot.lon]
+
+
+def test_stop_popups_give_arrival_soc_and_window(small_day: tuple[Plan, Scenario]) -> None:
+    """A stop's popup shows arrival HH:MM, SoC on arrival in % and its time window."""
+    plan, scenario = small_day
+    data = map_data(plan, scenario, route_views(plan, scenario))
+    first = plan.routes[0].visits[1]
+    popup = data["routes"][0]["points"][0]["popup"]
+    minutes = round(first.arrival_s / 60)
+    assert f"{minutes // 60:02d}:{minutes % 60:02d}" in popup
+    assert f"{first.soc * 100:.0f}%" in popup
+    tw = scenario.stop(first.location_id).time_windows[0]
+    assert f"{tw.start_s / 3600:02.0f}:00–" in popup
+
+
+def test_every_public_charger_is_drawn_and_used_ones_are_flagged(
+    small_day: tuple[Plan, Scenario],
+) -> None:
+    """All public chargers appear; the ones a route charges at are marked used with the van."""
+    plan, scenario = small_day
+    data = map_data(plan, scenario, route_views(plan, scenario))
+    assert {c["id"] for c in data["chargers"]} == {c.id for c in scenario.fleet.public_chargers}
+    for c in data["chargers"]:
+        users = [
+            r.van_id for r in plan.routes if any(v.location_id == c["id"] for v in r.charge_visits)
+        ]
+        assert c["used"] == bool(users)
+        assert all(u in c["popup"] for u in users)
+
+
+def test_unassigned_stop_unknown_to_the_scenario_is_left_off_the_map(
+    small_day: tuple[Plan, Scenario],
+) -> None:
+    """An unassigned id the scenario lacks has no coordinates, so no marker (the table lists it)."""
+    plan, scenario = small_day
+    plan = Plan(plan.scenario, plan.routes, (*plan.unassigned, Unassigned("GHOST", "unknown")))
+    data = map_data(plan, scenario, route_views(plan, scenario))
+    assert [u["id"] for u in data["unassigned"]] == [u.stop_id for u in plan.unassigned[:2]]
