@@ -1,0 +1,114 @@
+"""``voltvan charge`` reads a scenario and a plan, writes a valid schedule and a chart."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.charging.conftest import route
+from tests.conftest import shared_path
+from voltvan.charging import Schedule
+from voltvan.charging._check import check_schedule
+from voltvan.cli import main
+from voltvan.plan import Plan
+from voltvan.scenario import generate_scenario, write_scenario
+
+
+@pytest.fixture
+def scenario_and_plan(tmp_path: Path) -> tuple[Path, Path]:
+    """A generated 4-van Berlin scenario and a plan of 30 kWh routes leaving 06:00-09:00."""
+    scenario = generate_scenario(num_stops=20, num_vans=4, seed=1)
+    sdir = write_scenario(scenario, tmp_path / "scenario")
+    routes = tuple(
+        dataclasses.replace(
+            route(van.id, 6 + i, 15, 30_000), vehicle_type_id=van.type_id, depot_id=van.depot_id
+        )
+        for i, van in enumerate(scenario.fleet.vans)
+    )
+    plan_path = tmp_path / "plan.json"
+    Plan(scenario="gen", routes=routes).write_json(plan_path)
+    return sdir, plan_path
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    monkeypatch.setattr("sys.argv", ["voltvan", *args])
+    try:
+        main()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_charge_writes_a_checked_schedule_and_chart(
+    tmp_path: Path,
+    scenario_and_plan: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The schedule has the documented fields, passes the checker, and the chart is SVG."""
+    sdir, plan = scenario_and_plan
+    out = tmp_path / "schedule.json"
+    tariff = shared_path("real", "acnportal-tou-tariffs", "sce_tou_ev_4_march_2019.json")
+    code = _run(
+        monkeypatch,
+        "charge",
+        str(sdir),
+        "--plan",
+        str(plan),
+        "--out",
+        str(out),
+        "--tariff",
+        str(tariff),
+        "--tariff-date",
+        "2019-07-02",
+    )
+    assert code == 0
+    data = json.loads(out.read_text())
+    assert data["version"] == 1
+    for key in ("vans", "slots", "site_limit_w", "cost", "shortfalls"):
+        assert key in data
+    van = data["vans"][0]
+    for key in (
+        "vehicle_id",
+        "connector_id",
+        "plug_in",
+        "departure",
+        "energy_needed_wh",
+        "energy_delivered_wh",
+    ):
+        assert key in van
+    assert {"start", "site_power_w", "price_per_kwh"} <= set(data["slots"][0])
+    assert data["currency"] == "USD"
+    schedule = Schedule.read_json(out)
+    assert check_schedule(schedule.to_problem(), schedule) == []
+    assert "<svg" in out.with_suffix(".html").read_text()
+    assert "vans meeting route energy" in capsys.readouterr().out
+
+
+def test_charge_bad_arrivals_is_one_line_exit_2(
+    tmp_path: Path,
+    scenario_and_plan: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An arrivals file naming an unknown charger ends with exit 2 and names the field."""
+    sdir, plan = scenario_and_plan
+    arr = tmp_path / "arrivals.csv"
+    arr.write_text("vehicle_id,arrival,soc,charger_id\nV001,18:00,0.3,NOPE\n")
+    code = _run(
+        monkeypatch,
+        "charge",
+        str(sdir),
+        "--plan",
+        str(plan),
+        "--out",
+        str(tmp_path / "s.json"),
+        "--arrivals",
+        str(arr),
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "line 2" in err and "charger_id" in err
