@@ -1,0 +1,153 @@
+"""Reading scenario folders: the valid case, and one clear error per kind of bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.scenario.conftest import DATA, with_quirk
+from voltvan.errors import InvalidInput
+from voltvan.scenario import read_scenario
+
+# quirk file, expected line (None: no line applies), expected field, words the message must hold
+BAD_INPUTS: list[tuple[str, int | None, str | None, str]] = [
+    ("stops_missing_column.csv", 1, "lat", "missing column lat"),
+    ("stops_non_number.csv", 3, "weight_kg", "'heavy' is not a number"),
+    ("stops_tw_reversed.csv", 4, "tw_end", "ends before it starts (12:00 > 10:00)"),
+    ("stops_bad_time.csv", 2, "tw_start", "'9h30' is not a time of day"),
+    ("stops_too_heavy.csv", 3, "weight_kg", "more than the payload of every vehicle type"),
+    ("stops_too_bulky.csv", 2, "volume_m3", "more than the cargo volume of every vehicle type"),
+    ("stops_duplicate_id.csv", 4, "id", "duplicate stop id 'S01' (first on line 2)"),
+    ("stops_ragged_row.csv", 3, None, "has 6 fields but the header has 8"),
+    ("stops_lat_out_of_range.csv", 2, "lat", "outside [-90, 90]"),
+    ("stops_is_toml.csv", 1, "id", "missing column id"),
+    ("fleet_unknown_type.toml", 58, "type", "unknown vehicle type 'xl' (known: large, small)"),
+    ("fleet_not_toml.toml", 1, None, "not valid TOML"),
+    ("fleet_missing_version.toml", None, "format_version", "format_version is missing"),
+    ("fleet_non_number.toml", 44, "battery_kwh", "'lots' is not a number"),
+    ("fleet_unknown_key.toml", 44, "batery_kwh", "unknown key 'batery_kwh'"),
+    ("fleet_duplicate_van.toml", 57, "id", "duplicate van id 'L01'"),
+    ("fleet_stops_xlsx.toml", 4, "stops_file", "'stops.xlsx' is not a .csv file"),
+    ("fleet_negative_payload.toml", 33, "payload_kg", "payload_kg must be positive"),
+    ("matrix_missing_pair.csv", None, "to", "no entry from S02 to S01"),
+    ("matrix_lacks_stops.csv", None, "ids", "matrix lacks locations: S02, S03"),
+]
+
+
+def test_small_scenario_reads_in_si_units(small_dir: Path) -> None:
+    """The hand-written scenario becomes SI domain objects with defaults filled in."""
+    sc = read_scenario(small_dir)
+    fleet = sc.fleet
+    assert sc.name == "small" and fleet.date == "2026-04-15" and fleet.ambient_c == 12.5
+    large = fleet.vehicle_type("large")
+    assert large.battery_wh == 64_000 and large.max_dc_power_w == 115_000
+    assert large.consumption.drag_coefficient == 0.37
+    assert large.consumption.rolling_resistance == 0.009  # default kept
+    assert [v.id for v in fleet.vans] == ["L01", "L02", "S1"]
+    assert fleet.van("L01").shift.start_s == 7 * 3600
+    assert fleet.van("S1").start_soc == 0.9
+    depot_charger = fleet.chargers[0]
+    assert (depot_charger.lat, depot_charger.lon) == (52.499, 13.418)
+    assert depot_charger.current == "AC" and depot_charger.power_w == 22_000
+    assert fleet.depots[0].site_power_limit_w == 44_000
+    assert fleet.depots[0].opening.end_s == 22 * 3600
+    assert fleet.tariff.price_at(3 * 3600) == 0.19
+    s4 = sc.stop("S04")
+    assert [(w.start_s, w.end_s) for w in s4.time_windows] == [
+        (9 * 3600, 12 * 3600),
+        (14 * 3600, 17 * 3600),
+    ]
+    assert sc.stop("S03").time_windows[0].duration_s == 86_400
+    assert sc.matrix is None
+
+
+def test_fleet_toml_path_is_accepted(small_dir: Path) -> None:
+    """Pointing at fleet.toml instead of its folder reads the same scenario."""
+    assert read_scenario(small_dir / "fleet.toml") == read_scenario(small_dir)
+
+
+def test_service_minutes_and_own_columns(small_dir: Path) -> None:
+    """service_min converts to seconds; x_ columns are allowed and ignored."""
+    with_quirk(small_dir, "stops_service_min.csv")
+    assert read_scenario(small_dir).stops[0].service_s == 150
+
+
+@pytest.mark.parametrize(("quirk", "line", "field", "words"), BAD_INPUTS)
+def test_bad_input_names_file_line_and_field(
+    small_dir: Path, quirk: str, line: int | None, field: str | None, words: str
+) -> None:
+    """Each kind of bad input is one InvalidInput naming the file, the line and the field."""
+    target = with_quirk(small_dir, quirk)
+    with pytest.raises(InvalidInput) as info:
+        read_scenario(small_dir)
+    where = info.value.where
+    assert where.file == str(target)
+    assert where.line == line
+    assert where.field == field
+    assert words in info.value.message
+
+
+def test_missing_stops_file(small_dir: Path) -> None:
+    """A missing stops.csv is named as not found."""
+    (small_dir / "stops.csv").unlink()
+    with pytest.raises(InvalidInput) as info:
+        read_scenario(small_dir)
+    assert info.value.where.file == str(small_dir / "stops.csv")
+    assert "file not found" in str(info.value)
+
+
+def test_missing_folder() -> None:
+    """A folder that does not exist is bad input, not a FileNotFoundError."""
+    with pytest.raises(InvalidInput, match="scenario folder not found"):
+        read_scenario(DATA / "no_such_scenario")
+
+
+def test_binary_stops_file(small_dir: Path) -> None:
+    """A binary file posing as stops.csv is refused as not text."""
+    (small_dir / "stops.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01")
+    with pytest.raises(InvalidInput, match="not a text file") as info:
+        read_scenario(small_dir)
+    assert info.value.where.file == str(small_dir / "stops.csv")
+
+
+def test_latin1_fleet_file_names_line(small_dir: Path) -> None:
+    """A file in a legacy encoding is refused naming the line of the first bad byte."""
+    text = (small_dir / "fleet.toml").read_text().replace("Kreuzberg hub", "Köpenick hub")
+    (small_dir / "fleet.toml").write_bytes(text.encode("latin-1"))
+    with pytest.raises(InvalidInput, match="not a UTF-8 text file") as info:
+        read_scenario(small_dir)
+    assert info.value.where.line == 22
+
+
+def test_a_file_instead_of_a_folder(small_dir: Path) -> None:
+    """Passing a single file (wrong extension for a scenario) says what is expected."""
+    with pytest.raises(InvalidInput, match=r"is a \.csv file, not a scenario folder"):
+        read_scenario(small_dir / "stops.csv")
+
+
+def test_stop_id_clashing_with_charger(small_dir: Path) -> None:
+    """A stop may not reuse a depot or charger id: the stops line is named."""
+    stops = small_dir / "stops.csv"
+    stops.write_text(stops.read_text().replace("S03,", "PUB1,"))
+    with pytest.raises(InvalidInput) as info:
+        read_scenario(small_dir)
+    assert (info.value.where.line, info.value.where.field) == (4, "id")
+
+
+def test_matrix_file_is_read_when_named(small_dir: Path) -> None:
+    """A complete matrix.csv named in fleet.toml ends up in the scenario."""
+    ids = ["D1", "S01", "S02", "S03", "S04", "S05", "D1-AC", "PUB1"]
+    rows = ["from,to,distance_m,duration_s"]
+    rows += [
+        f"{a},{b},{100 * i + j},{10 * i + j}" for i, a in enumerate(ids) for j, b in enumerate(ids)
+    ]
+    (small_dir / "matrix.csv").write_text("\n".join(rows) + "\n")
+    fleet = small_dir / "fleet.toml"
+    fleet.write_text(
+        fleet.read_text().replace('name = "small"', 'name = "small"\nmatrix_file = "matrix.csv"')
+    )
+    sc = read_scenario(small_dir)
+    assert sc.matrix is not None
+    assert sc.matrix.ids == tuple(ids)
+    assert sc.matrix.distance_m[1][2] == 102
