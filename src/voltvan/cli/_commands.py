@@ -5,4 +5,5 @@ from __future__ import annotations
 from voltvan.cli import _report_plan  # noqa: F401
 from voltvan.cli import _scenario  # noqa: F401
 from voltvan.cli import _plan  # noqa: F401
+from voltvan.cli import _solve  # noqa: F401
 from voltvan.cli import _charge  # noqa: F401
