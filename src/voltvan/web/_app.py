@@ -1,0 +1,164 @@
+"""The FastAPI app factory, its settings and the one JSON error shape.
+
+Nothing happens at import: :func:`create_app` builds a fresh app over a data directory, so tests
+run each on their own temporary store. Every error, ours or the framework's, leaves as
+``{"error": kind, "message": text, ...}`` (:meth:`voltvan.errors.VoltvanError.to_dict`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from voltvan.errors import Forbidden, InvalidInput, NotFound, Unauthorized, VoltvanError
+from voltvan.telemetry import Tokens
+
+if TYPE_CHECKING:
+    from voltvan.telemetry import Store
+
+log = logging.getLogger("voltvan.web")
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """What one API server serves: a data directory, the fleet and the tokens."""
+
+    data_dir: Path
+    fleet: frozenset[str] | None = None
+    tokens: Tokens = field(default_factory=Tokens)
+    writer_id: str = "http"
+    max_query_rows: int = 10_000
+
+
+class AppState:
+    """The per-app objects routes share: settings and the lazily opened store writer."""
+
+    def __init__(self, settings: WebSettings) -> None:
+        self.settings = settings
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    def store(self) -> Store:
+        """The writer, opened on the first POST so that a read-only server holds no lock."""
+        with self._lock:
+            if self._store is None:
+                from voltvan.telemetry import open_store
+
+                self._store = open_store(self.settings.data_dir, writer_id=self.settings.writer_id)
+            return self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.voltvan
+    return state
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def require_reader(request: Request, vehicle_id: str | None = None) -> None:
+    """Readers (console, analysts) may read everything; a van may read its own state."""
+    tokens = app_state(request).settings.tokens
+    token = bearer(request)
+    if tokens.is_open or tokens.is_reader(token):
+        return
+    if vehicle_id is not None and tokens.vehicle_may_post(vehicle_id, token):
+        return
+    if token is None:
+        raise Unauthorized("a bearer token is required (Authorization: Bearer <token>)")
+    raise Forbidden("this token may not read that")
+
+
+def require_vehicle(request: Request, vehicle_id: str) -> None:
+    """Only the van's own token may post its signals (or any token on an open server)."""
+    tokens = app_state(request).settings.tokens
+    token = bearer(request)
+    if tokens.is_open or tokens.vehicle_may_post(vehicle_id, token):
+        return
+    if token is None:
+        raise Unauthorized("a bearer token is required (Authorization: Bearer <token>)")
+    if any(tokens.vehicle_may_post(v, token) for v in tokens.vehicles):
+        raise Forbidden(f"this token belongs to another vehicle, not {vehicle_id!r}")
+    raise Unauthorized("unknown token")
+
+
+def _error(exc: VoltvanError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(VoltvanError)
+    async def _voltvan(_r: Request, exc: VoltvanError) -> JSONResponse:
+        return _error(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_r: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or None
+        return _error(InvalidInput(str(first.get("msg", "invalid request")), field=where))
+
+    @app.exception_handler(HTTPException)
+    async def _http(_r: Request, exc: HTTPException) -> JSONResponse:
+        kinds: dict[int, type[VoltvanError]] = {
+            401: Unauthorized,
+            403: Forbidden,
+            404: NotFound,
+            422: InvalidInput,
+        }
+        err = kinds.get(exc.status_code, VoltvanError)(str(exc.detail))
+        response = _error(err)
+        response.status_code = exc.status_code
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_r: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return _error(VoltvanError("internal error; see the server log"))
+
+
+def create_app(settings: WebSettings) -> FastAPI:
+    """A fresh API over ``settings.data_dir`` (telemetry ingest, state and queries)."""
+    from voltvan.web._telemetry import router as telemetry_router
+
+    state = AppState(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()
+
+    app = FastAPI(
+        title="voltvan",
+        summary="Plan, charge and run fleets of electric delivery vans.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.voltvan = state
+    _install_error_handlers(app)
+    app.include_router(telemetry_router)
+
+    @app.get("/healthz", summary="Liveness: the server answers")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,201 @@
+"""Telemetry routes: HTTP ingest (answered after the durable write), last state, dead letters, SQL.
+
+Reads open a fresh in-memory query connection per request: it costs a few milliseconds and
+always sees the newest closed Parquet files, whoever wrote them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from voltvan.errors import Forbidden, InvalidInput, NotFound
+from voltvan.telemetry import Batch, Context, open_query, parse_message, signal_catalog
+from voltvan.telemetry._messages import now_us
+from voltvan.web._app import app_state, require_reader, require_vehicle
+
+router = APIRouter(prefix="/v1", tags=["telemetry"])
+
+#: Reasons that refuse a message as a whole (the answer is an error, not a partial success).
+_WHOLE = {"malformed_json": InvalidInput, "schema": InvalidInput, "bad_topic": InvalidInput}
+
+_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"type": "object"},
+                "example": {
+                    "samples": [
+                        {
+                            "ts": "2026-03-02T08:00:00Z",
+                            "signals": {
+                                "Vehicle.Speed": 42.0,
+                                "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current": 81.5,
+                            },
+                        }
+                    ]
+                },
+            }
+        },
+    }
+}
+
+
+class IngestAnswer(BaseModel):
+    vehicle_id: str
+    stored: int = Field(description="rows written (one per signal value)")
+    duplicates: int = Field(description="rows already stored before (redeliveries)")
+    rejected: dict[str, int] = Field(description="dead letters per reason code")
+    rejects: list[dict[str, str]] = Field(description="the first 20 dead letters")
+
+
+class QueryRequest(BaseModel):
+    sql: str = Field(description="one SELECT over the views signals, last_state, rejected, ...")
+    limit: int | None = Field(None, ge=1, description="at most this many rows (server caps it)")
+
+
+class QueryAnswer(BaseModel):
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+
+
+@router.post(
+    "/vehicles/{vehicle_id}/signals",
+    summary="Ingest one sample or a batch of samples of one vehicle",
+    response_model=IngestAnswer,
+    openapi_extra=_BODY_DOC,
+)
+async def post_signals(vehicle_id: str, request: Request) -> IngestAnswer:
+    require_vehicle(request, vehicle_id)
+    state = app_state(request)
+    payload = await request.body()
+    batch = Batch()
+    ctx = Context("http", now_us(), state.settings.fleet, None)
+    parse_message(batch, ctx, payload, vehicle_id=vehicle_id)
+    result = await run_in_threadpool(lambda: state.store().write(batch))
+    counts = dict(batch.reject_counts())
+    if batch.num_rows == 0 and len(batch.rejects) == 1:
+        reject = batch.rejects[0]
+        if reject.reason == "unknown_vehicle":
+            raise NotFound(reject.detail)
+        if reject.reason in _WHOLE:
+            raise _WHOLE[reject.reason](f"{reject.reason}: {reject.detail}", field="body")
+    return IngestAnswer(
+        vehicle_id=vehicle_id,
+        stored=result.stored,
+        duplicates=result.duplicates,
+        rejected=counts,
+        rejects=[{"reason": r.reason, "detail": r.detail} for r in batch.rejects[:20]],
+    )
+
+
+@router.get("/vehicles/{vehicle_id}/state", summary="Last known value of every signal of a vehicle")
+def vehicle_state(vehicle_id: str, request: Request) -> dict[str, Any]:
+    require_reader(request, vehicle_id)
+    rows = _select(
+        request,
+        "SELECT name, ts, value, value_text FROM last_state WHERE vehicle_id = ? ORDER BY name",
+        [vehicle_id],
+    )
+    if not rows:
+        raise NotFound(f"no signals stored for vehicle {vehicle_id!r}")
+    return {"vehicle_id": vehicle_id, "signals": {r[0]: _signal(r[1:]) for r in rows}}
+
+
+@router.get("/state", summary="Last known state of every vehicle")
+def fleet_state(request: Request) -> dict[str, Any]:
+    require_reader(request)
+    rows = _select(
+        request,
+        "SELECT vehicle_id, name, ts, value, value_text FROM last_state ORDER BY vehicle_id, name",
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        out.setdefault(r[0], {})[r[1]] = _signal(r[2:])
+    return {"vehicles": out}
+
+
+@router.get("/rejected", summary="Dead-letter counts per reason code")
+def rejected_counts(request: Request, vehicle_id: str | None = None) -> dict[str, Any]:
+    require_reader(request)
+    sql = "SELECT reason, count(*) FROM rejected"
+    params: list[Any] = []
+    if vehicle_id is not None:
+        sql += " WHERE vehicle_id = ?"
+        params.append(vehicle_id)
+    counts = {str(r[0]): int(r[1]) for r in _select(request, sql + " GROUP BY reason", params)}
+    return {"counts": counts, "total": sum(counts.values())}
+
+
+@router.get("/signals", summary="The signal catalog: VSS names, types, units and valid ranges")
+def catalog() -> dict[str, Any]:
+    return {
+        name: {"datatype": s.datatype, "unit": s.unit, "min": s.min, "max": s.max}
+        for name, s in signal_catalog().items()
+    }
+
+
+@router.post("/query", summary="Run one read-only SQL SELECT over the telemetry views")
+def query(body: QueryRequest, request: Request) -> QueryAnswer:
+    require_reader(request)
+    from voltvan.telemetry._query import read_only_sql
+
+    settings = app_state(request).settings
+    limit = min(body.limit or settings.max_query_rows, settings.max_query_rows)
+    con = open_query(settings.data_dir, threads=1)
+    try:
+        read_only_sql(con, body.sql, settings.data_dir)
+        try:
+            cursor = con.execute(body.sql)
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchmany(limit + 1)
+        except Exception as exc:  # DuckDB's own error classes; the message is for the user
+            text = str(exc).splitlines()[0]
+            if "Permission" in type(exc).__name__:
+                raise Forbidden(f"the query may only read the views: {text}") from None
+            raise InvalidInput(f"query failed: {text}", field="sql") from None
+    finally:
+        con.close()
+    return QueryAnswer(
+        columns=columns, rows=[_jsonable(r) for r in rows[:limit]], truncated=len(rows) > limit
+    )
+
+
+def _select(request: Request, sql: str, params: list[Any] | None = None) -> list[Any]:
+    con = open_query(app_state(request).settings.data_dir, threads=1)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _signal(row: Sequence[Any]) -> dict[str, Any]:
+    ts, value, text = row
+    return {"ts": ts.isoformat(), "value": text if text is not None else value}
+
+
+def _jsonable(row: Sequence[Any]) -> list[Any]:
+    out: list[Any] = []
+    for v in row:
+        if isinstance(v, dt.datetime | dt.date | dt.time):
+            out.append(v.isoformat())
+        elif isinstance(v, decimal.Decimal):
+            out.append(float(v))
+        elif isinstance(v, dt.timedelta):
+            out.append(v.total_seconds())
+        elif isinstance(v, bytes):
+            out.append(v.hex())
+        elif isinstance(v, float) and not math.isfinite(v):
+            out.append(None)  # JSON has no NaN
+        else:
+            out.append(v)
+    return out
