@@ -77,7 +77,7 @@ def test_map_draws_one_polyline_per_route(
 def test_soc_chart_has_a_line_per_van(
     opened: tuple[Any, list[str], list[str]], small_day: tuple[Plan, Scenario]
 ) -> None:
-    """The SoC chart is visible, with one line per van and a dashed reserve line."""
+    """The SoC chart is visible with a line per van and a reserve line; the timeline a row."""
     page, _, _ = opened
     plan, _ = small_day
     chart = page.locator("#vv-soc-chart")
@@ -85,6 +85,7 @@ def test_soc_chart_has_a_line_per_van(
     assert chart.bounding_box()["height"] > 100
     assert page.locator("#vv-soc-chart g.vv-soc polyline").count() == len(plan.routes)
     assert page.locator("#vv-soc-chart .vv-reserve").count() >= 1
+    assert page.locator("#vv-timeline g.vv-tl").count() == len(plan.routes)
 
 
 def test_toggling_a_van_hides_its_route_and_curve(

@@ -19,7 +19,7 @@ HEIGHT = 340.0
 LEFT, RIGHT, TOP, BOTTOM = 48.0, 96.0, 14.0, 30.0
 
 
-def _time_range(views: list[RouteView]) -> tuple[float, float]:
+def time_range(views: list[RouteView]) -> tuple[float, float]:
     times = [p.t_s for v in views for p in v.soc_curve]
     if not times:
         return 8 * 3600.0, 18 * 3600.0
@@ -30,7 +30,7 @@ def _time_range(views: list[RouteView]) -> tuple[float, float]:
 
 def soc_chart_svg(views: list[RouteView]) -> str:
     """An ``<svg id="vv-soc-chart">`` with one ``<g class="vv-soc" data-van=...>`` per route."""
-    t0, t1 = _time_range(views)
+    t0, t1 = time_range(views)
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
 

@@ -28,6 +28,7 @@ from voltvan.report._tables import (
     route_table_html,
     unassigned_table_html,
 )
+from voltvan.report._timeline import timeline_key_html, timeline_svg
 from voltvan.report._view import route_views, summarise
 
 
@@ -104,6 +105,7 @@ def render_report(
         cards=cards_html(summary),
         legend=legend_html(views, scenario),
         soc_chart=soc_chart_svg(views),
+        timeline=timeline_svg(views, scenario) + timeline_key_html(),
         route_table=route_table_html(views),
         num_unassigned=f"{n_un} stop{'s' if n_un != 1 else ''}",
         unassigned_table=unassigned_table_html(plan, scenario),

@@ -76,9 +76,14 @@
   function chartLine(van) {
     return document.querySelector('#vv-soc-chart g.vv-soc[data-van="' + CSS.escape(van) + '"]');
   }
+  function timelineRow(van) {
+    return document.querySelector('#vv-timeline g.vv-tl[data-van="' + CSS.escape(van) + '"]');
+  }
   function highlight(van, on) {
     var g = chartLine(van);
     if (g) { g.classList.toggle("vv-hot", on); }
+    var t = timelineRow(van);
+    if (t) { t.classList.toggle("vv-hot", on); }
     var row = document.querySelector('tr[data-van="' + CSS.escape(van) + '"]');
     if (row) { row.classList.toggle("vv-hot", on); }
   }
@@ -87,6 +92,8 @@
     if (group) { if (on) { group.addTo(map); } else { map.removeLayer(group); } }
     var g = chartLine(van);
     if (g) { g.style.display = on ? "" : "none"; }
+    var t = timelineRow(van);
+    if (t) { t.style.opacity = on ? "" : "0.25"; }
   }
 
   var toggles = Array.prototype.slice.call(document.querySelectorAll("input.vv-toggle"));
@@ -106,7 +113,7 @@
   if (all) { all.addEventListener("click", function () { setAll(true); }); }
   if (none) { none.addEventListener("click", function () { setAll(false); }); }
 
-  document.querySelectorAll("#vv-soc-chart g.vv-soc").forEach(function (g) {
+  document.querySelectorAll("#vv-soc-chart g.vv-soc, #vv-timeline g.vv-tl").forEach(function (g) {
     g.addEventListener("mouseenter", function () { highlight(g.dataset.van, true); });
     g.addEventListener("mouseleave", function () { highlight(g.dataset.van, false); });
   });
