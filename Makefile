@@ -43,5 +43,8 @@ bench-vrptw: $(STAMP)
 bench-city: $(STAMP)
 	$(BIN)/python bench/city.py $(ARGS)
 
+bench-energy: $(STAMP)
+	$(BIN)/python bench/energy_calibration.py $(ARGS)
+
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
