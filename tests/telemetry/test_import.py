@@ -37,7 +37,7 @@ def _can_integral_m(path: Path) -> float:
 def _trips(data_dir: Path) -> list[dict[str, object]]:
     con = connect(data_dir)
     out: list[dict[str, object]] = []
-    for day in days_with_signals(con):
+    for day in days_with_signals(data_dir):
         out += build_trips_and_stops(con, TripParams(), day)[0].to_pylist()
     return out
 

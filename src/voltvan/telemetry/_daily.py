@@ -70,7 +70,7 @@ def enrich_trips(
 
     trips = base.to_pylist()
     if not trips:
-        return pa.Table.from_pylist([], schema=_TRIP_SCHEMA())
+        return pa.Table.from_pylist([], schema=TRIP_SCHEMA())
     con.register("_trips_base", base)
     try:
         extra = {
@@ -104,10 +104,10 @@ def enrich_trips(
             else None
         )
         t["ambient_c"] = e.get("ambient_c")
-    return pa.Table.from_pylist(trips, schema=_TRIP_SCHEMA())
+    return pa.Table.from_pylist(trips, schema=TRIP_SCHEMA())
 
 
-def _TRIP_SCHEMA() -> Any:  # noqa: N802 - a constant built lazily so pyarrow loads on demand
+def TRIP_SCHEMA() -> Any:  # noqa: N802 - a constant built lazily so pyarrow loads on demand
     import pyarrow as pa
 
     ts = pa.timestamp("us", tz="UTC")

@@ -9,11 +9,15 @@ never sees half a file and a rebuild of one day replaces exactly that day.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from voltvan.telemetry._charging_sessions import SESSION_SCHEMA, ChargingParams, charging_sessions
+from voltvan.telemetry._daily import TRIP_SCHEMA, capacities_wh, enrich_trips
 from voltvan.telemetry._duck import Connection
+from voltvan.telemetry._gps import GpsParams
 from voltvan.telemetry._trips import TripParams, fetch_table, stops_sql, trips_sql
 
 if TYPE_CHECKING:
@@ -37,6 +41,8 @@ def _glob(folder: Path) -> str | None:
 
 def register_derived_views(con: Connection, data_dir: Path) -> None:
     """A view per derived table; an empty view with the right columns where none is built yet."""
+    import pyarrow as pa
+
     for table in DERIVED_TABLES:
         glob = _glob(data_dir / "derived" / table)
         if glob is not None:
@@ -45,33 +51,47 @@ def register_derived_views(con: Connection, data_dir: Path) -> None:
                 f"FROM read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
             )
         else:
-            con.execute(f"CREATE OR REPLACE VIEW {table} AS {_EMPTY[table]}")
+            con.register(f"_empty_{table}", pa.Table.from_pylist([], schema=_SCHEMAS[table]()))
+            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM _empty_{table}")
 
 
-_EMPTY: Mapping[str, str] = {
-    "trips": (
-        "SELECT NULL::VARCHAR AS vehicle_id, NULL::TIMESTAMPTZ AS start_ts, "
-        "NULL::TIMESTAMPTZ AS end_ts, NULL::DOUBLE AS duration_s, NULL::DOUBLE AS driving_s, "
-        "NULL::DOUBLE AS distance_m, NULL::VARCHAR AS distance_source, "
-        "NULL::DOUBLE AS energy_wh, NULL::DOUBLE AS wh_per_km, NULL::DOUBLE AS start_soc, "
-        "NULL::DOUBLE AS end_soc WHERE false"
-    ),
-    "stops": (
-        "SELECT NULL::VARCHAR AS vehicle_id, NULL::TIMESTAMPTZ AS start_ts, "
-        "NULL::TIMESTAMPTZ AS end_ts, NULL::DOUBLE AS duration_s, NULL::DOUBLE AS lat, "
-        "NULL::DOUBLE AS lon WHERE false"
-    ),
-    "charging_sessions": (
-        "SELECT NULL::VARCHAR AS vehicle_id, NULL::TIMESTAMPTZ AS start_ts, "
-        "NULL::TIMESTAMPTZ AS end_ts, NULL::DOUBLE AS start_soc, NULL::DOUBLE AS end_soc, "
-        "NULL::DOUBLE AS energy_wh, NULL::DOUBLE AS peak_power_w, NULL::VARCHAR AS source "
-        "WHERE false"
-    ),
-    "daily_energy": (
-        "SELECT NULL::VARCHAR AS vehicle_id, NULL::DATE AS day, NULL::DOUBLE AS distance_m, "
-        "NULL::DOUBLE AS driving_s, NULL::DOUBLE AS energy_wh, NULL::DOUBLE AS wh_per_km "
-        "WHERE false"
-    ),
+def _stop_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    ts = pa.timestamp("us", tz="UTC")
+    return pa.schema(
+        [
+            ("vehicle_id", pa.string()),
+            ("start_ts", ts),
+            ("end_ts", ts),
+            ("duration_s", pa.float64()),
+            ("lat", pa.float64()),
+            ("lon", pa.float64()),
+        ]
+    )
+
+
+def _daily_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("vehicle_id", pa.string()),
+            ("day", pa.date32()),
+            ("trips", pa.int64()),
+            ("distance_m", pa.float64()),
+            ("driving_s", pa.float64()),
+            ("energy_wh", pa.float64()),
+            ("wh_per_km", pa.float64()),
+        ]
+    )
+
+
+_SCHEMAS: Mapping[str, Callable[[], pa.Schema]] = {
+    "trips": TRIP_SCHEMA,
+    "stops": _stop_schema,
+    "charging_sessions": SESSION_SCHEMA,
+    "daily_energy": _daily_schema,
 }
 
 
@@ -91,21 +111,94 @@ def write_day_table(data_dir: Path, table: str, day: str, rows: pa.Table) -> Pat
     return final
 
 
-def days_with_signals(con: Connection) -> list[str]:
-    """The UTC days that have raw signals, oldest first."""
-    rows = con.execute(
-        "SELECT DISTINCT CAST(ts AT TIME ZONE 'UTC' AS DATE)::VARCHAR AS d FROM signals ORDER BY d"
-    ).fetchall()
-    return [str(r[0]) for r in rows]
+def days_with_signals(data_dir: Path) -> list[str]:
+    """The days that have raw signal partitions, oldest first (from the layout, no scan)."""
+    base = data_dir / "signals"
+    if not base.is_dir():
+        return []
+    return sorted(p.name.removeprefix("date=") for p in base.glob("date=*") if p.is_dir())
+
+
+def _day_where() -> str:
+    return " AND ts >= CAST(? AS DATE) AND ts < CAST(? AS DATE) + INTERVAL 1 DAY"
 
 
 def build_trips_and_stops(
-    con: Connection, params: TripParams, day: str
+    con: Connection,
+    params: TripParams,
+    day: str,
+    *,
+    battery_wh: Mapping[str, float] | None = None,
+    gps: GpsParams | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """Trips (distance from odometer, else cleaned GPS, else speed; energy) and stops of a day."""
-    from voltvan.telemetry._daily import enrich_trips
-
-    where = " AND ts >= CAST(? AS DATE) AND ts < CAST(? AS DATE) + INTERVAL 1 DAY"
+    where = _day_where()
     base = fetch_table(con, trips_sql(params, where), [day, day])
     stops = fetch_table(con, stops_sql(params, where), [day, day, day, day])
-    return enrich_trips(con, base), stops
+    return enrich_trips(con, base, battery_wh=battery_wh, gps=gps), stops
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyticsParams:
+    """All thresholds of the derived tables in one place (defaults in ``docs/analytics.md``)."""
+
+    trips: TripParams = field(default_factory=TripParams)
+    charging: ChargingParams = field(default_factory=ChargingParams)
+    gps: GpsParams = field(default_factory=GpsParams)
+
+
+@dataclass(frozen=True, slots=True)
+class DeriveSummary:
+    """Rows written per derived table over the days rebuilt."""
+
+    days: tuple[str, ...]
+    rows: Mapping[str, int]
+
+
+def daily_energy(con: Connection, trips: pa.Table) -> pa.Table:
+    """Energy per km, distance and driving time per van per day, from that day's trips."""
+    con.register("_day_trips", trips)
+    try:
+        return fetch_table(
+            con,
+            """SELECT vehicle_id, CAST(start_ts AS DATE) AS day, count(*) AS trips,
+                sum(distance_m) AS distance_m, sum(driving_s) AS driving_s,
+                sum(energy_wh) AS energy_wh,
+                1000.0 * sum(energy_wh) / nullif(sum(distance_m), 0) AS wh_per_km
+            FROM _day_trips GROUP BY ALL ORDER BY vehicle_id, day""",
+        )
+    finally:
+        con.unregister("_day_trips")
+
+
+def derive(
+    data_dir: Path,
+    *,
+    days: Sequence[str] | None = None,
+    params: AnalyticsParams | None = None,
+    battery_wh: Mapping[str, float] | None = None,
+    on_day: Callable[[str], None] | None = None,
+) -> DeriveSummary:
+    """(Re)build trips, stops, charging sessions and daily energy for ``days`` (default: all)."""
+    p = params or AnalyticsParams()
+    todo = list(days) if days is not None else days_with_signals(data_dir)
+    con = connect(data_dir)
+    caps = capacities_wh(con, battery_wh)
+    counts = dict.fromkeys(DERIVED_TABLES, 0)
+    for day in todo:
+        trips, stops = build_trips_and_stops(con, p.trips, day, battery_wh=caps, gps=p.gps)
+        sessions = charging_sessions(
+            con, p.charging, where=_day_where(), args=[day, day], battery_wh=caps
+        )
+        tables = {
+            "trips": trips,
+            "stops": stops,
+            "charging_sessions": sessions,
+            "daily_energy": daily_energy(con, trips),
+        }
+        for name, table in tables.items():
+            write_day_table(data_dir, name, day, table)
+            counts[name] += table.num_rows
+        if on_day is not None:
+            on_day(day)
+    return DeriveSummary(tuple(todo), counts)

@@ -1,0 +1,119 @@
+"""Charging sessions, battery health, daily energy and derived tables on synthetic streams."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.telemetry.analytics_data import T0, Row, rows_from_series, write_signals
+from voltvan.telemetry._charging_sessions import charging_sessions
+from voltvan.telemetry._derived import connect, derive
+from voltvan.telemetry._health import estimate_health
+from voltvan.telemetry._trips import BATTERY_POWER, IS_CHARGING, SOC, SPEED
+
+NOMINAL_WH = 60_000.0
+TRUE_CAPACITY_WH = 54_000.0  # a battery at 90 % state of health
+
+
+def _charge(van: str, start: datetime, soc0: float, power_w: float, dur_s: int) -> list[Row]:
+    """A parked van charging at constant battery power; SoC follows the true capacity."""
+    soc = [soc0 + 100.0 * power_w * i / 3600.0 / TRUE_CAPACITY_WH for i in range(0, dur_s, 10)]
+    rows = rows_from_series(van, SOC, soc, start=start, step_s=10)
+    rows += rows_from_series(van, BATTERY_POWER, [power_w] * len(soc), start=start, step_s=10)
+    rows += rows_from_series(van, IS_CHARGING, [1.0] * len(soc), start=start, step_s=10)
+    rows += rows_from_series(van, SPEED, [0.0] * len(soc), start=start, step_s=10)
+    end = start + timedelta(seconds=len(soc) * 10)
+    rows += [(van, end, IS_CHARGING, 0.0), (van, end, BATTERY_POWER, 0.0)]
+    return rows
+
+
+@pytest.fixture
+def three_charges(tmp_path: Path) -> Path:
+    rows: list[Row] = []
+    for day, (soc0, power) in enumerate([(20.0, 11_000.0), (35.0, 7_400.0), (15.0, 22_000.0)]):
+        rows += _charge("V1", T0 + timedelta(days=day, hours=12), soc0, power, 3600)
+    write_signals(tmp_path, rows)
+    return tmp_path
+
+
+def test_sessions_from_charging_flag(three_charges: Path) -> None:
+    """Three sessions with the right start SoC, energy (integral of power) and peak power."""
+    table = charging_sessions(connect(three_charges)).to_pylist()
+    assert len(table) == 3
+    first = table[0]
+    assert first["source"] == "is_charging"
+    assert first["start_soc"] == pytest.approx(0.20, abs=1e-6)
+    assert first["energy_wh"] == pytest.approx(11_000.0, rel=0.01)
+    assert first["energy_source"] == "power"
+    assert [s["peak_power_w"] for s in table] == [11_000.0, 7_400.0, 22_000.0]
+    assert first["end_soc"] == pytest.approx(0.20 + 11_000 / TRUE_CAPACITY_WH, abs=0.005)
+
+
+def test_state_of_health_recovers_true_capacity(three_charges: Path) -> None:
+    """SoH from the sessions is 0.90 within 1 %, with a usable confidence."""
+    sessions = charging_sessions(connect(three_charges)).to_pylist()
+    (est,) = estimate_health(sessions, {"V1": NOMINAL_WH})
+    assert est.soh == pytest.approx(0.90, abs=0.01)
+    assert est.num_sessions == 3
+    assert 0.2 < est.confidence <= 1.0
+
+
+def test_health_ignores_sessions_whose_energy_comes_from_soc() -> None:
+    """A session whose energy was itself computed from SoC says nothing about capacity."""
+    sessions = [
+        {"vehicle_id": "V1", "start_soc": 0.2, "end_soc": 0.8, "energy_wh": 36_000.0,
+         "energy_source": "soc"},
+    ]  # fmt: skip
+    assert estimate_health(sessions, {"V1": NOMINAL_WH}) == []
+
+
+def test_soc_rise_while_parked_is_a_session(tmp_path: Path) -> None:
+    """A van that sends only SoC and speed: a parked SoC rise of 30 points is one session."""
+    soc = [40.0] * 60 + [40.0 + 0.1 * i for i in range(300)] + [70.0] * 60
+    rows = rows_from_series("V2", SOC, soc, step_s=10)
+    rows += rows_from_series("V2", SPEED, [0.0] * len(soc), step_s=10)
+    write_signals(tmp_path, rows)
+    (s,) = charging_sessions(connect(tmp_path), battery_wh={"V2": NOMINAL_WH}).to_pylist()
+    assert s["source"] == "soc"
+    assert s["start_soc"] == pytest.approx(0.40, abs=0.002)
+    assert s["end_soc"] == pytest.approx(0.699, abs=0.002)
+    assert s["energy_wh"] == pytest.approx(0.299 * NOMINAL_WH, rel=0.01)
+
+
+def test_driving_day_has_no_session(tmp_path: Path) -> None:
+    """SoC falling while driving, with stops, never makes a charging session."""
+    soc = [80.0 - 0.01 * i for i in range(3000)]
+    speed = [0.0 if (i // 300) % 2 else 40.0 for i in range(3000)]
+    rows = rows_from_series("V3", SOC, soc) + rows_from_series("V3", SPEED, speed)
+    write_signals(tmp_path, rows)
+    assert charging_sessions(connect(tmp_path)).num_rows == 0
+
+
+def test_derive_writes_queryable_views(tmp_path: Path) -> None:
+    """derive() writes trips and daily energy per day; the views read them back with Wh/km."""
+    speed = [0.0] * 300 + [36.0] * 1000 + [0.0] * 300  # 10 km at 10 m/s
+    soc = [80.0] * 300 + [80.0 - 0.002 * i for i in range(1000)] + [78.0] * 300
+    rows = rows_from_series("V1", SPEED, speed) + rows_from_series("V1", SOC, soc)
+    write_signals(tmp_path, rows)
+    summary = derive(tmp_path, battery_wh={"V1": NOMINAL_WH})
+    assert summary.rows["trips"] == 1
+    con = connect(tmp_path)
+    (day, dist, wh_km) = con.execute(
+        "SELECT day::VARCHAR, distance_m, wh_per_km FROM daily_energy"
+    ).fetchone() or (None, None, None)
+    assert day == T0.date().isoformat()
+    assert dist == pytest.approx(10_000, rel=0.01)
+    # 2 SoC points of 60 kWh = 1,200 Wh over 10 km
+    assert wh_km == pytest.approx(120.0, rel=0.02)
+    assert con.execute("SELECT distance_source FROM trips").fetchall() == [("speed",)]
+
+
+def test_empty_derived_views_have_columns(tmp_path: Path) -> None:
+    """Before any derive, the views exist, are empty and already have their columns."""
+    write_signals(tmp_path, rows_from_series("V1", SPEED, [0.0] * 10))
+    con = connect(tmp_path)
+    assert con.execute("SELECT count(*) FROM charging_sessions").fetchone() == (0,)
+    cols = [r[0] for r in con.execute("DESCRIBE trips").fetchall()]
+    assert {"vehicle_id", "distance_m", "energy_wh", "wh_per_km"} <= set(cols)
