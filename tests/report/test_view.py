@@ -6,7 +6,14 @@ import pytest
 
 from voltvan.domain import Scenario
 from voltvan.plan import Plan, Route, Visit
-from voltvan.report._view import battery_wh_of, route_views, soc_curve, summarise
+from voltvan.report._view import (
+    PALETTE,
+    battery_wh_of,
+    route_views,
+    soc_curve,
+    summarise,
+    van_colour,
+)
 
 
 def _visit(kind: str, t: float, soc: float, *, wait: float = 0, stay: float = 0,
@@ -59,3 +66,10 @@ def test_summary_counts_match_the_plan(small_day: tuple[Plan, Scenario]) -> None
     assert s.min_soc_van == lowest.van_id
     assert s.min_soc == pytest.approx(lowest.min_soc)
     assert len({v.colour for v in views}) == len(views)
+
+
+def test_van_colours_stay_distinct_for_a_large_fleet() -> None:
+    """Sixty vans get sixty different colours, the first ones from the fixed palette."""
+    colours = [van_colour(i) for i in range(60)]
+    assert len(set(colours)) == 60
+    assert colours[: len(PALETTE)] == list(PALETTE)

@@ -12,7 +12,8 @@ from voltvan.domain import Scenario, format_hhmm
 from voltvan.plan import Plan, Route, Visit
 
 # Distinct on white and for the common colour-vision deficiencies first (Okabe-Ito, then
-# Tableau 20 shades); beyond that the palette repeats and the van id tells routes apart.
+# Tableau 20 shades); beyond that, hues step by the golden angle so that large fleets get no
+# two neighbours alike (the van id in legend and popups tells any two apart for sure).
 PALETTE: tuple[str, ...] = (
     "#0072b2",
     "#e69f00",
@@ -38,7 +39,11 @@ PALETTE: tuple[str, ...] = (
 
 
 def van_colour(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
+    if index < len(PALETTE):
+        return PALETTE[index]
+    hue = (index * 137.508) % 360.0
+    lightness = (38, 48, 58)[index % 3]
+    return f"hsl({hue:.0f}, 65%, {lightness}%)"
 
 
 @dataclass(frozen=True, slots=True)
