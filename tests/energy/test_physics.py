@@ -6,6 +6,8 @@ import dataclasses
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voltvan.domain import ConsumptionParams
 from voltvan.energy import (
@@ -137,3 +139,48 @@ def test_bad_leg_input_names_the_field() -> None:
         leg_energy_matrix_wh(
             PARAMS, np.zeros((2, 2)), np.zeros((2, 3)), mass_kg=MASS_KG, ambient_c=20.0
         )
+
+
+def test_impossible_ambient_temperature_is_refused() -> None:
+    """An ambient temperature off the planet's range (or NaN) is refused naming ambient_c."""
+    with pytest.raises(InvalidInput, match="ambient_c"):
+        _leg(ambient_c=float("nan"))
+    with pytest.raises(InvalidInput, match="ambient_c"):
+        dwell_energy_wh(PARAMS, duration_s=60.0, ambient_c=90.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    distance_m=st.floats(1.0, 50_000.0),
+    speed_mps=st.floats(0.5, 40.0),
+    mass_kg=st.floats(500.0, 4_500.0),
+    ambient_c=st.floats(-30.0, 45.0),
+)
+def test_flat_leg_is_positive_and_grows_with_mass(
+    distance_m: float, speed_mps: float, mass_kg: float, ambient_c: float
+) -> None:
+    """On the flat any leg costs energy, and 100 kg more always costs more."""
+    kwargs = {
+        "distance_m": distance_m,
+        "duration_s": distance_m / speed_mps,
+        "ambient_c": ambient_c,
+    }
+    light = leg_energy_wh(PARAMS, mass_kg=mass_kg, **kwargs)
+    assert light > 0.0
+    assert leg_energy_wh(PARAMS, mass_kg=mass_kg + 100.0, **kwargs) > light
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(0.0, 30.0), min_size=2, max_size=200))
+def test_trace_energy_is_finite_and_starts_at_zero(speeds: list[float]) -> None:
+    """Any non-negative speed trace gives a finite cumulative energy that starts at zero."""
+    speed = np.array(speeds)
+    out = trace_energy_wh(
+        PARAMS,
+        mass_kg=MASS_KG,
+        time_s=np.arange(speed.size, dtype=float),
+        speed_mps=speed,
+        ambient_c=10.0,
+    )
+    assert out[0] == 0.0
+    assert np.all(np.isfinite(out))

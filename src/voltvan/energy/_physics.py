@@ -99,7 +99,15 @@ def _leg_kernel(
     return np.asarray(battery_j / J_PER_WH, dtype=np.float64)
 
 
-def _check_leg(distance_m: FloatArray, duration_s: FloatArray, mass_kg: float) -> None:
+def _check_ambient(ambient_c: float) -> None:
+    if not (np.isfinite(ambient_c) and -50.0 <= ambient_c <= 60.0):
+        raise InvalidInput(f"ambient_c {ambient_c} is outside [-50, 60] °C", field="ambient_c")
+
+
+def _check_leg(
+    distance_m: FloatArray, duration_s: FloatArray, mass_kg: float, ambient_c: float
+) -> None:
+    _check_ambient(ambient_c)
     if not (np.isfinite(mass_kg) and mass_kg > 0):
         raise InvalidInput(f"mass_kg must be a positive number, got {mass_kg}", field="mass_kg")
     for name, arr in (("distance_m", distance_m), ("duration_s", duration_s)):
@@ -127,7 +135,7 @@ def leg_energy_wh(
     """
     d = np.asarray(distance_m, dtype=np.float64)
     t = np.asarray(duration_s, dtype=np.float64)
-    _check_leg(d, t, mass_kg)
+    _check_leg(d, t, mass_kg, ambient_c)
     if elevation_gain_m < 0 or elevation_loss_m < 0:
         raise InvalidInput("elevation gain and loss are heights, not signed", field="elevation_m")
     return float(_leg_kernel(params, d, t, mass_kg, ambient_c, elevation_gain_m, elevation_loss_m))
@@ -152,7 +160,7 @@ def leg_energy_matrix_wh(
         raise InvalidInput(
             f"distance {d.shape} and duration {t.shape} matrices differ in shape", field="shape"
         )
-    _check_leg(d, t, mass_kg)
+    _check_leg(d, t, mass_kg, ambient_c)
     energy = _leg_kernel(params, d, t, mass_kg, ambient_c, 0.0, 0.0)
     if energy.ndim == 2 and energy.shape[0] == energy.shape[1]:
         np.fill_diagonal(energy, 0.0)
@@ -161,6 +169,7 @@ def leg_energy_matrix_wh(
 
 def dwell_energy_wh(params: ConsumptionParams, *, duration_s: float, ambient_c: float) -> float:
     """Battery drain while parked at a stop with the van on: 12 V loads and part of the HVAC."""
+    _check_ambient(ambient_c)
     if not (np.isfinite(duration_s) and duration_s >= 0):
         raise InvalidInput(f"duration_s must not be negative, got {duration_s}", field="duration_s")
     power_w = params.auxiliary_w + DWELL_HVAC_FRACTION * hvac_power_w(params, ambient_c)
@@ -193,6 +202,7 @@ def trace_energy_wh(
         raise InvalidInput("time_s must increase strictly", field="time_s")
     if not (np.isfinite(mass_kg) and mass_kg > 0):
         raise InvalidInput(f"mass_kg must be a positive number, got {mass_kg}", field="mass_kg")
+    _check_ambient(ambient_c)
     v_mean = 0.5 * (v[1:] + v[:-1])
     dist = v_mean * dt
     rho = float(air_density_kg_m3(ambient_c))
