@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from voltvan.domain import Scenario
 from voltvan.plan import Plan, Unassigned
 from voltvan.report._map import map_data
@@ -54,3 +56,28 @@ def test_unassigned_stop_unknown_to_the_scenario_is_left_off_the_map(
     plan = Plan(plan.scenario, plan.routes, (*plan.unassigned, Unassigned("GHOST", "unknown")))
     data = map_data(plan, scenario, route_views(plan, scenario))
     assert [u["id"] for u in data["unassigned"]] == [u.stop_id for u in plan.unassigned[:2]]
+
+
+def test_markup_in_ids_is_escaped_in_every_popup_and_tooltip(
+    small_day: tuple[Plan, Scenario],
+) -> None:
+    """Leaflet sets popups and tooltips as innerHTML, so an id with markup must arrive escaped."""
+    plan, scenario = small_day
+    evil = '<img src=x onerror="alert(1)">'
+    old_visit = plan.routes[0].visits[1]
+    old_un = plan.unassigned[0].stop_id
+    renamed = {old_visit.location_id: evil + "1", old_un: evil + "2"}
+    stops = tuple(replace(s, id=renamed.get(s.id, s.id)) for s in scenario.stops)
+    scenario = replace(scenario, stops=stops)
+    r0 = plan.routes[0]
+    visits = (r0.visits[0], replace(old_visit, location_id=evil + "1"), *r0.visits[2:])
+    plan = Plan(
+        plan.scenario,
+        (replace(r0, visits=visits), *plan.routes[1:]),
+        (Unassigned(evil + "2", "because"), *plan.unassigned[1:]),
+    )
+    data = map_data(plan, scenario, route_views(plan, scenario))
+    texts = [p[k] for r in data["routes"] for p in r["points"] for k in ("popup", "tip")]
+    texts += [u[k] for u in data["unassigned"] for k in ("popup", "tip")]
+    assert sum("&lt;img src=x" in t for t in texts) == 4
+    assert not any("<img" in t for t in texts)

@@ -1,7 +1,7 @@
 """The data the map script draws: routes, depots, chargers and unassigned stops, with popups.
 
-Popup HTML is built and escaped here, in Python, so the page script stays a thin drawing layer
-and no id from an input file can inject markup into the report.
+Popup and tooltip HTML is built and escaped here, in Python (Leaflet sets both as innerHTML), so
+the page script stays a thin drawing layer and no id from an input file can inject markup.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str
                     "lat": v.lat,
                     "lon": v.lon,
                     "popup": _visit_popup(view, seq, v, scenario),
+                    "tip": escape(
+                        f"{v.location_id} · {view.van_id} #{seq} · {format_hhmm(v.arrival_s)}"
+                    ),
                 }
             )
             if v.kind == "charge":
@@ -71,7 +74,7 @@ def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str
                 "colour": view.colour,
                 "coords": [[v.lat, v.lon] for v in visits],
                 "points": points,
-                "tooltip": (
+                "tooltip": escape(
                     f"{view.van_id} · {view.route.vehicle_type_id} · {view.num_stops} stops · "
                     f"{view.route.distance_m / 1000:.1f} km · min SoC {view.min_soc * 100:.0f}%"
                 ),
@@ -120,6 +123,7 @@ def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str
                 "id": s.id,
                 "lat": s.lat,
                 "lon": s.lon,
+                "tip": escape(f"{s.id} (unassigned)"),
                 "popup": f"<b>{escape(s.id)}</b> <small>unassigned</small>"
                 f"<table>{''.join(rows)}</table>",
             }

@@ -12,6 +12,7 @@
 
   var bounds = L.latLngBounds([]);
   var layers = {};
+  var lines = {};
 
   data.routes.forEach(function (r) {
     var group = L.featureGroup();
@@ -25,6 +26,7 @@
     line.on("mouseover", function () { highlight(r.van, true); });
     line.on("mouseout", function () { highlight(r.van, false); });
     group.addLayer(line);
+    lines[r.van] = line;
     r.points.forEach(function (p) {
       var m;
       if (p.kind === "charge") {
@@ -39,7 +41,7 @@
         });
       }
       m.bindPopup(p.popup);
-      m.bindTooltip(p.id, { direction: "top", offset: [0, -4] });
+      m.bindTooltip(p.tip, { direction: "top", offset: [0, -4] });
       group.addLayer(m);
     });
     group.addTo(map);
@@ -59,7 +61,7 @@
   });
   data.unassigned.forEach(function (u) {
     L.marker([u.lat, u.lon], { icon: icon("vv-unassigned", "\u2716"), zIndexOffset: 800 })
-      .bindPopup(u.popup).bindTooltip(u.id + " (unassigned)").addTo(map);
+      .bindPopup(u.popup).bindTooltip(u.tip).addTo(map);
     bounds.extend([u.lat, u.lon]);
   });
   data.depots.forEach(function (d) {
@@ -80,6 +82,11 @@
     return document.querySelector('#vv-timeline g.vv-tl[data-van="' + CSS.escape(van) + '"]');
   }
   function highlight(van, on) {
+    var line = lines[van];
+    if (line) {
+      line.setStyle({ weight: on ? 6 : 3, opacity: on ? 1 : 0.85 });
+      if (on) { line.bringToFront(); }
+    }
     var g = chartLine(van);
     if (g) { g.classList.toggle("vv-hot", on); }
     var t = timelineRow(van);
