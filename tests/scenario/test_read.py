@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.scenario.conftest import DATA, with_quirk
 from voltvan.errors import InvalidInput
@@ -22,6 +24,7 @@ BAD_INPUTS: list[tuple[str, int | None, str | None, str]] = [
     ("stops_ragged_row.csv", 3, None, "has 6 fields but the header has 8"),
     ("stops_lat_out_of_range.csv", 2, "lat", "outside [-90, 90]"),
     ("stops_is_toml.csv", 1, "id", "missing column id"),
+    ("stops_semicolon_decimal_comma.csv", 2, "lat", "'52,5010' is not a number"),
     ("fleet_unknown_type.toml", 58, "type", "unknown vehicle type 'xl' (known: large, small)"),
     ("fleet_not_toml.toml", 1, None, "not valid TOML"),
     ("fleet_missing_version.toml", None, "format_version", "format_version is missing"),
@@ -86,6 +89,68 @@ def test_bad_input_names_file_line_and_field(
     assert where.line == line
     assert where.field == field
     assert words in info.value.message
+
+
+def test_semicolon_separated_stops(small_dir: Path) -> None:
+    """Spreadsheets that write semicolons instead of commas are read as well."""
+    with_quirk(small_dir, "stops_semicolon.csv")
+    assert read_scenario(small_dir).stops[0].weight_kg == 12.5
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.binary(max_size=300)
+    | st.text(alphabet=',;:.\n"0123456789-abcdeilnorstw_ ').map(str.encode)
+)
+def test_garbage_stops_never_crash(small_dir: Path, data: bytes) -> None:
+    """Whatever bytes stops.csv holds, reading ends in a Scenario or one InvalidInput."""
+    (small_dir / "stops.csv").write_bytes(b"id,lat,lon,tw_start,tw_end\n" + data)
+    try:
+        read_scenario(small_dir)
+    except InvalidInput as exc:
+        assert exc.where.file == str(small_dir / "stops.csv")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cut=st.integers(min_value=0, max_value=2000), junk=st.text(max_size=20))
+def test_mangled_fleet_never_crashes(small_dir: Path, cut: int, junk: str) -> None:
+    """A fleet.toml cut short or with junk inserted is a Scenario or one InvalidInput."""
+    text = (DATA / "scenario_small" / "fleet.toml").read_text()
+    (small_dir / "fleet.toml").write_text(text[:cut] + junk + text[cut:], encoding="utf-8")
+    try:
+        read_scenario(small_dir)
+    except InvalidInput as exc:
+        assert exc.where.file is not None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("ambient_c = 12.5", "ambient_c = true", "ambient_c"),
+        ('open = "05:00"', "open = 5", "open"),
+        ("connectors = 3", "connectors = 2.5", "connectors"),
+        ("count = 2", "count = 1e30", "count"),
+        ('name = "Kreuzberg hub"', "name = [1, 2]", "name"),
+        ("lat = 52.4990", 'lat = "north"', "lat"),
+        ('kind = "depot"', 'kind = "home"', "kind"),
+    ],
+)
+def test_wrong_value_types_name_key_and_line(
+    small_dir: Path, old: str, new: str, field: str
+) -> None:
+    """A value of the wrong type or range is refused at the line of its key."""
+    fleet = small_dir / "fleet.toml"
+    text = fleet.read_text()
+    assert old in text
+    fleet.write_text(text.replace(old, new, 1))
+    line = text.splitlines().index(old) + 1
+    with pytest.raises(InvalidInput) as info:
+        read_scenario(small_dir)
+    assert (info.value.where.line, info.value.where.field) == (line, field)
 
 
 def test_missing_stops_file(small_dir: Path) -> None:

@@ -28,6 +28,7 @@ from voltvan.scenario._toml import TomlSource, check_keys
 from voltvan.scenario._units import parse_number, parse_time
 
 FORMAT_VERSION = 1
+MAX_VAN_COUNT = 10_000
 
 _TOP = {
     "format_version", "name", "date", "ambient_c", "stops_file", "matrix_file",
@@ -161,6 +162,11 @@ def _tariff(src: TomlSource, t: Mapping[str, Any]) -> Tariff:
         )  # fmt: skip
     periods = []
     for i, p in enumerate(periods_raw):
+        if not isinstance(p, dict):
+            raise InvalidInput(
+                "each tariff period must be a table with start, end, price_per_kwh",
+                file=src.label, line=src.line("tariff", None, "periods"), field="periods",
+            )  # fmt: skip
         check_keys(
             p, _PERIOD, where="[[tariff.periods]]", source=src, table="tariff.periods", index=i
         )
@@ -281,8 +287,10 @@ def _vans(
                 if "id" in e:
                     raise InvalidInput("give either id or count, not both", field="count")
                 count = int(parse_number(e["count"], "count", integer=True))
-                if count < 1:
-                    raise InvalidInput(f"count must be at least 1, got {count}", field="count")
+                if not 1 <= count <= MAX_VAN_COUNT:
+                    raise InvalidInput(
+                        f"count must lie in [1, {MAX_VAN_COUNT}], got {count}", field="count"
+                    )
                 prefix = _text(e.get("id_prefix", f"{type_id}-"), "id_prefix")
                 width = max(2, len(str(count)))
                 ids = [f"{prefix}{k:0{width}d}" for k in range(1, count + 1)]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from voltvan.domain import TravelMatrix
 from voltvan.errors import InvalidInput
-from voltvan.scenario._text import read_text
+from voltvan.scenario._text import read_text, sniff_delimiter
 from voltvan.scenario._units import compact, parse_number
 
 COLUMNS = ("from", "to", "distance_m", "duration_s")
@@ -20,7 +20,7 @@ COLUMNS = ("from", "to", "distance_m", "duration_s")
 
 def read_matrix(path: Path, *, label: str) -> TravelMatrix:
     text = read_text(path, label=label)
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
         header = [h.strip() for h in next(rows)]
     except StopIteration:

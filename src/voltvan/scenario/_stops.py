@@ -16,7 +16,7 @@ from pathlib import Path
 
 from voltvan.domain import DAY_S, Stop, TimeWindow
 from voltvan.errors import InvalidInput
-from voltvan.scenario._text import read_text
+from voltvan.scenario._text import read_text, sniff_delimiter
 from voltvan.scenario._units import compact, format_time, parse_number, parse_time
 
 REQUIRED = ("id", "lat", "lon")
@@ -29,7 +29,7 @@ ANY_TIME = TimeWindow(0.0, float(DAY_S))
 def read_stops(path: Path, *, label: str) -> tuple[tuple[Stop, ...], list[int]]:
     """The stops and the line each came from (for cross-checks that fail later)."""
     text = read_text(path, label=label)
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
         header = [h.strip() for h in next(rows)]
     except StopIteration:

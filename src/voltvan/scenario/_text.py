@@ -25,3 +25,13 @@ def read_text(path: Path, *, label: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise InvalidInput("not a UTF-8 text file", file=label, line=line) from None
     return text
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, or the semicolon/tab that spreadsheets in many locales write instead."""
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return ","
+    if ";" in header:
+        return ";"
+    return "\t" if "\t" in header else ","
