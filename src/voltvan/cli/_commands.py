@@ -9,4 +9,3 @@ from voltvan.cli import _solve  # noqa: F401
 from voltvan.cli import _charge  # noqa: F401
 from voltvan.cli import _telemetry  # noqa: F401
 from voltvan.cli import _analytics  # noqa: F401
-from voltvan.cli import _analytics  # noqa: F401
