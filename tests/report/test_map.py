@@ -81,3 +81,16 @@ def test_markup_in_ids_is_escaped_in_every_popup_and_tooltip(
     texts += [u[k] for u in data["unassigned"] for k in ("popup", "tip")]
     assert sum("&lt;img src=x" in t for t in texts) == 4
     assert not any("<img" in t for t in texts)
+
+
+def test_depot_popup_gives_first_departure_and_last_return(
+    small_day: tuple[Plan, Scenario],
+) -> None:
+    """The depot's popup tells how many vans leave, when the first leaves and the last is back."""
+    plan, scenario = small_day
+    data = map_data(plan, scenario, route_views(plan, scenario))
+    popup = data["depots"][0]["popup"]
+    assert f"<td>{len(plan.routes)}</td>" in popup
+    assert "<td>07:00</td>" in popup
+    last = max(r.end_s for r in plan.routes)
+    assert f"{round(last / 60) // 60:02d}:{round(last / 60) % 60:02d}" in popup

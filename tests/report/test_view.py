@@ -73,3 +73,13 @@ def test_van_colours_stay_distinct_for_a_large_fleet() -> None:
     colours = [van_colour(i) for i in range(60)]
     assert len(set(colours)) == 60
     assert colours[: len(PALETTE)] == list(PALETTE)
+
+
+def test_waiting_is_the_time_between_arrival_and_service(small_day: tuple[Plan, Scenario]) -> None:
+    """A route's waiting time adds up start minus arrival over its stops, and is not negative."""
+    plan, scenario = small_day
+    for view in route_views(plan, scenario):
+        expected = sum(v.start_s - v.arrival_s for v in view.route.visits if v.kind == "stop")
+        assert view.waiting_s == pytest.approx(expected)
+        assert view.waiting_s >= 0
+    assert any(v.waiting_s > 0 for v in route_views(plan, scenario))

@@ -41,6 +41,22 @@ def _visit_popup(view: RouteView, seq: int, v: Visit, scenario: Scenario) -> str
     )
 
 
+def _depot_rows(views: list[RouteView]) -> str:
+    if not views:
+        return "<table>" + _row("vans out", "none") + "</table>"
+    first = min(v.route.start_s for v in views)
+    last = max(v.route.end_s for v in views)
+    need = sum(v.route.energy_needed_wh for v in views)
+    return (
+        "<table>"
+        + _row("vans out", str(len(views)))
+        + _row("first leaves", format_hhmm(first))
+        + _row("last back", format_hhmm(last))
+        + _row("energy needed", f"{need / 1000:.0f} kWh")
+        + "</table>"
+    )
+
+
 def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str, Any]:
     """A JSON-ready dict; coordinates are ``[lat, lon]`` as Leaflet takes them."""
     routes: list[dict[str, Any]] = []
@@ -87,7 +103,8 @@ def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str
             "lat": d.lat,
             "lon": d.lon,
             "popup": f"<b>{escape(d.id)}</b> <small>depot</small>"
-            + (f"<br>{escape(d.name)}" if d.name else ""),
+            + (f"<br>{escape(d.name)}" if d.name else "")
+            + _depot_rows([v for v in views if v.route.depot_id == d.id]),
         }
         for d in scenario.fleet.depots
     ]

@@ -92,7 +92,8 @@ def route_table_html(views: list[RouteView]) -> str:
         return '<p class="vv-empty">The plan has no routes.</p>'
     head = (
         '<th class="vv-l">Van</th><th class="vv-l">Type</th><th>Stops</th><th>km</th>'
-        "<th>kWh used</th><th>Start</th><th>End</th><th>Hours</th><th>Start SoC</th>"
+        "<th>kWh used</th><th>Start</th><th>End</th><th>Hours</th><th>Waiting h</th>"
+        "<th>Start SoC</th>"
         "<th>Min SoC</th><th>End SoC</th><th>Charge stops</th><th>kWh charged</th>"
     )
     rows = []
@@ -110,6 +111,7 @@ def route_table_html(views: list[RouteView]) -> str:
             + _num(r.start_s, format_hhmm(r.start_s))
             + _num(r.end_s, format_hhmm(r.end_s))
             + _num(r.duration_s, f"{r.duration_s / 3600:.1f}")
+            + _num(v.waiting_s, f"{v.waiting_s / 3600:.1f}")
             + _num(r.visits[0].soc, f"{r.visits[0].soc * 100:.0f}%")
             + _num(v.min_soc, f"{v.min_soc * 100:.0f}%", low)
             + _num(r.visits[-1].soc, f"{r.visits[-1].soc * 100:.0f}%")

@@ -82,6 +82,11 @@ class RouteView:
         return min(p.soc for p in self.soc_curve)
 
     @property
+    def waiting_s(self) -> float:
+        """Time spent waiting for time windows to open: slack a dispatcher might fill."""
+        return sum(v.start_s - v.arrival_s for v in self.route.visits if v.kind == "stop")
+
+    @property
     def is_below_reserve(self) -> bool:
         """Below the reserve anywhere: the plan breaks its own rule (0.1 point of slack)."""
         return self.min_soc < self.reserve_fraction - 1e-3
