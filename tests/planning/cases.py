@@ -76,3 +76,30 @@ def with_hopeless_stops(base: Scenario, *, heavy: bool = True) -> Scenario:
         Stop(id="FAR", lat=54.5, lon=13.4),
     )
     return Scenario(fleet=base.fleet, stops=base.stops + extra, name=base.name + "+hopeless")
+
+
+def one_van_too_much_cargo() -> Scenario:
+    """One van, five 500 kg stops: each fits, all together do not; one stop has two windows."""
+    van_type = VehicleType(
+        id="large", battery_wh=68_000, mass_kg=2_600, payload_kg=1_200, volume_m3=12.0
+    )
+    stops = tuple(
+        Stop(
+            id=f"S{i}",
+            lat=52.52 + 0.005 * i,
+            lon=13.40 + 0.004 * (i % 3),
+            time_windows=(TimeWindow(8 * H, 12 * H), TimeWindow(14 * H, 17 * H))
+            if i == 2
+            else (TimeWindow(8 * H, 17 * H),),
+            service_s=180,
+            weight_kg=500,
+            volume_m3=0.1 * i,
+        )
+        for i in range(1, 6)
+    )
+    fleet = Fleet(
+        depots=(Depot(id="D", lat=52.52, lon=13.40),),
+        vehicle_types=(van_type,),
+        vans=(Van(id="V1", type_id="large", depot_id="D"),),
+    )
+    return Scenario(fleet=fleet, stops=stops, name="one_van_too_much_cargo")
