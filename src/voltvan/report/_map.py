@@ -80,9 +80,10 @@ def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str
                 }
             )
             if v.kind == "charge":
+                soc_after = (v.energy_wh + v.charge_wh) / view.battery_wh
                 charge_uses[v.location_id].append(
                     f"{view.van_id} {format_hhmm(v.start_s)}–{format_hhmm(v.departure_s)}, "
-                    f"{v.charge_wh / 1000:.1f} kWh"
+                    f"+{v.charge_wh / 1000:.1f} kWh ({v.soc * 100:.0f}% → {soc_after * 100:.0f}%)"
                 )
         routes.append(
             {
