@@ -112,3 +112,17 @@ def test_clicking_a_stop_opens_its_popup(opened: tuple[Any, list[str], list[str]
     text = popup.inner_text()
     assert "arrival" in text and "SoC on arrival" in text and "window" in text
     assert problems == []
+
+
+def test_clicking_a_route_row_shows_that_van_alone(
+    opened: tuple[Any, list[str], list[str]], small_day: tuple[Plan, Scenario]
+) -> None:
+    """A click on a row of the route table leaves only that van's line on the map."""
+    page, problems, _ = opened
+    plan, _ = small_day
+    van = plan.routes[-1].van_id
+    page.locator(f'#vv-routes tr[data-van="{van}"]').click()
+    assert page.locator("path.vv-route").count() == 1
+    assert page.locator(f'input.vv-toggle[data-van="{van}"]').is_checked()
+    assert not page.locator(f'input.vv-toggle[data-van="{plan.routes[0].van_id}"]').is_checked()
+    assert problems == []
