@@ -1,0 +1,303 @@
+"""The OCPP central system: authenticates chargers, records sessions, applies the schedule.
+
+Chargers connect over OCPP-J (WebSocket, subprotocol ``ocpp1.6`` or ``ocpp2.0.1``) at
+``ws://host:port/<charger_id>`` with HTTP Basic auth (security profile 1: user = charger id,
+password per charger); the handshake is refused with 401 otherwise. Every session lives in the
+:class:`Store` first, so a charger that reconnects, or a server that restarts, carries on with
+the same transaction. A van plugging in late, on another connector than planned, or a connector
+faulting triggers a re-plan; every running session then gets its new TxProfile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import dataclasses
+import datetime as dt
+import hmac
+import logging
+import time
+import tomllib
+from collections.abc import Callable
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from voltvan.charging._ocpp import SUBPROTOCOLS
+from voltvan.charging._replan import LiveVan, profile_periods, replan
+from voltvan.charging._schedule import Schedule
+from voltvan.charging._store import Store, Transaction
+from voltvan.errors import InvalidInput
+
+LOG = logging.getLogger("voltvan.csms")
+FAULT_STATES = frozenset({"Faulted", "Unavailable"})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChargerAccount:
+    """A charger allowed to connect, with its security-profile-1 password."""
+
+    id: str
+    password: str
+    connectors: int = 1
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CsmsConfig:
+    """Who may connect and how the server talks to them."""
+
+    chargers: dict[str, ChargerAccount]
+    heartbeat_s: int = 60
+    accept_unknown_tags: bool = False
+    late_grace_s: float = 900.0
+    response_timeout_s: float = 10.0
+
+
+def read_csms_config(path: Path) -> CsmsConfig:
+    """``chargers.toml``: ``[csms]`` options and one ``[[charger]]`` table per charger."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InvalidInput("file not found", file=path) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"not TOML: {exc}", file=path) from exc
+    accounts: dict[str, ChargerAccount] = {}
+    for i, c in enumerate(data.get("charger", [])):
+        where = f"charger[{i}]"
+        cid, pw = c.get("id"), c.get("password")
+        if not isinstance(cid, str) or not cid:
+            raise InvalidInput("needs an id", file=path, field=f"{where}.id")
+        if not isinstance(pw, str) or len(pw) < 8:
+            raise InvalidInput(
+                "needs a password of at least 8 characters", file=path, field=f"{where}.password"
+            )
+        n = c.get("connectors", 1)
+        if not isinstance(n, int) or n < 1:
+            raise InvalidInput("connectors must be >= 1", file=path, field=f"{where}.connectors")
+        if cid in accounts:
+            raise InvalidInput(f"duplicate charger id {cid!r}", file=path, field=f"{where}.id")
+        accounts[cid] = ChargerAccount(cid, pw, n)
+    opts = data.get("csms", {})
+    try:
+        return CsmsConfig(
+            chargers=accounts,
+            heartbeat_s=int(opts.get("heartbeat_s", 60)),
+            accept_unknown_tags=bool(opts.get("accept_unknown_tags", False)),
+            late_grace_s=float(opts.get("late_grace_s", 900.0)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"bad option: {exc}", file=path, field="csms") from exc
+
+
+def check_schedule_chargers(config: CsmsConfig, schedule: Schedule) -> None:
+    """Every charger the schedule uses must be an account the server knows."""
+    for c in schedule.connectors:
+        if c.charger_id not in config.chargers:
+            raise InvalidInput(
+                f"the schedule uses unknown charger id {c.charger_id!r}", field="charger_id"
+            )
+
+
+def iso(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def parse_iso(text: str) -> float:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def basic_auth_ok(header: str | None, charger_id: str, password: str) -> bool:
+    if not header or not header.startswith("Basic "):
+        return False
+    try:
+        user, _, given = base64.b64decode(header[6:], validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return hmac.compare_digest(user, charger_id) and hmac.compare_digest(given, password)
+
+
+class Csms:
+    """One server: ``await start(host, port)``, ``await stop()``; state in ``store_path``.
+
+    ``day_start_epoch`` is the wall-clock time of midnight at the start of the schedule's
+    clock (the evening's day); ``clock`` gives epoch seconds (tests pass a faster one).
+    """
+
+    def __init__(
+        self,
+        config: CsmsConfig,
+        *,
+        store_path: Path,
+        schedule: Schedule | None = None,
+        schedule_out: Path | None = None,
+        day_start_epoch: float = 0.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if schedule is not None:
+            check_schedule_chargers(config, schedule)
+        self.config = config
+        self.store = Store(store_path)
+        self.schedule = schedule
+        self.schedule_out = schedule_out
+        self.day_start_epoch = day_start_epoch
+        self.clock = clock
+        self.connected: dict[str, Any] = {}
+        self.replans: list[str] = []
+        self._server: Any = None
+        self._replan_lock = asyncio.Lock()
+
+    # -- lifecycle -----------------------------------------------------------------------
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
+        from websockets.asyncio.server import serve
+
+        self._server = await serve(
+            self._serve,
+            host,
+            port,
+            subprotocols=list(SUBPROTOCOLS),  # type: ignore[arg-type]
+            process_request=self._authenticate,
+        )
+        sock = next(iter(self._server.sockets))
+        return int(sock.getsockname()[1])
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        self.store.close()
+
+    def now_s(self) -> float:
+        """Now on the schedule's clock (seconds after the evening's midnight)."""
+        return self.clock() - self.day_start_epoch
+
+    def _authenticate(self, connection: Any, request: Any) -> Any:
+        charger_id = request.path.rstrip("/").rsplit("/", 1)[-1]
+        account = self.config.chargers.get(charger_id)
+        header = request.headers.get("Authorization")
+        if account is None or not basic_auth_ok(header, charger_id, account.password):
+            LOG.warning("refused charger %r: unknown or wrong password", charger_id)
+            response = connection.respond(
+                HTTPStatus.UNAUTHORIZED, "unknown charger or bad password\n"
+            )
+            response.headers["WWW-Authenticate"] = 'Basic realm="voltvan"'
+            return response
+        return None
+
+    async def _serve(self, connection: Any) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        from voltvan.charging._csms_handlers import Handler16, Handler201
+
+        charger_id = connection.request.path.rstrip("/").rsplit("/", 1)[-1]
+        if connection.subprotocol not in SUBPROTOCOLS:
+            await connection.close(1002, "an OCPP subprotocol is required")
+            return
+        cls = Handler16 if connection.subprotocol == "ocpp1.6" else Handler201
+        cp = cls(charger_id, connection, self)
+        self.connected[charger_id] = cp
+        try:
+            await cp.start()
+        except ConnectionClosed:
+            pass
+        finally:
+            if self.connected.get(charger_id) is cp:
+                del self.connected[charger_id]
+
+    # -- schedule ------------------------------------------------------------------------
+    def planned_connector(self, vehicle_id: str) -> tuple[str | None, float | None]:
+        if self.schedule is None:
+            return None, None
+        try:
+            v = self.schedule.van(vehicle_id)
+        except InvalidInput:
+            return None, None
+        return v.connector_id, v.plug_in
+
+    def knows_tag(self, id_tag: str) -> bool:
+        if self.config.accept_unknown_tags or self.schedule is None:
+            return self.config.accept_unknown_tags or self.schedule is None
+        return any(v.vehicle_id == id_tag for v in self.schedule.vans)
+
+    def profile_for(self, tx: Transaction) -> dict[str, Any] | None:
+        """The TxProfile (OCPP 1.6 JSON shape, snake_case) for a running transaction."""
+        if self.schedule is None:
+            return None
+        try:
+            van = self.schedule.van(tx.id_tag)
+        except InvalidInput:
+            return None
+        start_s, periods = profile_periods(van, self.schedule, self.now_s())
+        return {
+            "charging_profile_id": tx.id,
+            "stack_level": 1,
+            "charging_profile_purpose": "TxProfile",
+            "charging_profile_kind": "Absolute",
+            "transaction_id": tx.id,
+            "charging_schedule": {
+                "charging_rate_unit": "W",
+                "start_schedule": iso(self.day_start_epoch + start_s),
+                "duration": int(periods[-1][0]),
+                "charging_schedule_period": [
+                    {"start_period": int(off), "limit": lim} for off, lim in periods
+                ],
+            },
+        }
+
+    async def apply_profiles(self, charger_id: str | None = None) -> int:
+        """Send every running session (of one charger, or all) its current TxProfile."""
+        sent = 0
+        for tx in self.store.active(charger_id):
+            cp = self.connected.get(tx.charger_id)
+            profile = self.profile_for(tx)
+            if cp is None or profile is None:
+                continue
+            if await cp.set_profile(tx.connector, profile):
+                sent += 1
+        return sent
+
+    async def replan(self, reason: str) -> None:
+        """Re-plan from now and push the new profiles; one re-plan at a time."""
+        if self.schedule is None:
+            return
+        async with self._replan_lock:
+            delivered: dict[str, float] = {}
+            plugged: dict[str, str] = {}
+            for tx in self.store.all():
+                delivered[tx.id_tag] = delivered.get(tx.id_tag, 0.0) + tx.energy_wh
+                if tx.active:
+                    plugged[tx.id_tag] = f"{tx.charger_id}/{tx.connector}"
+            live = {
+                vid: LiveVan(plugged.get(vid), delivered.get(vid, 0.0))
+                for vid in set(delivered) | set(plugged)
+            }
+            faulted = {
+                f"{c}/{n}" for (c, n), s in self.store.statuses().items() if s in FAULT_STATES
+            }
+            schedule = self.schedule
+            now = self.now_s()
+            self.schedule = await asyncio.to_thread(
+                replan, schedule, now, live=live, faulted=faulted
+            )
+            self.replans.append(reason)
+            LOG.info("re-planned at %.0f s: %s", now, reason)
+            if self.schedule_out is not None:
+                await asyncio.to_thread(self.schedule.write_json, self.schedule_out)
+        await self.apply_profiles()
+
+    # -- commands to chargers --------------------------------------------------------------
+    async def remote_start(self, charger_id: str, connector: int, id_tag: str) -> str:
+        return str(await self.connected[charger_id].remote_start(connector, id_tag))
+
+    async def remote_stop(self, transaction_id: int) -> str:
+        tx = self.store.transaction(transaction_id)
+        if tx is None:
+            raise InvalidInput(f"no transaction {transaction_id}", field="transaction_id")
+        return str(await self.connected[tx.charger_id].remote_stop(transaction_id))
+
+    async def trigger(self, charger_id: str, message: str, connector: int | None = None) -> str:
+        return str(await self.connected[charger_id].trigger(message, connector))
+
+    async def clear_profile(self, charger_id: str, connector: int) -> str:
+        return str(await self.connected[charger_id].clear_profile(connector))

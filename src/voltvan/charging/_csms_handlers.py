@@ -1,0 +1,267 @@
+"""What the central system answers to each OCPP message, per protocol version.
+
+Handlers write to the store before they answer; anything that needs a call back to the charger
+(profiles, re-plans) runs after the answer, as OCPP requires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from voltvan.charging._ocpp import (
+    ChargePoint16,
+    ChargePoint201,
+    RobustMixin,
+    after,
+    call16,
+    call201,
+    on,
+    result16,
+    result201,
+    types16,
+)
+
+if TYPE_CHECKING:
+    from voltvan.charging._csms import Csms
+
+ENERGY = "Energy.Active.Import.Register"
+POWER = "Power.Active.Import"
+
+
+def read_meter(meter_value: list[dict[str, Any]]) -> tuple[float | None, float | None]:
+    """Energy register (Wh) and power (W) from OCPP meter values (last sample wins)."""
+    energy: float | None = None
+    power: float | None = None
+    for mv in meter_value:
+        for sv in mv.get("sampled_value", []):
+            measurand = sv.get("measurand", ENERGY)
+            unit = sv.get("unit", "Wh" if measurand == ENERGY else "W")
+            scale = 1000.0 if unit in ("kWh", "kW") else 1.0
+            try:
+                value = float(sv["value"]) * scale
+            except (KeyError, TypeError, ValueError):
+                continue
+            if measurand == ENERGY:
+                energy = value
+            elif measurand == POWER:
+                power = value
+    return energy, power
+
+
+class Handler16(RobustMixin, ChargePoint16):  # type: ignore[misc]
+    """One connected OCPP 1.6J charger."""
+
+    def __init__(self, charger_id: str, connection: Any, csms: Csms) -> None:
+        super().__init__(charger_id, connection, response_timeout=csms.config.response_timeout_s)
+        self.csms = csms
+
+    def _now(self) -> str:
+        from voltvan.charging._csms import iso
+
+        return iso(self.csms.clock())
+
+    @on("BootNotification")
+    def on_boot(self, charge_point_vendor: str, charge_point_model: str, **_: Any) -> Any:
+        self.csms.store.record_boot(
+            self.id, self.csms.clock(), charge_point_vendor, charge_point_model, "ocpp1.6"
+        )
+        return result16.BootNotification(
+            current_time=self._now(), interval=self.csms.config.heartbeat_s, status="Accepted"
+        )
+
+    @after("BootNotification")
+    async def after_boot(self, **_: Any) -> None:
+        # a charger back after a drop-out (or after our restart) resumes its sessions
+        if self.csms.store.active(self.id):
+            await self.csms.apply_profiles(self.id)
+
+    @on("Heartbeat")
+    def on_heartbeat(self, **_: Any) -> Any:
+        return result16.Heartbeat(current_time=self._now())
+
+    @on("StatusNotification")
+    def on_status(self, connector_id: int, error_code: str, status: str, **_: Any) -> Any:
+        self.csms.store.set_status(self.id, connector_id, status, error_code, self.csms.clock())
+        return result16.StatusNotification()
+
+    @after("StatusNotification")
+    async def after_status(self, connector_id: int, status: str, **_: Any) -> None:
+        if status == "Faulted":
+            await self.csms.replan(f"{self.id}/{connector_id} faulted")
+
+    @on("Authorize")
+    def on_authorize(self, id_tag: str, **_: Any) -> Any:
+        status = "Accepted" if self.csms.knows_tag(id_tag) else "Invalid"
+        return result16.Authorize(id_tag_info={"status": status})
+
+    @on("StartTransaction")
+    def on_start(
+        self, connector_id: int, id_tag: str, meter_start: int, timestamp: str, **_: Any
+    ) -> Any:
+        known = self.csms.knows_tag(id_tag)
+        tx_id = self.csms.store.start(
+            self.id, connector_id, id_tag, float(meter_start), self.csms.clock()
+        )
+        return result16.StartTransaction(
+            transaction_id=tx_id, id_tag_info={"status": "Accepted" if known else "Invalid"}
+        )
+
+    @after("StartTransaction")
+    async def after_start(self, connector_id: int, id_tag: str, **_: Any) -> None:
+        planned, plug_in = self.csms.planned_connector(id_tag)
+        here = f"{self.id}/{connector_id}"
+        now = self.csms.now_s()
+        if planned is not None and plug_in is not None:
+            late = now > plug_in + self.csms.config.late_grace_s
+            if planned != here or late:
+                why = "late" if late else f"on {here} instead of {planned}"
+                await self.csms.replan(f"{id_tag} plugged in {why}")
+                return
+        elif self.csms.schedule is not None and any(
+            v.vehicle_id == id_tag for v in self.csms.schedule.vans
+        ):
+            await self.csms.replan(f"{id_tag} plugged in without a planned connector")
+            return
+        await self.csms.apply_profiles(self.id)
+
+    @on("MeterValues")
+    def on_meter(self, connector_id: int, meter_value: list[dict[str, Any]], **kw: Any) -> Any:
+        tx_id = kw.get("transaction_id")
+        energy, power = read_meter(meter_value)
+        if tx_id is not None and energy is not None:
+            self.csms.store.meter(int(tx_id), energy, power, self.csms.clock())
+        return result16.MeterValues()
+
+    @on("StopTransaction")
+    def on_stop(self, meter_stop: int, timestamp: str, transaction_id: int, **kw: Any) -> Any:
+        self.csms.store.stop(transaction_id, float(meter_stop), self.csms.clock(), kw.get("reason"))
+        return result16.StopTransaction(id_tag_info={"status": "Accepted"})
+
+    # -- calls to the charger ---------------------------------------------------------------
+    async def set_profile(self, connector: int, profile: dict[str, Any]) -> bool:
+        sched = profile["charging_schedule"]
+        cs = types16.ChargingSchedule(
+            charging_rate_unit=sched["charging_rate_unit"],
+            charging_schedule_period=[
+                types16.ChargingSchedulePeriod(start_period=p["start_period"], limit=p["limit"])
+                for p in sched["charging_schedule_period"]
+            ],
+            start_schedule=sched["start_schedule"],
+            duration=sched["duration"],
+        )
+        cp = types16.ChargingProfile(
+            charging_profile_id=profile["charging_profile_id"],
+            stack_level=profile["stack_level"],
+            charging_profile_purpose=profile["charging_profile_purpose"],
+            charging_profile_kind=profile["charging_profile_kind"],
+            charging_schedule=cs,
+            transaction_id=profile["transaction_id"],
+        )
+        res = await self.call(
+            call16.SetChargingProfile(connector_id=connector, cs_charging_profiles=cp)
+        )
+        return res is not None and res.status == "Accepted"
+
+    async def clear_profile(self, connector: int) -> str:
+        res = await self.call(
+            call16.ClearChargingProfile(
+                connector_id=connector, charging_profile_purpose="TxProfile"
+            )
+        )
+        return "" if res is None else str(res.status)
+
+    async def remote_start(self, connector: int, id_tag: str) -> str:
+        res = await self.call(call16.RemoteStartTransaction(id_tag=id_tag, connector_id=connector))
+        return "" if res is None else str(res.status)
+
+    async def remote_stop(self, transaction_id: int) -> str:
+        res = await self.call(call16.RemoteStopTransaction(transaction_id=transaction_id))
+        return "" if res is None else str(res.status)
+
+    async def trigger(self, message: str, connector: int | None) -> str:
+        res = await self.call(
+            call16.TriggerMessage(requested_message=message, connector_id=connector)
+        )
+        return "" if res is None else str(res.status)
+
+
+class Handler201(RobustMixin, ChargePoint201):  # type: ignore[misc]
+    """One connected OCPP 2.0.1 charger: boot, heartbeat, status and transaction events."""
+
+    def __init__(self, charger_id: str, connection: Any, csms: Csms) -> None:
+        super().__init__(charger_id, connection, response_timeout=csms.config.response_timeout_s)
+        self.csms = csms
+
+    def _now(self) -> str:
+        from voltvan.charging._csms import iso
+
+        return iso(self.csms.clock())
+
+    @on("BootNotification")
+    def on_boot(self, charging_station: dict[str, Any], reason: str, **_: Any) -> Any:
+        self.csms.store.record_boot(
+            self.id,
+            self.csms.clock(),
+            str(charging_station.get("vendor_name", "")),
+            str(charging_station.get("model", "")),
+            "ocpp2.0.1",
+        )
+        return result201.BootNotification(
+            current_time=self._now(), interval=self.csms.config.heartbeat_s, status="Accepted"
+        )
+
+    @on("Heartbeat")
+    def on_heartbeat(self, **_: Any) -> Any:
+        return result201.Heartbeat(current_time=self._now())
+
+    @on("StatusNotification")
+    def on_status(self, connector_status: str, evse_id: int, connector_id: int, **_: Any) -> Any:
+        self.csms.store.set_status(self.id, evse_id, connector_status, None, self.csms.clock())
+        return result201.StatusNotification()
+
+    @after("StatusNotification")
+    async def after_status(self, connector_status: str, evse_id: int, **_: Any) -> None:
+        if connector_status == "Faulted":
+            await self.csms.replan(f"{self.id}/{evse_id} faulted")
+
+    @on("TransactionEvent")
+    def on_transaction_event(
+        self,
+        event_type: str,
+        timestamp: str,
+        transaction_info: dict[str, Any],
+        **kw: Any,
+    ) -> Any:
+        store = self.csms.store
+        ocpp_id = str(transaction_info["transaction_id"])
+        energy, power = read_meter(kw.get("meter_value") or [])
+        tx = store.by_ocpp_id(ocpp_id)
+        tag = (kw.get("id_token") or {}).get("id_token")
+        if tx is None and event_type in ("Started", "Updated"):
+            evse = (kw.get("evse") or {}).get("id", 1)
+            store.start(
+                self.id, int(evse), tag or "", energy or 0.0, self.csms.clock(), ocpp_id=ocpp_id
+            )
+        elif tx is not None and event_type == "Ended":
+            store.stop(
+                tx.id,
+                energy if energy is not None else tx.meter_last_wh,
+                self.csms.clock(),
+                transaction_info.get("stopped_reason"),
+            )
+        elif tx is not None and energy is not None:
+            store.meter(tx.id, energy, power, self.csms.clock())
+        if tag is None:
+            return result201.TransactionEvent()
+        status = "Accepted" if self.csms.knows_tag(tag) else "Invalid"
+        return result201.TransactionEvent(id_token_info={"status": status})
+
+    async def set_profile(self, connector: int, profile: dict[str, Any]) -> bool:
+        """2.0.1 profiles are not sent yet: the 1.6 path is the one chargers use today."""
+        await asyncio.sleep(0)
+        return False
+
+    async def trigger(self, message: str, connector: int | None) -> str:
+        res = await self.call(call201.TriggerMessage(requested_message=message))
+        return "" if res is None else str(res.status)

@@ -1,0 +1,92 @@
+"""The one module that imports the ``ocpp`` library: OCPP-J 1.6 and 2.0.1 message plumbing.
+
+Everything else in voltvan talks to chargers through the names exported here, so an upgrade of
+``ocpp`` (or a switch to another implementation) touches one file. The library answers bad
+payloads with a CALLERROR itself, but silently drops frames it cannot parse at all; the OCPP-J
+specification wants a CALLERROR for those too (message id ``"-1"`` when none can be read), so
+:class:`RobustMixin` adds that and keeps the connection open.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from ocpp.exceptions import OCPPError
+from ocpp.messages import CallError, unpack
+from ocpp.routing import after as _after
+from ocpp.routing import on as _on
+from ocpp.v16 import ChargePoint as ChargePoint16
+from ocpp.v16 import call as call16
+from ocpp.v16 import call_result as result16
+from ocpp.v16 import datatypes as types16
+from ocpp.v16 import enums as enums16
+from ocpp.v201 import ChargePoint as ChargePoint201
+from ocpp.v201 import call as call201
+from ocpp.v201 import call_result as result201
+from ocpp.v201 import datatypes as types201
+from ocpp.v201 import enums as enums201
+
+__all__ = [
+    "ChargePoint16",
+    "ChargePoint201",
+    "RobustMixin",
+    "after",
+    "call16",
+    "call201",
+    "enums16",
+    "enums201",
+    "on",
+    "result16",
+    "result201",
+    "types16",
+    "types201",
+]
+
+SUBPROTOCOLS = ("ocpp1.6", "ocpp2.0.1")
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def on(action: str) -> Callable[[_F], _F]:
+    """The library's handler decorator, typed."""
+    return cast(Callable[[_F], _F], _on(action))
+
+
+def after(action: str) -> Callable[[_F], _F]:
+    """The library's after-answer hook decorator, typed."""
+    return cast(Callable[[_F], _F], _after(action))
+
+
+def call_error_for(raw: str | bytes) -> str | None:
+    """The CALLERROR frame for a frame that does not even unpack, else ``None``."""
+    try:
+        unpack(raw)
+        return None
+    except OCPPError as exc:
+        unique_id = "-1"
+        try:
+            data = json.loads(raw)
+            if isinstance(data, list) and len(data) > 1 and isinstance(data[1], str):
+                unique_id = data[1]
+        except (ValueError, TypeError):
+            pass
+        frame: str = CallError(
+            unique_id=unique_id,
+            error_code=exc.code,
+            error_description=exc.description,
+            error_details=exc.details,
+        ).to_json()
+        return frame
+
+
+class RobustMixin:
+    """Answers unparseable frames with a CALLERROR instead of dropping them."""
+
+    async def route_message(self, raw_msg: Any) -> None:
+        error = call_error_for(raw_msg)
+        if error is not None:
+            await self._send(error)  # type: ignore[attr-defined]
+            return
+        await super().route_message(raw_msg)  # type: ignore[misc]

@@ -1,0 +1,338 @@
+"""Simulated OCPP 1.6J charge points on real WebSockets, for tests and the demo.
+
+They behave like the chargers a depot has: authenticate with their password, boot, report
+status, start and stop transactions, draw the power their TxProfile allows (full power without
+one), report meter values, obey remote start/stop and trigger requests, can fault, and keep
+charging through a lost connection, resuming the same transaction when it comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any
+
+from voltvan.charging._ocpp import ChargePoint16, after, call16, on, result16
+
+
+def _iso(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _epoch(text: str) -> float:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+@dataclasses.dataclass
+class Plug:
+    """One connector's state: meter register, session, profile and fault flag."""
+
+    meter_wh: float = 0.0
+    power_w: float = 0.0
+    tx_id: int | None = None
+    id_tag: str | None = None
+    max_energy_wh: float | None = None
+    session_wh: float = 0.0
+    profile_start: float | None = None
+    periods: list[tuple[float, float]] = dataclasses.field(default_factory=list)
+    faulted: bool = False
+
+    def limit_w(self, now: float, max_power_w: float) -> float:
+        if self.profile_start is None or not self.periods:
+            return max_power_w
+        if now < self.profile_start:
+            return 0.0
+        limit = self.periods[0][1]
+        for off, lim in self.periods:
+            if now - self.profile_start >= off:
+                limit = lim
+        return min(limit, max_power_w)
+
+
+class SimChargePoint:
+    """A charger with ``connectors`` plugs of ``max_power_w`` each; ``clock`` gives epoch s."""
+
+    def __init__(
+        self,
+        charger_id: str,
+        password: str,
+        url: str,
+        *,
+        connectors: int = 1,
+        max_power_w: float = 11_000.0,
+        clock: Callable[[], float] = time.time,
+        meter_every_s: float = 60.0,
+        tick_s: float = 0.02,
+    ) -> None:
+        self.id = charger_id
+        self.password = password
+        self.url = url.rstrip("/")
+        self.max_power_w = max_power_w
+        self.clock = clock
+        self.meter_every_s = meter_every_s
+        self.tick_s = tick_s
+        self.plugs = {n: Plug() for n in range(1, connectors + 1)}
+        self.profiles_received: list[dict[str, Any]] = []
+        self.meter_values_sent = 0
+        self._ws: Any = None
+        self._cp: _Client16 | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._last = clock()
+        self._last_meter = clock()
+
+    @property
+    def online(self) -> bool:
+        return self._cp is not None
+
+    async def connect(self) -> None:
+        """Open the WebSocket (refused with 401 on a bad password), boot and report status."""
+        from websockets.asyncio.client import connect
+
+        token = base64.b64encode(f"{self.id}:{self.password}".encode()).decode()
+        self._ws = await connect(
+            f"{self.url}/{self.id}",
+            subprotocols=["ocpp1.6"],  # type: ignore[list-item]
+            additional_headers={"Authorization": f"Basic {token}"},
+        )
+        self._cp = _Client16(self.id, self._ws, self)
+        self._tasks.append(asyncio.create_task(self._receive(self._cp)))
+        await self._cp.call(
+            call16.BootNotification(charge_point_model="SimAC", charge_point_vendor="voltvan")
+        )
+        for n, plug in self.plugs.items():
+            await self.send_status(n, "Charging" if plug.tx_id is not None else "Available")
+        if not any(t.get_name() == "run" for t in self._tasks if not t.done()):
+            self._tasks.append(asyncio.create_task(self._run(), name="run"))
+
+    async def _receive(self, cp: _Client16) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        with contextlib.suppress(ConnectionClosed):
+            await cp.start()
+        if self._cp is cp:
+            self._cp = None
+
+    async def disconnect(self) -> None:
+        """Drop the connection (the plugs keep charging on their last profile)."""
+        cp, self._cp = self._cp, None
+        if self._ws is not None:
+            await self._ws.close()
+        del cp
+
+    async def close(self) -> None:
+        await self.disconnect()
+        for t in self._tasks:
+            t.cancel()
+        for t in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+
+    async def call(self, payload: Any) -> Any:
+        if self._cp is None:
+            raise ConnectionError(f"{self.id} is offline")
+        return await self._cp.call(payload)
+
+    async def send_status(self, connector: int, status: str, error: str = "NoError") -> None:
+        await self.call(
+            call16.StatusNotification(
+                connector_id=connector,
+                error_code=error,
+                status=status,
+                timestamp=_iso(self.clock()),
+            )
+        )
+
+    async def plug_in(
+        self, connector: int, id_tag: str, *, max_energy_wh: float | None = None
+    ) -> int:
+        """A van plugs in and badges: Authorize, StartTransaction; returns the transaction id."""
+        self.advance()
+        plug = self.plugs[connector]
+        await self.call(call16.Authorize(id_tag=id_tag))
+        res = await self.call(
+            call16.StartTransaction(
+                connector_id=connector,
+                id_tag=id_tag,
+                meter_start=int(plug.meter_wh),
+                timestamp=_iso(self.clock()),
+            )
+        )
+        plug.tx_id, plug.id_tag = int(res.transaction_id), id_tag
+        plug.max_energy_wh, plug.session_wh = max_energy_wh, 0.0
+        await self.send_status(connector, "Charging")
+        return plug.tx_id
+
+    async def unplug(self, connector: int, reason: str = "EVDisconnected") -> None:
+        self.advance()
+        plug = self.plugs[connector]
+        if plug.tx_id is None:
+            return
+        tx, plug.tx_id = plug.tx_id, None
+        plug.profile_start, plug.periods, plug.power_w = None, [], 0.0
+        await self.call(
+            call16.StopTransaction(
+                meter_stop=int(plug.meter_wh),
+                timestamp=_iso(self.clock()),
+                transaction_id=tx,
+                reason=reason,
+                id_tag=plug.id_tag,
+            )
+        )
+        await self.send_status(connector, "Available")
+
+    async def fault(self, connector: int) -> None:
+        """The plug fails: it stops delivering and says so."""
+        self.advance()
+        self.plugs[connector].faulted = True
+        self.plugs[connector].power_w = 0.0
+        await self.send_status(connector, "Faulted", "GroundFailure")
+
+    def advance(self) -> None:
+        """Integrate energy since the last step at the power each plug drew."""
+        now = self.clock()
+        dt_s = max(0.0, now - self._last)
+        self._last = now
+        for plug in self.plugs.values():
+            e = plug.power_w * dt_s / 3600.0
+            plug.meter_wh += e
+            plug.session_wh += e
+            active = plug.tx_id is not None and not plug.faulted
+            if active and plug.max_energy_wh is not None and plug.session_wh >= plug.max_energy_wh:
+                active = False
+            plug.power_w = plug.limit_w(now, self.max_power_w) if active else 0.0
+
+    async def send_meter_values(self, connector: int | None = None) -> None:
+        ts = _iso(self.clock())
+        for n, plug in self.plugs.items():
+            if plug.tx_id is None or (connector is not None and n != connector):
+                continue
+            await self.call(
+                call16.MeterValues(
+                    connector_id=n,
+                    transaction_id=plug.tx_id,
+                    meter_value=[
+                        {
+                            "timestamp": ts,
+                            "sampledValue": [
+                                {
+                                    "value": f"{plug.meter_wh:.1f}",
+                                    "measurand": "Energy.Active.Import.Register",
+                                    "unit": "Wh",
+                                },
+                                {
+                                    "value": f"{plug.power_w:.1f}",
+                                    "measurand": "Power.Active.Import",
+                                    "unit": "W",
+                                },
+                            ],
+                        }
+                    ],
+                )
+            )
+            self.meter_values_sent += 1
+
+    async def _run(self) -> None:
+        while True:
+            self.advance()
+            if self.online and self.clock() - self._last_meter >= self.meter_every_s:
+                self._last_meter = self.clock()
+                with contextlib.suppress(Exception):
+                    await self.send_meter_values()
+            await asyncio.sleep(self.tick_s)
+
+    def apply_profile(self, connector: int, profile: dict[str, Any]) -> str:
+        if connector not in self.plugs or profile.get("charging_profile_purpose") != "TxProfile":
+            return "Rejected"
+        self.advance()
+        sched = profile["charging_schedule"]
+        plug = self.plugs[connector]
+        plug.profile_start = _epoch(sched["start_schedule"])
+        plug.periods = [
+            (float(p["start_period"]), float(p["limit"])) for p in sched["charging_schedule_period"]
+        ]
+        self.profiles_received.append(profile)
+        self.advance()
+        return "Accepted"
+
+
+class _Client16(ChargePoint16):  # type: ignore[misc]
+    def __init__(self, charger_id: str, connection: Any, sim: SimChargePoint) -> None:
+        super().__init__(charger_id, connection, response_timeout=10)
+        self.sim = sim
+
+    @on("SetChargingProfile")
+    def on_set_profile(
+        self, connector_id: int, cs_charging_profiles: dict[str, Any], **_: Any
+    ) -> Any:
+        return result16.SetChargingProfile(
+            status=self.sim.apply_profile(connector_id, cs_charging_profiles)
+        )
+
+    @on("ClearChargingProfile")
+    def on_clear_profile(self, connector_id: int | None = None, **_: Any) -> Any:
+        for n, plug in self.sim.plugs.items():
+            if connector_id in (None, 0, n):
+                plug.profile_start, plug.periods = None, []
+        return result16.ClearChargingProfile(status="Accepted")
+
+    @on("RemoteStartTransaction")
+    def on_remote_start(self, id_tag: str, connector_id: int | None = None, **_: Any) -> Any:
+        plug = self.sim.plugs.get(connector_id or 1)
+        ok = plug is not None and plug.tx_id is None and not plug.faulted
+        return result16.RemoteStartTransaction(status="Accepted" if ok else "Rejected")
+
+    @after("RemoteStartTransaction")
+    async def after_remote_start(
+        self, id_tag: str, connector_id: int | None = None, **_: Any
+    ) -> None:
+        plug = self.sim.plugs.get(connector_id or 1)
+        if plug is not None and plug.tx_id is None and not plug.faulted:
+            await self.sim.plug_in(connector_id or 1, id_tag)
+
+    @on("RemoteStopTransaction")
+    def on_remote_stop(self, transaction_id: int, **_: Any) -> Any:
+        ok = any(p.tx_id == transaction_id for p in self.sim.plugs.values())
+        return result16.RemoteStopTransaction(status="Accepted" if ok else "Rejected")
+
+    @after("RemoteStopTransaction")
+    async def after_remote_stop(self, transaction_id: int, **_: Any) -> None:
+        for n, p in self.sim.plugs.items():
+            if p.tx_id == transaction_id:
+                await self.sim.unplug(n, reason="Remote")
+
+    @on("TriggerMessage")
+    def on_trigger(self, requested_message: str, **_: Any) -> Any:
+        ok = requested_message in (
+            "Heartbeat",
+            "StatusNotification",
+            "MeterValues",
+            "BootNotification",
+        )
+        return result16.TriggerMessage(status="Accepted" if ok else "NotImplemented")
+
+    @after("TriggerMessage")
+    async def after_trigger(
+        self, requested_message: str, connector_id: int | None = None, **_: Any
+    ) -> None:
+        if requested_message == "Heartbeat":
+            await self.sim.call(call16.Heartbeat())
+        elif requested_message == "StatusNotification":
+            for n, p in self.sim.plugs.items():
+                if connector_id in (None, n):
+                    status = (
+                        "Faulted"
+                        if p.faulted
+                        else ("Charging" if p.tx_id is not None else "Available")
+                    )
+                    await self.sim.send_status(n, status)
+        elif requested_message == "MeterValues":
+            await self.sim.send_meter_values(connector_id)
+        elif requested_message == "BootNotification":
+            await self.sim.call(
+                call16.BootNotification(charge_point_model="SimAC", charge_point_vendor="voltvan")
+            )
