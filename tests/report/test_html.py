@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -136,3 +137,11 @@ def test_writing_onto_a_folder_is_invalid_input(
     """Giving a folder as the output names the path in an InvalidInput."""
     with pytest.raises(InvalidInput, match=str(tmp_path)):
         write_report(*small_day, tmp_path)
+
+
+def test_a_route_without_visits_is_invalid_input(small_day: tuple[Plan, Scenario]) -> None:
+    """A broken plan (a route with no visits) names the van instead of crashing in the page."""
+    plan, scenario = small_day
+    broken = Plan(plan.scenario, (replace(plan.routes[0], visits=()), *plan.routes[1:]))
+    with pytest.raises(InvalidInput, match=plan.routes[0].van_id):
+        render_report(broken, scenario)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voltvan.domain import Scenario, format_hhmm
+from voltvan.errors import InvalidInput
 from voltvan.plan import Plan, Route, Visit
 
 # Distinct on white and for the common colour-vision deficiencies first (Okabe-Ito, then
@@ -137,8 +138,11 @@ def soc_curve(visits: tuple[Visit, ...], battery_wh: float) -> tuple[SocPoint, .
 
 
 def route_views(plan: Plan, scenario: Scenario) -> list[RouteView]:
+    """One view per route; a route without visits is a broken plan, named as such."""
     views = []
     for i, r in enumerate(plan.routes):
+        if not r.visits:
+            raise InvalidInput(f"plan: route of van {r.van_id!r} has no visits", field="visits")
         battery = battery_wh_of(r, scenario)
         views.append(
             RouteView(
