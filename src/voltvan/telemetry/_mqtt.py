@@ -124,6 +124,7 @@ class IngestWorker:
         client.on_connect = self._on_connect
         client.on_message = self._on_message
         client.on_disconnect = self._on_disconnect
+        client.on_subscribe = self._on_subscribe
         props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         props.SessionExpiryInterval = p.session_expiry_s
         props.ReceiveMaximum = p.receive_maximum
@@ -140,6 +141,13 @@ class IngestWorker:
         self.stats.connects += 1
         client.subscribe(self.params.subscription, qos=1)
         log.info("connected (session present: %s)", flags.session_present)
+
+    def _on_subscribe(self, _c: object, _u: object, _mid: int, codes: Any, _p: object) -> None:
+        failed = [c for c in codes if c.is_failure]
+        if failed:
+            log.error("the broker refused the subscription: %s", failed[0])
+        else:
+            log.info("subscribed to %s", self.params.subscription)
 
     def _on_disconnect(self, _c: object, _u: object, _f: object, reason: Any, _p: object) -> None:
         log.warning("disconnected from the broker (%s); reconnecting", reason)

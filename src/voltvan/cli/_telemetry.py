@@ -1,0 +1,240 @@
+"""``voltvan ingest``, ``voltvan serve``, ``voltvan query`` and ``voltvan store compact|retain``."""
+
+from __future__ import annotations
+
+import re
+import signal
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from voltvan.cli._app import app, console, console_err
+from voltvan.errors import InvalidInput
+
+store_app = typer.Typer(
+    help="Maintain a telemetry data directory (stop writers first).", no_args_is_help=True
+)
+app.add_typer(store_app, name="store")
+
+DataDir = Annotated[
+    Path, typer.Option("--data", help="Telemetry data directory (Parquet files, one per site).")
+]
+
+
+def _fleet(path: Path | None) -> frozenset[str] | None:
+    if path is None:
+        return None
+    from voltvan.telemetry import load_fleet_ids
+
+    return load_fleet_ids(path)
+
+
+@app.command()
+def ingest(
+    mqtt: Annotated[str, typer.Option("--mqtt", help="Broker address, mqtt://HOST:PORT.")],
+    data: DataDir,
+    fleet: Annotated[
+        Path,
+        typer.Option(
+            "--fleet", help="fleet.toml (or its scenario folder): the van ids that may send."
+        ),
+    ],
+    username: str | None = typer.Option(None, "--username", help="Broker user name."),
+    password: str | None = typer.Option(
+        None,
+        "--password",
+        envvar="VOLTVAN_MQTT_PASSWORD",
+        help="Broker password (or set VOLTVAN_MQTT_PASSWORD, which keeps it out of `ps`).",
+    ),
+    shared_group: str | None = typer.Option(
+        None,
+        "--shared-group",
+        help="Join MQTT v5 shared subscription $share/NAME/...: workers in one group split "
+        "the stream. Give each worker its own --client-id.",
+    ),
+    client_id: str = typer.Option(
+        "voltvan-ingest",
+        "--client-id",
+        help="MQTT client id; it names the persistent session that holds unacknowledged "
+        "messages while the worker is down, so keep it stable across restarts.",
+    ),
+    flush_interval_s: float = typer.Option(
+        0.5,
+        "--flush-interval",
+        min=0.01,
+        help="Longest wait before a batch is written, in seconds.",
+    ),
+    flush_rows: int = typer.Option(
+        50_000, "--flush-rows", min=1, help="Write a batch once it holds this many rows."
+    ),
+    receive_maximum: int = typer.Option(
+        2000,
+        "--receive-maximum",
+        min=1,
+        max=65535,
+        help="Unacknowledged QoS 1 messages the broker may have in flight to this worker.",
+    ),
+) -> None:
+    """Ingest signals from an MQTT broker (QoS 1, acknowledged only after the write)."""
+    import logging
+
+    from voltvan.telemetry import open_store
+    from voltvan.telemetry._mqtt import IngestStats, IngestWorker, MqttParams, parse_mqtt_url
+
+    host, port = parse_mqtt_url(mqtt)
+    ids = _fleet(fleet)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    params = MqttParams(
+        host=host,
+        port=port,
+        username=username,
+        password=password,
+        client_id=client_id,
+        shared_group=shared_group,
+        receive_maximum=receive_maximum,
+        flush_rows=flush_rows,
+        flush_interval_s=flush_interval_s,
+    )
+    writer_id = "main" if client_id == "voltvan-ingest" else _safe_id(client_id)
+    last = [0.0]
+
+    def report(stats: IngestStats) -> None:
+        if time.monotonic() - last[0] >= 5.0:
+            last[0] = time.monotonic()
+            console_err.print(
+                f"messages {stats.messages:,}  stored {stats.stored:,}  "
+                f"duplicates {stats.duplicates:,}  rejected {sum(stats.rejected.values()):,}",
+                highlight=False,
+            )
+
+    with open_store(data, writer_id=writer_id) as store:
+        worker = IngestWorker(store, params, fleet=ids, on_flush=report)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: worker.stop())
+        console_err.print(
+            f"ingesting {params.subscription} from {host}:{port} into {data} "
+            f"({len(ids or ())} vans, writer {writer_id!r}); Ctrl-C stops",
+            highlight=False,
+        )
+        stats = worker.run()
+    console_err.print(
+        f"stopped: {stats.messages:,} messages, {stats.stored:,} rows stored, "
+        f"{stats.duplicates:,} duplicates, rejected {dict(stats.rejected)}",
+        highlight=False,
+    )
+
+
+def _safe_id(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", text)[:64]
+
+
+@app.command()
+def serve(
+    data: DataDir,
+    fleet: Annotated[
+        Path | None,
+        typer.Option("--fleet", help="fleet.toml: only these van ids may post (default: any)."),
+    ] = None,
+    tokens: Annotated[
+        Path | None,
+        typer.Option(
+            "--tokens",
+            help="Tokens file (TOML: [vehicles] id = token, [readers] name = token). "
+            "Without it the server is open to anyone: development only.",
+        ),
+    ] = None,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="TCP port to listen on."),
+) -> None:
+    """Serve the HTTP API: ingest, last state, dead letters and read-only SQL."""
+    import uvicorn
+
+    from voltvan.telemetry import Tokens, load_tokens
+    from voltvan.web import WebSettings, create_app
+
+    data.mkdir(parents=True, exist_ok=True)
+    settings = WebSettings(
+        data_dir=data,
+        fleet=_fleet(fleet),
+        tokens=load_tokens(tokens) if tokens is not None else Tokens(),
+    )
+    if settings.tokens.is_open:
+        console_err.print("[yellow]no --tokens: anyone can post and read[/]")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="One SELECT over signals, last_state, rejected, ...")],
+    data: DataDir,
+    csv: bool = typer.Option(False, "--csv", help="Print CSV (machine-readable) to stdout."),
+    limit: int = typer.Option(1000, "--limit", min=1, help="Print at most this many rows."),
+) -> None:
+    """Run one read-only SQL query over the telemetry views and print the result."""
+    from voltvan.telemetry import open_query
+    from voltvan.telemetry._query import read_only_sql
+
+    con = open_query(data)
+    read_only_sql(con, sql, data)
+    try:
+        cursor = con.execute(sql)
+    except Exception as exc:  # DuckDB's error classes: one line for the user
+        raise InvalidInput(f"query failed: {str(exc).splitlines()[0]}", field="sql") from None
+    columns = [d[0] for d in cursor.description or []]
+    rows = cursor.fetchmany(limit)
+    if csv:
+        _print_csv(columns, rows)
+    else:
+        _print_table(columns, rows)
+
+
+def _print_csv(columns: list[str], rows: list[Any]) -> None:
+    import csv as csv_mod
+    import sys
+
+    writer = csv_mod.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([("" if v is None else v) for v in r] for r in rows)
+
+
+def _print_table(columns: list[str], rows: list[Any]) -> None:
+    from rich.table import Table
+
+    table = Table(*columns, show_lines=False)
+    for r in rows:
+        table.add_row(*("" if v is None else str(v) for v in r))
+    console.print(table)
+    console.print(f"{len(rows)} row(s)", style="dim")
+
+
+@store_app.command("compact")
+def store_compact(
+    data: DataDir,
+    day: str | None = typer.Option(None, "--day", help="Only this UTC day, YYYY-MM-DD."),
+) -> None:
+    """Merge each day's batch files into one sorted, deduplicated Parquet file."""
+    from rich.table import Table
+
+    from voltvan.telemetry._maintain import compact
+
+    results = compact(data, day=day)
+    table = Table("table", "day", "files before", "rows before", "rows after")
+    for r in results:
+        table.add_row(r.kind, r.day, str(r.files_before), f"{r.rows_before:,}", f"{r.rows_after:,}")
+    console.print(table if results else "nothing to compact")
+
+
+@store_app.command("retain")
+def store_retain(
+    data: DataDir,
+    days: Annotated[int, typer.Option("--days", help="Keep this many days (UTC) before today.")],
+) -> None:
+    """Delete raw signal and dead-letter days older than --days days."""
+    from voltvan.telemetry._maintain import retain
+
+    removed = retain(data, days=days)
+    for part in removed:
+        console.print(f"removed {part}")
+    console.print(f"{len(removed)} partition(s) removed")

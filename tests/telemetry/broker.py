@@ -1,0 +1,181 @@
+"""A private Mosquitto broker per test module: own port, own persistence, optional auth + ACL."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+MOSQUITTO = "/usr/sbin/mosquitto"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, *, up: bool = True, timeout_s: float = 10.0) -> None:
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                if up:
+                    return
+        except OSError:
+            if not up:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"port {port} did not come {'up' if up else 'down'}")
+
+
+@dataclass
+class Broker:
+    """A running mosquitto; ``restart()`` stops it gracefully (saving its persistence)."""
+
+    folder: Path
+    port: int
+    users: dict[str, str] = field(default_factory=dict)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://127.0.0.1:{self.port}"
+
+    def write_config(self) -> Path:
+        lines = [
+            f"listener {self.port} 127.0.0.1",
+            "persistence true",
+            f"persistence_location {self.folder}/",
+            "max_inflight_messages 0",
+            "max_queued_messages 0",
+            "log_dest stderr",
+            f"user {getpass.getuser()}",  # root would drop to 'mosquitto' and lose our folder
+        ]
+        if self.users:
+            pw = self.folder / "passwd"
+            pw.write_text("".join(f"{u}:{p}\n" for u, p in self.users.items()))
+            subprocess.run(["mosquitto_passwd", "-U", str(pw)], check=True)
+            acl = self.folder / "acl"
+            acl.write_text(
+                "user ingest\ntopic read voltvan/v1/vehicles/+/signals\n\n"
+                "pattern write voltvan/v1/vehicles/%u/signals\n"
+            )
+            lines += ["allow_anonymous false", f"password_file {pw}", f"acl_file {acl}"]
+        else:
+            lines.append("allow_anonymous true")
+        conf = self.folder / "mosquitto.conf"
+        conf.write_text("\n".join(lines) + "\n")
+        for p in (conf, self.folder / "passwd", self.folder / "acl"):
+            if p.exists():
+                p.chmod(0o600)
+        return conf
+
+    def start(self) -> None:
+        conf = self.write_config()
+        log = (self.folder / "broker.log").open("ab")
+        self.proc = subprocess.Popen([MOSQUITTO, "-c", str(conf)], stdout=log, stderr=log)
+        wait_port(self.port)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=10)
+            self.proc = None
+            wait_port(self.port, up=False)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@contextmanager
+def running_broker(folder: Path, users: dict[str, str] | None = None) -> Iterator[Broker]:
+    if not Path(MOSQUITTO).exists() or shutil.which("mosquitto_passwd") is None:
+        pytest.skip("mosquitto is not installed")
+    folder.mkdir(parents=True, exist_ok=True)
+    broker = Broker(folder=folder, port=free_port(), users=users or {})
+    broker.start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+def start_worker(broker: Broker, data: Path, fleet: Path, *extra: str) -> subprocess.Popen[bytes]:
+    """``voltvan ingest`` in its own process (so that it can be SIGKILLed)."""
+    cmd = [
+        sys.executable, "-c", "from voltvan.cli import main; main()", "ingest",
+        "--mqtt", broker.url, "--data", str(data), "--fleet", str(fleet),
+        "--flush-interval", "0.1", *extra,
+    ]  # fmt: skip
+    log_path = data.parent / f"worker-{data.name}.log"
+    before = log_path.read_text().count("subscribed to") if log_path.exists() else 0
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env, cwd=REPO)
+    wait_for(
+        lambda: log_path.read_text().count("subscribed to") > before or proc.poll() is not None,
+        timeout_s=30,
+        what="the worker to subscribe",
+    )
+    assert proc.poll() is None, log_path.read_text()[-2000:]
+    return proc
+
+
+def publish(
+    broker: Broker,
+    messages: list[tuple[str, bytes]],
+    *,
+    username: str | None = None,
+    password: str | None = None,
+    client_id: str = "",
+) -> list[int]:
+    """Publish with QoS 1 and wait for every PUBACK; returns the PUBACK reason codes."""
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    codes: dict[int, int] = {}
+    client = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id=client_id,
+        protocol=mqtt.MQTTv5,
+    )
+    client.on_publish = lambda _c, _u, mid, rc, _p: codes.__setitem__(mid, rc.value)
+    if username is not None:
+        client.username_pw_set(username, password)
+    client.max_inflight_messages_set(100)
+    client.max_queued_messages_set(0)
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    try:
+        infos = [client.publish(topic, payload, qos=1) for topic, payload in messages]
+        for info in infos:
+            info.wait_for_publish(timeout=30)
+        return [codes.get(info.mid, -1) for info in infos]
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def wait_for(predicate: object, *, timeout_s: float = 60.0, what: str = "condition") -> None:
+    """Poll ``predicate()`` until true (the worker writes asynchronously)."""
+    assert callable(predicate)
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -1,0 +1,162 @@
+"""MQTT ingest against a real Mosquitto: storage, SIGKILL and broker restarts, auth and ACL."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.telemetry.broker import publish, running_broker, start_worker, wait_for
+from tests.telemetry.ingest_data import batch_message, stored_rows, write_fleet
+from voltvan.telemetry import open_query, topic_for
+
+pytestmark = pytest.mark.mqtt
+VANS = ["V1", "V2", "V3"]
+SAMPLES = 5  # per message; 4 signals per sample
+
+
+def stream(num_messages: int) -> list[tuple[str, bytes]]:
+    """Messages round-robin over the vans, each a batch of 5 consecutive seconds."""
+    out = []
+    for m in range(num_messages):
+        van = VANS[m % len(VANS)]
+        first = (m // len(VANS)) * SAMPLES
+        out.append((topic_for(van), batch_message(first, SAMPLES)))
+    return out
+
+
+def rows_of(num_messages: int) -> int:
+    return num_messages * SAMPLES * 4
+
+
+def distinct_keys(data: Path) -> int:
+    con = open_query(data)
+    row = con.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT vehicle_id, ts, name FROM signals_all)"
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+def test_worker_stores_each_message_once(tmp_path: Path) -> None:
+    """A QoS 1 stream through a real broker lands in the store, every row exactly once."""
+    fleet = write_fleet(tmp_path, VANS)
+    data = tmp_path / "data"
+    with running_broker(tmp_path / "broker") as broker:
+        worker = start_worker(broker, data, fleet)
+        messages = stream(60)
+        messages.append((topic_for("V9"), batch_message(0, 1)))  # not in the fleet
+        assert set(publish(broker, messages)) == {0}
+        wait_for(lambda: stored_rows(data) >= rows_of(60), what="all rows stored")
+        stop(worker)
+    assert worker.returncode == 0
+    assert stored_rows(data) == rows_of(60) == distinct_keys(data)
+    con = open_query(data)
+    assert con.execute("SELECT reason, n FROM rejected_counts").fetchall() == [
+        ("unknown_vehicle", 1)
+    ]
+
+
+def test_messages_sent_while_the_worker_is_down_wait_in_the_session(tmp_path: Path) -> None:
+    """The persistent session keeps QoS 1 messages for a stopped worker until it returns."""
+    fleet = write_fleet(tmp_path, VANS)
+    data = tmp_path / "data"
+    with running_broker(tmp_path / "broker") as broker:
+        worker = start_worker(broker, data, fleet)
+        publish(broker, stream(3))
+        wait_for(lambda: stored_rows(data) >= rows_of(3), what="first rows")
+        stop(worker)
+        publish(broker, stream(30)[3:])
+        worker = start_worker(broker, data, fleet)
+        wait_for(lambda: stored_rows(data) >= rows_of(30), what="queued rows")
+        stop(worker)
+    assert stored_rows(data) == rows_of(30) == distinct_keys(data)
+
+
+@pytest.mark.slow
+def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(tmp_path: Path) -> None:
+    """SIGKILL the worker while a stream flows, restart it: every row stored exactly once."""
+    fleet = write_fleet(tmp_path, VANS)
+    data = tmp_path / "data"
+    total = 3000
+    messages = stream(total)
+    with running_broker(tmp_path / "broker") as broker:
+        worker = start_worker(broker, data, fleet)
+        codes: list[int] = []
+        pub = threading.Thread(target=lambda: codes.extend(publish(broker, messages)))
+        pub.start()
+        wait_for(lambda: stored_rows(data) > rows_of(total) // 10, what="some rows stored")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+        killed_at = stored_rows(data)
+        worker = start_worker(broker, data, fleet)
+        pub.join(timeout=120)
+        assert set(codes) == {0} and len(codes) == total
+        wait_for(lambda: stored_rows(data) >= rows_of(total), timeout_s=120, what="all rows")
+        stop(worker)
+    assert 0 < killed_at < rows_of(total)
+    assert stored_rows(data) == rows_of(total) == distinct_keys(data)
+
+
+@pytest.mark.slow
+def test_broker_restart_mid_stream_worker_resumes_by_itself(tmp_path: Path) -> None:
+    """After the broker restarts, the same worker process reconnects and stores the rest."""
+    fleet = write_fleet(tmp_path, VANS)
+    data = tmp_path / "data"
+    messages = stream(600)
+    with running_broker(tmp_path / "broker") as broker:
+        worker = start_worker(broker, data, fleet)
+        assert set(publish(broker, messages[:300])) == {0}
+        wait_for(lambda: stored_rows(data) > 0, what="first rows")
+        broker.restart()
+        assert set(publish(broker, messages[300:])) == {0}  # the session survived the restart
+        wait_for(lambda: stored_rows(data) >= rows_of(600), timeout_s=90, what="all rows")
+        assert worker.poll() is None  # the same process, never restarted
+        stop(worker)
+    assert stored_rows(data) == rows_of(600) == distinct_keys(data)
+
+
+def test_acl_lets_a_van_publish_only_its_own_topic(tmp_path: Path) -> None:
+    """With passwords and a %u ACL, V1 cannot inject signals into V2's topic."""
+    fleet = write_fleet(tmp_path, VANS)
+    data = tmp_path / "data"
+    users = {"ingest": "ingest-pass", "V1": "v1-pass", "V2": "v2-pass"}
+    with running_broker(tmp_path / "broker", users) as broker:
+        worker = start_worker(
+            broker, data, fleet, "--username", "ingest", "--password", "ingest-pass"
+        )
+        forged = (topic_for("V2"), batch_message(0, 2))
+        own = (topic_for("V1"), batch_message(0, 2))
+        codes = publish(broker, [forged, own], username="V1", password="v1-pass")
+        assert codes[0] != 0 and codes[1] == 0  # the broker refuses the forged publish
+        wait_for(lambda: stored_rows(data) >= 8, what="V1's rows")
+        stop(worker)
+    con = open_query(data)
+    assert con.execute("SELECT DISTINCT vehicle_id FROM signals").fetchall() == [("V1",)]
+
+
+@pytest.mark.slow
+def test_shared_subscription_splits_the_stream(tmp_path: Path) -> None:
+    """Two workers in one shared group store the stream together, each row once."""
+    fleet = write_fleet(tmp_path, VANS)
+    data = tmp_path / "data"
+    with running_broker(tmp_path / "broker") as broker:
+        workers = [
+            start_worker(broker, data, fleet, "--shared-group", "g", "--client-id", f"w{i}")
+            for i in (1, 2)
+        ]
+        publish(broker, stream(300))
+        wait_for(lambda: stored_rows(data) >= rows_of(300), what="all rows")
+        for w in workers:
+            stop(w)
+    writers = {p.name.split("-")[1] for p in (data / "signals").glob("date=*/*.parquet")}
+    assert writers == {"w1", "w2"}
+    assert stored_rows(data) == rows_of(300) == distinct_keys(data)
