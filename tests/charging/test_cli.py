@@ -112,3 +112,51 @@ def test_charge_bad_arrivals_is_one_line_exit_2(
     assert code == 2
     err = capsys.readouterr().err
     assert "line 2" in err and "charger_id" in err
+
+
+def test_csms_command_serves_chargers_and_refuses_bad_config(tmp_path: Path) -> None:
+    """``voltvan csms`` accepts a known charger over OCPP; a short password is exit 2."""
+    import asyncio
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.charging.ocpp_rig import FastClock, sim, until
+
+    data = tmp_path / "csms"
+    data.mkdir()
+    (data / "chargers.toml").write_text('[[charger]]\nid = "CP1"\npassword = "short"\n')
+    exe = [sys.executable, "-c", "from voltvan.cli import main; main()", "csms"]
+    bad = subprocess.run([*exe, "--data", str(data)], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "charger[0].password" in bad.stderr
+    (data / "chargers.toml").write_text('[[charger]]\nid = "CP1"\npassword = "secret-one"\n')
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [*exe, "--data", str(data), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(300):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+
+        async def go() -> None:
+            cp = sim("CP1", port, FastClock())
+            await cp.connect()
+            await until(lambda: cp.online)
+            await cp.close()
+
+        asyncio.run(go())
+    finally:
+        os.kill(proc.pid, signal.SIGINT)
+        proc.wait(timeout=30)
+    assert (data / "csms.sqlite").exists()

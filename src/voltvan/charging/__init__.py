@@ -2,18 +2,46 @@
 
 The scheduler reads a :class:`DepotProblem` (built from the fleet, the plan and the vans'
 arrivals by :func:`problem_from_plan`) and returns a :class:`Schedule`; the OCPP central system
-applies it to real chargers as transaction profiles and re-plans when the night goes wrong.
+(:class:`Csms`) applies it to real chargers as transaction profiles and re-plans when the night
+goes wrong. :class:`SimChargePoint` stands in for chargers in tests and demos (imported lazily:
+it pulls in the ``ocpp`` library).
 """
+
+from typing import Any
 
 from voltvan.charging._assign import Session as Session
 from voltvan.charging._assign import assign_sessions as assign_sessions
+from voltvan.charging._build import Arrival as Arrival
+from voltvan.charging._build import depot_connectors as depot_connectors
+from voltvan.charging._build import problem_from_plan as problem_from_plan
+from voltvan.charging._build import read_arrivals as read_arrivals
+from voltvan.charging._build import read_base_load as read_base_load
+from voltvan.charging._chart import chart_html as chart_html
+from voltvan.charging._chart import chart_svg as chart_svg
+from voltvan.charging._check import check_schedule as check_schedule
+from voltvan.charging._csms import ChargerAccount as ChargerAccount
+from voltvan.charging._csms import Csms as Csms
+from voltvan.charging._csms import CsmsConfig as CsmsConfig
+from voltvan.charging._csms import read_csms_config as read_csms_config
 from voltvan.charging._model import ChargeRequest as ChargeRequest
 from voltvan.charging._model import Connector as Connector
 from voltvan.charging._model import DepotProblem as DepotProblem
 from voltvan.charging._model import Taper as Taper
+from voltvan.charging._replan import LiveVan as LiveVan
+from voltvan.charging._replan import replan as replan
 from voltvan.charging._schedule import SCHEDULE_FORMAT_VERSION as SCHEDULE_FORMAT_VERSION
 from voltvan.charging._schedule import Schedule as Schedule
 from voltvan.charging._schedule import VanPlan as VanPlan
 from voltvan.charging._scheduler import SchedulerParams as SchedulerParams
 from voltvan.charging._scheduler import lower_bound as lower_bound
 from voltvan.charging._scheduler import schedule_depot as schedule_depot
+from voltvan.charging._shortfall import propose_fixes as propose_fixes
+from voltvan.charging._tariffs import read_acn_tariff as read_acn_tariff
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SimChargePoint":
+        from voltvan.charging._simcp import SimChargePoint
+
+        return SimChargePoint
+    raise AttributeError(name)

@@ -24,13 +24,13 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from voltvan.charging._ocpp import SUBPROTOCOLS
 from voltvan.charging._replan import LiveVan, profile_periods, replan
 from voltvan.charging._schedule import Schedule
 from voltvan.charging._store import Store, Transaction
 from voltvan.errors import InvalidInput
 
 LOG = logging.getLogger("voltvan.csms")
+SUBPROTOCOLS = ("ocpp1.6", "ocpp2.0.1")
 FAULT_STATES = frozenset({"Faulted", "Unavailable"})
 
 

@@ -44,8 +44,6 @@ __all__ = [
     "types201",
 ]
 
-SUBPROTOCOLS = ("ocpp1.6", "ocpp2.0.1")
-
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 

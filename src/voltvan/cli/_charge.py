@@ -183,3 +183,66 @@ def _print_summary(schedule: Schedule) -> None:
                     fixes.append(f"charge {f['energy_wh'] / 1000:.1f} kWh at {f['charger_id']}")
             s.add_row(str(sf["vehicle_id"]), f"{sf['shortfall_wh'] / 1000:.1f}", "; ".join(fixes))
         console.print(s)
+
+
+@app.command("csms")
+def csms_command(
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data",
+            help="Folder with chargers.toml (ids, passwords), optionally schedule.json; the "
+            "state file csms.sqlite is kept here.",
+        ),
+    ],
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 9000,
+    night_of: Annotated[
+        str | None,
+        typer.Option(
+            "--night-of",
+            help="Date (YYYY-MM-DD) of the evening the schedule's clock starts at midnight of "
+            "(local time; default today).",
+        ),
+    ] = None,
+) -> None:
+    """Run the OCPP central system (1.6J and 2.0.1) that applies the schedule to the chargers."""
+    import asyncio
+    import datetime as dt
+
+    from voltvan.charging._csms import Csms, read_csms_config
+    from voltvan.charging._schedule import Schedule as _Schedule
+
+    config = read_csms_config(data / "chargers.toml")
+    schedule_path = data / "schedule.json"
+    schedule = _Schedule.read_json(schedule_path) if schedule_path.exists() else None
+    try:
+        day = dt.date.fromisoformat(night_of) if night_of else dt.date.today()
+    except ValueError as exc:
+        raise InvalidInput(f"not a date: {night_of!r}", field="night-of") from exc
+    day_start = dt.datetime.combine(day, dt.time()).astimezone().timestamp()
+    csms = Csms(
+        config,
+        store_path=data / "csms.sqlite",
+        schedule=schedule,
+        schedule_out=schedule_path if schedule is not None else None,
+        day_start_epoch=day_start,
+    )
+
+    async def serve() -> None:
+        bound = await csms.start(host, port)
+        vans = f"{len(schedule.vans)} vans scheduled" if schedule else "no schedule"
+        console.print(
+            f"OCPP central system on ws://{host}:{bound}/<charger_id> "
+            f"({len(config.chargers)} chargers, {vans}); Ctrl-C stops it",
+            highlight=False,
+        )
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await csms.stop()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        console.print("stopped; state kept in " + str(data / "csms.sqlite"))
