@@ -92,7 +92,8 @@ def render_report(
     summary = summarise(plan, scenario, views)
     page_title = title or f"voltvan plan — {scenario.name or plan.scenario or 'unnamed scenario'}"
     extra = "".join(
-        f'<section class="vv-section"><h2>{escape(s.title)}</h2>{s.html}</section>'
+        f'<section class="vv-section"><h2>{escape(s.title)}</h2>'
+        f'<div class="vv-section-body">{s.html}</div></section>'
         for s in sections
     )
     n_un = len(plan.unassigned)
