@@ -69,6 +69,7 @@ class ChargingPlanner:
         self.s_per_wh = np.where(power > 0, 3600.0 / np.maximum(power, _EPS), np.inf)
         self.k = stations_per_arc
         self._cand: dict[tuple[int, int], list[tuple[int, float]]] = {}
+        self._suffix = np.zeros(1)  # energy from path[k] to the end, of the sequence being labelled
 
     def candidates(self, a: int, b: int) -> list[tuple[int, float]]:
         """The stations with the smallest detour between nodes a and b, with their detours."""
@@ -134,6 +135,8 @@ class ChargingPlanner:
         vt = self.vt
         m = len(path) - 2  # clients
         buckets: list[dict[int, list[_Label]]] = [{} for _ in range(m + 1)]
+        arcs = self.energy[path[:-1], path[1:]]
+        self._suffix = np.concatenate([np.cumsum(arcs[::-1])[::-1], [0.0]])
         source = _Label(0.0, self.start_time(), vt.start_energy_wh, None, path[0], -1)
         best_end = self._extend(source, 1, path, buckets, m)
         for s, _detour in self.candidates(path[0], path[1]):
@@ -184,6 +187,7 @@ class ChargingPlanner:
         """All transitions from ``lab`` to the next charging point; returns the best end label."""
         vt = self.vt
         p = lab.node
+        suffix = self._suffix
         is_source = lab.arc < 0
         room = vt.battery_wh - lab.energy  # most that can be charged here
         if is_source:
@@ -251,6 +255,14 @@ class ChargingPlanner:
                 t_s = max(arrive0, seg_e) + seg_d + self.dur[node, s]
                 if t_s > self.late[s] + _EPS:
                     continue
+                if not is_source:
+                    # charge more for free where the van would wait anyway before the next client
+                    lacking = self.energy[s, path[j + 1]] + suffix[j + 1] + reserve
+                    lacking -= lab.energy + need - e_s
+                    free = (seg_e - arrive0) / rate if rate > 0 else np.inf
+                    extra = min(max(free, 0.0), room - need, max(lacking, 0.0))
+                    if extra > _EPS:
+                        need += extra
                 new = _Label(
                     lab.dist + d_run + self.dist[node, s],
                     t_s,

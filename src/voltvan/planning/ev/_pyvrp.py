@@ -66,8 +66,21 @@ class RelaxationModel:
                 2.0 * longest * max(instance.num_clients, 1) + 1.0, DISTANCE_SCALE * COST_SCALE
             )
 
-    def data(self, extra_duration_s: np.ndarray | None = None) -> ProblemData:
-        """PyVRP ProblemData; ``extra_duration_s`` (n x n) is added to every travel time."""
+    def data(
+        self,
+        extra_duration_s: np.ndarray | None = None,
+        *,
+        start_credit_s: float = 0.0,
+        max_vehicles: int | None = None,
+    ) -> ProblemData:
+        """PyVRP ProblemData; ``extra_duration_s`` (n x n) is added to every travel time.
+
+        ``start_credit_s`` shifts every time window but the vans' earliest start later by that
+        much: time the van may spend before its clients notice it (the charging time its full
+        battery saves when the extra durations price every arc's charging). ``max_vehicles``
+        caps the fleet of each type (the fleet-reduction rounds ask for one van less).
+        """
+        credit = float(start_credit_s)
         import pyvrp
 
         inst = self.instance
@@ -83,8 +96,8 @@ class RelaxationModel:
         depots = [
             pyvrp.Depot(
                 i,
-                tw_early=_to_int(inst.tw_early_s[i], DURATION_SCALE),
-                tw_late=_to_int(inst.tw_late_s[i], DURATION_SCALE),
+                tw_early=_to_int(inst.tw_early_s[i] + credit, DURATION_SCALE),
+                tw_late=_to_int(inst.tw_late_s[i] + credit, DURATION_SCALE),
                 service_duration=_to_int(inst.service_s[i], DURATION_SCALE),
                 name=inst.names[i],
             )
@@ -102,8 +115,8 @@ class RelaxationModel:
                     i,
                     delivery=demand,
                     service_duration=_to_int(inst.service_s[i], DURATION_SCALE),
-                    tw_early=_to_int(inst.tw_early_s[i], DURATION_SCALE),
-                    tw_late=_to_int(inst.tw_late_s[i], DURATION_SCALE),
+                    tw_early=_to_int(inst.tw_early_s[i] + credit, DURATION_SCALE),
+                    tw_late=_to_int(inst.tw_late_s[i] + credit, DURATION_SCALE),
                     required=i not in group_of,
                     group=group_of.get(i),
                     name=inst.names[i],
@@ -115,13 +128,13 @@ class RelaxationModel:
         ]
         vehicle_types = [
             pyvrp.VehicleType(
-                vt.num_available,
+                vt.num_available if max_vehicles is None else min(vt.num_available, max_vehicles),
                 capacity=[round(float(c) * DEMAND_SCALE) for c in vt.capacity],
                 start_depot=vt.depot,
                 end_depot=vt.depot,
                 fixed_cost=self._fleet_cost + _to_int(vt.fixed_cost, DISTANCE_SCALE * COST_SCALE),
                 tw_early=_to_int(vt.shift_start_s, DURATION_SCALE),
-                tw_late=_to_int(vt.shift_end_s, DURATION_SCALE),
+                tw_late=_to_int(vt.shift_end_s + credit, DURATION_SCALE),
                 unit_distance_cost=round(vt.unit_distance_cost * COST_SCALE),
                 unit_duration_cost=round(vt.unit_duration_cost * COST_SCALE),
                 name=vt.name,
@@ -155,7 +168,15 @@ class RelaxationModel:
         stop = criteria[0] if len(criteria) == 1 else MultipleCriteria(criteria)
         init = None
         if initial:
-            init = self._solution(data, initial)
+            fleet = [vt.num_available for vt in data.vehicle_types()]
+            keep = sorted(initial, key=lambda r: -len(r.clients))
+            used = [0] * len(fleet)
+            kept = []
+            for route in keep:  # a smaller fleet leaves the smallest routes' clients unplanned
+                if used[route.vehicle_type] < fleet[route.vehicle_type]:
+                    used[route.vehicle_type] += 1
+                    kept.append(route)
+            init = self._solution(data, kept)
         result = pyvrp.solve(
             data,
             stop,

@@ -9,6 +9,7 @@ failed and falls when all passed: the penalty feedback of issue 2. The best solu
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -17,10 +18,13 @@ import numpy as np
 from voltvan.planning.ev._charging import ChargingPlanner, RouteEval
 from voltvan.planning.ev._model import EvInstance, EvProgress, EvRoute, EvSolution
 from voltvan.planning.ev._pyvrp import RelaxationModel, RelaxedRoute
+from voltvan.planning.ev._search import EvLocalSearch
 
 _DEFAULT_ITERATIONS = 2_000
 _NUM_ROUNDS = 8
 _FIRST_SHARE = 0.3
+_log = logging.getLogger(__name__)
+_PYVRP_SHARE = 0.5  # of each round's time; the EV local search gets the rest
 
 
 def solve_ev(
@@ -43,34 +47,73 @@ def solve_ev(
     rho = 0.5 if needs_energy else 0.0
     rounds = _NUM_ROUNDS if needs_energy else 1
     best: EvSolution | None = None
-    best_relaxed: tuple[RelaxedRoute, ...] | None = None
+    seed_routes: tuple[RelaxedRoute, ...] | None = None
     total_iters = 0
+    fleet_weight = _fleet_weight(instance)
     for r in range(rounds):
+        round_start = time.perf_counter()
         share = _FIRST_SHARE if r == 0 else (1 - _FIRST_SHARE) / max(rounds - 1, 1)
         if rounds == 1:
             share = 1.0
+        deadline = None
         limit_s = None
+        extra = rho * charge_s_per_wh * instance.energy_wh[0] if rho > 0 else None
+        target = None
+        if (
+            instance.fleet_minimisation
+            and len(instance.vehicle_types) == 1
+            and best is not None
+            and best.is_feasible
+            and r % 2 == 1
+        ):
+            target = max(1, len(best.routes) - 1)
+        data = model.data(extra, max_vehicles=target)
         if time_limit_s is not None:
-            remaining = time_limit_s - (time.perf_counter() - started)
+            end = started + time_limit_s
+            remaining = end - time.perf_counter()
             if remaining <= 0.05:
                 break
-            limit_s = remaining if r == rounds - 1 else min(remaining, time_limit_s * share)
-            limit_s *= 0.97 if r == rounds - 1 else 1.0
+            budget = remaining if r == rounds - 1 else min(remaining, time_limit_s * share)
+            deadline = round_start + budget if r < rounds - 1 else end - 0.02
+            limit_s = max(0.05, (deadline - time.perf_counter()) * _PYVRP_SHARE)
         iters = None if max_iterations is None else max(1, int(max_iterations * share))
-        extra = rho * charge_s_per_wh * instance.energy_wh[0] if rho > 0 else None
-        data = model.data(extra)
         relaxed = model.solve(
             data,
             seed=seed + r,
             time_limit_s=limit_s,
             max_iterations=iters,
-            initial=best_relaxed,
+            initial=seed_routes,
         )
         total_iters += relaxed.iterations
-        candidate, num_failed = _realise(instance, planners, relaxed.routes)
+        routes, unassigned, num_failed = _realise(planners, relaxed.routes)
+        search = EvLocalSearch(
+            instance, planners, seed=seed + r, deadline=deadline, fleet_weight=fleet_weight
+        )
+        search.load(routes)
+        planned = {c for route in relaxed.routes for c in route.clients}
+        in_group = {c for g in instance.groups for c in g}
+        missing = [c for c in instance.clients if c not in planned and c not in in_group]
+        unassigned.extend(search.insert_all(missing))
+        search.run()
+        candidate = _assemble(
+            instance, list(zip(search.vtypes, search.evals, strict=True)), unassigned
+        )
+        _log.debug(
+            "round %d target %s rho %.2f relaxed %d failed %d split %d searched %d dist %.1f",
+            r,
+            target,
+            rho,
+            len(relaxed.routes),
+            num_failed,
+            len(routes),
+            len(search.routes),
+            candidate.distance,
+        )
         if best is None or _key(instance, candidate) < _key(instance, best):
             best = candidate
-        best_relaxed = relaxed.routes
+        seed_routes = tuple(
+            RelaxedRoute(v, tuple(search.routes[i])) for i, v in enumerate(search.vtypes)
+        )
         rho = min(1.5, rho + 0.15) if num_failed else max(0.0, rho - 0.1)
         if on_progress is not None:
             on_progress(
@@ -119,25 +162,34 @@ def _key(instance: EvInstance, sol: EvSolution) -> tuple[float, ...]:
     return (0.0 if sol.is_feasible else 1.0, float(len(sol.unassigned)), vehicles, sol.cost)
 
 
+def _fleet_weight(instance: EvInstance) -> float:
+    """A price per vehicle above any distance saving, for the fleet-first objective."""
+    if not instance.fleet_minimisation:
+        return 0.0
+    return 10.0 * float(np.max(instance.distance)) * max(instance.num_clients, 1)
+
+
 def _realise(
-    instance: EvInstance,
-    planners: list[ChargingPlanner],
-    routes: tuple[RelaxedRoute, ...],
-) -> tuple[EvSolution, int]:
+    planners: list[ChargingPlanner], routes: tuple[RelaxedRoute, ...]
+) -> tuple[list[tuple[int, list[int], RouteEval]], list[int], int]:
     """Charging stops for every relaxed route; failing routes are split. Also counts failures."""
-    out: list[tuple[int, RouteEval]] = []
+    out: list[tuple[int, list[int], RouteEval]] = []
     unassigned: list[int] = []
     failed = 0
     for route in routes:
         ev = planners[route.vehicle_type].evaluate(route.clients)
         if ev.is_feasible:
-            out.append((route.vehicle_type, ev))
+            out.append((route.vehicle_type, list(route.clients), ev))
             continue
         failed += 1
         pieces, dropped = _split(planners[route.vehicle_type], route.clients)
-        out.extend((route.vehicle_type, p) for p in pieces)
+        out.extend((route.vehicle_type, _clients(planners[0], p), p) for p in pieces)
         unassigned.extend(dropped)
-    return _assemble(instance, out, unassigned), failed
+    return out, unassigned, failed
+
+
+def _clients(planner: ChargingPlanner, ev: RouteEval) -> list[int]:
+    return [n for n in ev.visits if not planner.inst.is_station(n)]
 
 
 def _split(planner: ChargingPlanner, clients: tuple[int, ...]) -> tuple[list[RouteEval], list[int]]:

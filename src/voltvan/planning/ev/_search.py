@@ -1,0 +1,308 @@
+"""Local search on EV routes: every move is judged with its charging stops in place.
+
+PyVRP optimises the relaxation without stations, so it cannot see that one order needs a long
+detour to a charger while another passes one on the way. This search closes that gap: moves
+(relocate, swap, 2-opt*, route elimination) between the nearest neighbours are evaluated with the
+charging-stop labelling of :mod:`._charging`. Two cheap necessary conditions prune most moves
+before the labelling runs: the plain distance of a sequence is a lower bound of its distance with
+stops (triangle inequality), and a sequence late without any stop is late with stops.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from voltvan.planning.ev._charging import ChargingPlanner, RouteEval
+from voltvan.planning.ev._model import EvInstance
+
+_EPS = 1e-7
+_NEIGHBOURS = 12
+
+
+class EvLocalSearch:
+    """Improves a set of routes in place; ``fleet_weight`` prices one vehicle for fleet-first."""
+
+    def __init__(
+        self,
+        instance: EvInstance,
+        planners: list[ChargingPlanner],
+        *,
+        seed: int,
+        deadline: float | None,
+        fleet_weight: float,
+    ) -> None:
+        self.inst = instance
+        self.planners = planners
+        self.rng = np.random.default_rng(seed)
+        self.deadline = deadline
+        self.fleet_weight = fleet_weight
+        self.dist = np.asarray(instance.distance, dtype=float)
+        clients = np.fromiter(instance.clients, dtype=np.int64)
+        sub = self.dist[np.ix_(clients, clients)] + self.dist[np.ix_(clients, clients)].T
+        np.fill_diagonal(sub, np.inf)
+        k = min(_NEIGHBOURS, max(len(clients) - 1, 0))
+        order = np.argsort(sub, axis=1)[:, :k]
+        self.neighbours = {
+            int(c): [int(clients[j]) for j in order[i]] for i, c in enumerate(clients)
+        }
+        self.routes: list[list[int]] = []
+        self.vtypes: list[int] = []
+        self.evals: list[RouteEval] = []
+        self.evaluations = 0
+
+    # -- state ---------------------------------------------------------------------------------
+    def load(self, routes: list[tuple[int, list[int], RouteEval]]) -> None:
+        self.routes = [list(r) for _, r, _ in routes]
+        self.vtypes = [v for v, _, _ in routes]
+        self.evals = [ev for _, _, ev in routes]
+
+    def cost_of(self, v: int, ev: RouteEval) -> float:
+        vt = self.inst.vehicle_types[v]
+        return (
+            self.fleet_weight
+            + vt.fixed_cost
+            + vt.unit_distance_cost * ev.distance
+            + vt.unit_duration_cost * ev.duration_s
+        )
+
+    def total_cost(self) -> float:
+        return sum(self.cost_of(v, ev) for v, ev in zip(self.vtypes, self.evals, strict=True))
+
+    def _out_of_time(self) -> bool:
+        return self.deadline is not None and time.perf_counter() > self.deadline
+
+    # -- cheap bounds --------------------------------------------------------------------------
+    def _plain(self, v: int, seq: list[int]) -> float:
+        depot = self.inst.vehicle_types[v].depot
+        if not seq:
+            return 0.0
+        d = self.dist
+        total = d[depot, seq[0]] + d[seq[-1], depot]
+        for a, b in itertools.pairwise(seq):
+            total += d[a, b]
+        return float(total)
+
+    def _load_ok(self, v: int, seq: list[int]) -> bool:
+        if not seq:
+            return True
+        load = self.inst.demand[seq].sum(axis=0)
+        cap = np.asarray(self.inst.vehicle_types[v].capacity) + 1e-9
+        return bool(np.all(load <= cap))
+
+    def _time_ok(self, v: int, seq: list[int]) -> bool:
+        p = self.planners[v]
+        t = p.start_time()
+        prev = p.vt.depot
+        for node in seq:
+            t += p.dur[prev, node]
+            if t > p.late[node] + 1e-9:
+                return False
+            t = max(t, p.early[node]) + p.service[node]
+            prev = node
+        t += p.dur[prev, p.vt.depot]
+        return bool(t <= p.end_limit() + 1e-9)
+
+    def _lower(self, v: int, seq: list[int]) -> float:
+        if not seq:
+            return 0.0
+        vt = self.inst.vehicle_types[v]
+        return self.fleet_weight + vt.fixed_cost + vt.unit_distance_cost * self._plain(v, seq)
+
+    def _eval(self, v: int, seq: list[int]) -> RouteEval | None:
+        if not self._load_ok(v, seq) or not self._time_ok(v, seq):
+            return None
+        self.evaluations += 1
+        ev = self.planners[v].evaluate(seq)
+        return ev if ev.is_feasible else None
+
+    def _try(self, changes: list[tuple[int, list[int]]]) -> bool:
+        """Apply new sequences for some routes if they are all feasible and cost less."""
+        old = sum(self.cost_of(self.vtypes[r], self.evals[r]) for r, _ in changes)
+        if sum(self._lower(self.vtypes[r], seq) for r, seq in changes) >= old - _EPS:
+            return False
+        new_evals: list[RouteEval | None] = []
+        new_cost = 0.0
+        for r, seq in changes:
+            if not seq:
+                new_evals.append(None)
+                continue
+            ev = self._eval(self.vtypes[r], seq)
+            if ev is None:
+                return False
+            new_cost += self.cost_of(self.vtypes[r], ev)
+            if new_cost >= old - _EPS:
+                return False
+            new_evals.append(ev)
+        for (r, seq), ev in zip(changes, new_evals, strict=True):
+            self.routes[r] = seq
+            if ev is not None:
+                self.evals[r] = ev
+        self._drop_empty()
+        return True
+
+    def _drop_empty(self) -> None:
+        keep = [i for i, r in enumerate(self.routes) if r]
+        self.routes = [self.routes[i] for i in keep]
+        self.vtypes = [self.vtypes[i] for i in keep]
+        self.evals = [self.evals[i] for i in keep]
+
+    def _where(self) -> dict[int, tuple[int, int]]:
+        return {c: (r, i) for r, seq in enumerate(self.routes) for i, c in enumerate(seq)}
+
+    # -- moves ---------------------------------------------------------------------------------
+    def run(self, on_pass: Callable[[], None] | None = None) -> None:
+        """Best-neighbour passes until a local optimum (or the deadline)."""
+        improved = True
+        while improved and not self._out_of_time():
+            improved = self._pass()
+            if self.fleet_weight > 0 and not self._out_of_time():
+                improved = self._eliminate_routes() or improved
+            if on_pass is not None:
+                on_pass()
+
+    def _pass(self) -> bool:
+        improved = False
+        clients = [c for seq in self.routes for c in seq]
+        self.rng.shuffle(clients)
+        for u in clients:
+            if self._out_of_time():
+                break
+            for v in self.neighbours.get(u, []):
+                where = self._where()
+                if u not in where or v not in where:
+                    continue
+                if self._moves(u, v, where):
+                    improved = True
+                    break
+        for r in range(len(self.routes)):
+            if self._out_of_time():
+                break
+            if r < len(self.routes) and self._intra(r):
+                improved = True
+        return improved
+
+    def _moves(self, u: int, v: int, where: dict[int, tuple[int, int]]) -> bool:
+        ru, iu = where[u]
+        rv, iv = where[v]
+        su, sv = self.routes[ru], self.routes[rv]
+        if ru != rv:
+            # relocate u after v, and before v
+            for at in (iv + 1, iv):
+                new_u = su[:iu] + su[iu + 1 :]
+                new_v = [*sv[:at], u, *sv[at:]]
+                if self._try([(ru, new_u), (rv, new_v)]):
+                    return True
+            # swap u and v
+            new_u = [*su[:iu], v, *su[iu + 1 :]]
+            new_v = [*sv[:iv], u, *sv[iv + 1 :]]
+            if self._try([(ru, new_u), (rv, new_v)]):
+                return True
+            # 2-opt*: tails after u and after v exchanged, and u joined before v
+            if self._try([(ru, su[: iu + 1] + sv[iv + 1 :]), (rv, sv[: iv + 1] + su[iu + 1 :])]):
+                return True
+            return self._try([(ru, su[:iu] + sv[iv:]), (rv, sv[:iv] + su[iu:])])
+        # same route: move u next to v
+        seq = su[:iu] + su[iu + 1 :]
+        jv = seq.index(v)
+        for at in (jv + 1, jv):
+            cand = [*seq[:at], u, *seq[at:]]
+            if cand != su and self._try([(ru, cand)]):
+                return True
+        return False
+
+    def _intra(self, r: int) -> bool:
+        """Inside one route: move every client to every place, and reverse every segment."""
+        seq = self.routes[r]
+        n = len(seq)
+        for i in range(n):
+            rest = seq[:i] + seq[i + 1 :]
+            for at in range(n):
+                cand = [*rest[:at], seq[i], *rest[at:]]
+                if at != i and self._try([(r, cand)]):
+                    return True
+        for i in range(n - 1):
+            for j in range(i + 1, n):
+                cand = seq[:i] + seq[i : j + 1][::-1] + seq[j + 1 :]
+                if self._try([(r, cand)]):
+                    return True
+        return False
+
+    def _eliminate_routes(self) -> bool:
+        """Try to empty the shortest routes by moving each client to its best feasible place."""
+        order = sorted(range(len(self.routes)), key=lambda r: len(self.routes[r]))
+        for r in order[:3]:
+            if self._out_of_time():
+                return False
+            if self._empty_route(r):
+                return True
+        return False
+
+    def _empty_route(self, r: int) -> bool:
+        routes = [list(s) for s in self.routes]
+        evals = list(self.evals)
+        for u in list(routes[r]):
+            best = self._best_insertion(u, routes, evals, exclude=r)
+            if best is None:
+                return False
+            t, cand, ev = best
+            routes[t] = cand
+            evals[t] = ev
+            routes[r].remove(u)
+        self.routes = routes
+        self.evals = evals
+        self._drop_empty()
+        return True
+
+    def _best_insertion(
+        self, u: int, routes: list[list[int]], evals: list[RouteEval], *, exclude: int = -1
+    ) -> tuple[int, list[int], RouteEval] | None:
+        """The cheapest feasible place for ``u`` in the routes holding its neighbours."""
+        best: tuple[float, int, list[int], RouteEval] | None = None
+        targets = {self._route_of(routes, v) for v in self.neighbours.get(u, [])}
+        targets.discard(exclude)
+        targets.discard(-1)
+        for t in sorted(targets):
+            seq = routes[t]
+            base = evals[t].distance
+            vt = self.vtypes[t]
+            plain = [self._plain(vt, [*seq[:at], u, *seq[at:]]) for at in range(len(seq) + 1)]
+            options = sorted(range(len(seq) + 1), key=plain.__getitem__)
+            for at in options[:4]:
+                if best is not None and plain[at] - base >= best[0]:
+                    break
+                cand = [*seq[:at], u, *seq[at:]]
+                ev = self._eval(vt, cand)
+                if ev is not None and (best is None or ev.distance - base < best[0]):
+                    best = (ev.distance - base, t, cand, ev)
+                    break
+        return None if best is None else best[1:]
+
+    def insert_all(self, clients: list[int], vehicle_type: int = 0) -> list[int]:
+        """Put each client at its cheapest feasible place, else on a new route; returns the rest."""
+        rest: list[int] = []
+        for u in clients:
+            found = self._best_insertion(u, self.routes, self.evals)
+            if found is not None:
+                t, cand, ev = found
+                self.routes[t] = cand
+                self.evals[t] = ev
+                continue
+            ev_new = self._eval(vehicle_type, [u])
+            if ev_new is None:
+                rest.append(u)
+                continue
+            self.routes.append([u])
+            self.vtypes.append(vehicle_type)
+            self.evals.append(ev_new)
+        return rest
+
+    @staticmethod
+    def _route_of(routes: list[list[int]], client: int) -> int:
+        for i, seq in enumerate(routes):
+            if client in seq:
+                return i
+        return -1
