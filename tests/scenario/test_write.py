@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from voltvan.domain import (
     Charger,
     Depot,
@@ -18,6 +20,7 @@ from voltvan.domain import (
     Van,
     VehicleType,
 )
+from voltvan.errors import InvalidInput
 from voltvan.scenario import read_scenario, write_scenario
 
 
@@ -93,3 +96,12 @@ def test_written_files_use_human_units(tmp_path: Path) -> None:
     stops = (tmp_path / "h" / "stops.csv").read_text().splitlines()
     assert stops[0] == "id,lat,lon,tw_start,tw_end,service_s,weight_kg,volume_m3"
     assert stops[2].startswith("B,52.2,13.2,22:00,26:00,")
+
+
+def test_writing_onto_a_file_is_refused(tmp_path: Path) -> None:
+    """An --out that is an existing file is bad input naming it, not an OSError."""
+    target = tmp_path / "taken"
+    target.write_text("x")
+    with pytest.raises(InvalidInput, match="exists and is not a folder") as info:
+        write_scenario(_awkward(), target)
+    assert info.value.where.file == str(target)

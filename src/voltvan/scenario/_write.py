@@ -13,6 +13,7 @@ from typing import Any
 import tomli_w
 
 from voltvan.domain import Charger, ConsumptionParams, Depot, Scenario, Tariff, Van, VehicleType
+from voltvan.errors import InvalidInput
 from voltvan.scenario._fleet import FORMAT_VERSION
 from voltvan.scenario._matrix import write_matrix
 from voltvan.scenario._read import FLEET_FILE
@@ -26,11 +27,17 @@ MATRIX_FILE = "matrix.csv"
 def write_scenario(scenario: Scenario, path: str | Path) -> Path:
     """Write ``fleet.toml``, ``stops.csv`` (and ``matrix.csv``) into folder ``path``; return it."""
     folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / FLEET_FILE).write_text(tomli_w.dumps(fleet_document(scenario)), encoding="utf-8")
-    write_stops(scenario.stops, folder / STOPS_FILE)
-    if scenario.matrix is not None:
-        write_matrix(scenario.matrix, folder / MATRIX_FILE)
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput("exists and is not a folder", file=str(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        document = tomli_w.dumps(fleet_document(scenario))
+        (folder / FLEET_FILE).write_text(document, encoding="utf-8")
+        write_stops(scenario.stops, folder / STOPS_FILE)
+        if scenario.matrix is not None:
+            write_matrix(scenario.matrix, folder / MATRIX_FILE)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write: {exc.strerror}", file=str(folder)) from None
     return folder
 
 
