@@ -8,10 +8,18 @@ from pathlib import Path
 import pytest
 
 from tests.telemetry.analytics_data import T0, Row, rows_from_series, write_signals
-from voltvan.telemetry._charging_sessions import charging_sessions
+from voltvan.telemetry._charging_sessions import charging_sessions, sessions_sql
+from voltvan.telemetry._daily import daily_energy_sql, driving_time_sql
 from voltvan.telemetry._derived import connect, derive
 from voltvan.telemetry._health import estimate_health
-from voltvan.telemetry._trips import BATTERY_POWER, IS_CHARGING, SOC, SPEED
+from voltvan.telemetry._trips import (
+    BATTERY_POWER,
+    ENERGY_KWH,
+    IS_CHARGING,
+    ODOMETER,
+    SOC,
+    SPEED,
+)
 
 NOMINAL_WH = 60_000.0
 TRUE_CAPACITY_WH = 54_000.0  # a battery at 90 % state of health
@@ -117,3 +125,56 @@ def test_empty_derived_views_have_columns(tmp_path: Path) -> None:
     assert con.execute("SELECT count(*) FROM charging_sessions").fetchone() == (0,)
     cols = [r[0] for r in con.execute("DESCRIBE trips").fetchall()]
     assert {"vehicle_id", "distance_m", "energy_wh", "wh_per_km"} <= set(cols)
+
+
+def test_flag_only_path_matches_full_path(three_charges: Path) -> None:
+    """When every van sends IsCharging the fast SQL finds the same sessions as the full one."""
+    con = connect(three_charges)
+    cols = "vehicle_id, start_ts, end_ts, round(power_wh), peak_power_w"
+    fast = con.execute(f"SELECT {cols} FROM ({sessions_sql(flag_only=True)}) ORDER BY 2").fetchall()
+    full = con.execute(f"SELECT {cols} FROM ({sessions_sql()}) ORDER BY 2").fetchall()
+    assert len(fast) == 3
+    assert fast == full
+
+
+def test_exact_duplicates_change_no_result(tmp_path: Path) -> None:
+    """A redelivered file (every row twice) leaves trips, driving time and energy unchanged."""
+    speed = [0.0] * 300 + [36.0] * 1000 + [0.0] * 300
+    soc = [80.0] * 300 + [80.0 - 0.002 * i for i in range(1000)] + [78.0] * 300
+    odo = [1000.0 + 10.0 * max(0, min(i - 300, 1000)) for i in range(1600)]
+    rows = rows_from_series("V1", SPEED, speed) + rows_from_series("V1", SOC, soc)
+    rows += rows_from_series("V1", ODOMETER, odo)
+    once, twice = tmp_path / "once", tmp_path / "twice"
+    write_signals(once, rows)
+    write_signals(twice, rows)
+    write_signals(twice, rows, part="part-1")
+    results = []
+    for data in (once, twice):
+        derive(data, battery_wh={"V1": NOMINAL_WH})
+        con = connect(data)
+        results.append(
+            (
+                con.execute("SELECT distance_m, driving_s, energy_wh FROM trips").fetchall(),
+                con.execute(driving_time_sql()).fetchall(),
+                con.execute(daily_energy_sql()).fetchall(),
+            )
+        )
+    assert results[0] == results[1]
+    assert results[0][0][0][0] == pytest.approx(10_000.0)  # from the odometer
+
+
+def test_daily_sql_from_raw_signals(tmp_path: Path) -> None:
+    """Driving time and odometer distance per day straight from the raw rows."""
+    speed = [0.0] * 100 + [36.0] * 600 + [0.0] * 100
+    odo = [5000.0 + 10.0 * max(0, min(i - 100, 600)) for i in range(800)]
+    kwh = [50.0 - 0.0002 * max(0, min(i - 100, 600)) for i in range(800)]
+    rows = rows_from_series("V1", SPEED, speed) + rows_from_series("V1", ODOMETER, odo)
+    rows += rows_from_series("V1", ENERGY_KWH, kwh)
+    write_signals(tmp_path, rows)
+    con = connect(tmp_path)
+    ((_, _, driving_s),) = con.execute(driving_time_sql()).fetchall()
+    assert driving_s == pytest.approx(600.0)
+    ((_, _, dist, energy, _, wh_km),) = con.execute(daily_energy_sql()).fetchall()
+    assert dist == pytest.approx(6000.0)
+    assert energy == pytest.approx(120.0)
+    assert wh_km == pytest.approx(20.0)

@@ -439,7 +439,7 @@ def report_alerts(
         except ValueError:
             raise InvalidInput(f"{now!r} is not an RFC 3339 time", field="--now") from None
     else:
-        newest = con.execute("SELECT max(ts) FROM last_state").fetchone()
+        newest = con.execute("SELECT max(ts) FROM last_state").fetchall()[0]
         at = newest[0] if newest and newest[0] is not None else datetime.now(UTC)
     if at.tzinfo is None:
         raise InvalidInput(f"{now!r} needs a time zone offset", field="--now")

@@ -19,7 +19,15 @@ from voltvan.energy import FitResult, ObservedTrip, clean_altitude_m, fit_consum
 from voltvan.energy import predict_trip_wh as _predict
 from voltvan.errors import InvalidInput
 from voltvan.telemetry._duck import Connection
-from voltvan.telemetry._trips import ALTITUDE, KMH_TO_MPS, LATITUDE, LONGITUDE, SPEED, fetch_table
+from voltvan.telemetry._trips import (
+    ALTITUDE,
+    KMH_TO_MPS,
+    LATITUDE,
+    LONGITUDE,
+    SIGNALS,
+    SPEED,
+    fetch_table,
+)
 
 DEFAULT_FIT = ("drivetrain_efficiency", "auxiliary_w")
 
@@ -33,7 +41,7 @@ def trip_trace(con: Connection, vehicle_id: str, start: Any, end: Any) -> dict[s
                 max(value) FILTER (WHERE name = '{LATITUDE}') AS lat,
                 max(value) FILTER (WHERE name = '{LONGITUDE}') AS lon,
                 max(value) FILTER (WHERE name = '{ALTITUDE}') AS alt
-            FROM signals WHERE vehicle_id = ? AND ts >= ? AND ts <= ?
+            FROM {SIGNALS} WHERE vehicle_id = ? AND ts >= ? AND ts <= ?
               AND name IN ('{SPEED}', '{LATITUDE}', '{LONGITUDE}', '{ALTITUDE}')
             GROUP BY ts HAVING v IS NOT NULL ORDER BY ts""",
         [vehicle_id, start, end],

@@ -19,6 +19,7 @@ from voltvan.telemetry._trips import (
     ENERGY_KWH,
     IS_CHARGING,
     KMH_TO_MPS,
+    SIGNALS,
     SOC,
     SPEED,
     fetch_table,
@@ -36,20 +37,63 @@ class ChargingParams:
     max_gap_s: float = 900.0  # silence longer than this ends a session
 
 
-def sessions_sql(params: ChargingParams = ChargingParams(), where: str = "") -> str:
-    """SQL of all sessions (both detection paths) in the signals matching ``where``."""
+def sessions_sql(
+    params: ChargingParams = ChargingParams(), where: str = "", *, flag_only: bool = False
+) -> str:
+    """SQL of all sessions in the signals matching ``where``.
+
+    ``flag_only`` skips the power and SoC paths: right (and several times faster) when every
+    van sends ``IsCharging`` (see :func:`all_vans_send_flag`).
+    """
     p = params
-    return f"""
-    WITH piv AS (
+    sql = f"""
+    WITH flag_rows AS (  -- vans that send IsCharging: islands of the flag alone (cheap)
+        SELECT vehicle_id, ts, value > 0.5 AS charging,
+            lag(value > 0.5) OVER w AS prev_chg, lead(ts) OVER w AS next_ts,
+            epoch(ts) - epoch(lag(ts) OVER w) AS dt_prev
+        FROM {SIGNALS} WHERE name = '{IS_CHARGING}' {where}
+        WINDOW w AS (PARTITION BY vehicle_id ORDER BY ts)
+    ), flag_runs AS (
+        SELECT *, sum(CASE WHEN prev_chg IS DISTINCT FROM charging OR dt_prev > {p.max_gap_s}
+                           THEN 1 ELSE 0 END)
+                  OVER (PARTITION BY vehicle_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS run
+        FROM flag_rows
+    ), flag_sessions AS (
+        SELECT vehicle_id, min(ts) AS start_ts,
+            max(CASE WHEN next_ts IS NOT NULL AND epoch(next_ts) - epoch(ts) <= {p.max_gap_s}
+                     THEN next_ts ELSE ts END) AS end_ts
+        FROM flag_runs WHERE charging GROUP BY vehicle_id, run
+    ), flag_detail AS (
+        SELECT f.vehicle_id, f.start_ts, f.end_ts, s.ts, s.name, s.value,
+            epoch(lead(s.ts) OVER (PARTITION BY f.vehicle_id, f.start_ts, s.name ORDER BY s.ts))
+                - epoch(s.ts) AS dt
+        FROM flag_sessions f JOIN {SIGNALS} s
+          ON s.vehicle_id = f.vehicle_id AND s.ts >= f.start_ts AND s.ts <= f.end_ts
+         AND s.name IN ('{SOC}', '{BATTERY_POWER}', '{ENERGY_KWH}')
+    ), flagged AS (
+        SELECT f.vehicle_id, f.start_ts, f.end_ts,
+            arg_min(d.value, d.ts) FILTER (WHERE d.name = '{SOC}') AS start_soc_pct,
+            arg_max(d.value, d.ts) FILTER (WHERE d.name = '{SOC}') AS end_soc_pct,
+            sum(greatest(d.value, 0) * coalesce(d.dt, 0)) FILTER (
+                WHERE d.name = '{BATTERY_POWER}') / 3600.0 AS power_wh,
+            1000.0 * (arg_max(d.value, d.ts) FILTER (WHERE d.name = '{ENERGY_KWH}')
+                - arg_min(d.value, d.ts) FILTER (WHERE d.name = '{ENERGY_KWH}')) AS kwh_wh,
+            max(d.value) FILTER (WHERE d.name = '{BATTERY_POWER}') AS peak_power_w,
+            'is_charging' AS source,
+            count(d.value) FILTER (WHERE d.name = '{BATTERY_POWER}') > 0 AS has_power
+        FROM flag_sessions f LEFT JOIN flag_detail d
+          ON d.vehicle_id = f.vehicle_id AND d.start_ts = f.start_ts
+        GROUP BY f.vehicle_id, f.start_ts, f.end_ts
+    ), piv AS (  -- vans without the flag: power or SoC decide, so pivot what they send
         SELECT vehicle_id, ts,
-            max(value) FILTER (WHERE name = '{IS_CHARGING}') AS chg,
+            NULL::DOUBLE AS chg,
             max(value) FILTER (WHERE name = '{BATTERY_POWER}') AS p_w,
             max(value) FILTER (WHERE name = '{SOC}') AS soc,
             max(value) FILTER (WHERE name = '{SPEED}') * {KMH_TO_MPS} AS v,
             max(value) FILTER (WHERE name = '{ENERGY_KWH}') AS kwh
-        FROM signals
-        WHERE name IN ('{IS_CHARGING}', '{BATTERY_POWER}', '{SOC}', '{SPEED}', '{ENERGY_KWH}')
-        {where}
+        FROM {SIGNALS}
+        WHERE name IN ('{BATTERY_POWER}', '{SOC}', '{SPEED}', '{ENERGY_KWH}') {where}
+          AND vehicle_id NOT IN (SELECT DISTINCT vehicle_id FROM flag_rows)
         GROUP BY vehicle_id, ts
     ), kind AS (
         SELECT vehicle_id, bool_or(chg IS NOT NULL) AS has_flag,
@@ -117,9 +161,33 @@ def sessions_sql(params: ChargingParams = ChargingParams(), where: str = "") -> 
             'soc' AS source, false AS has_power
         FROM rising
     )
-    SELECT * FROM (SELECT * FROM explicit UNION ALL SELECT * FROM implicit)
+    SELECT * FROM (
+        SELECT * FROM flagged UNION ALL BY NAME SELECT * FROM explicit
+        UNION ALL BY NAME SELECT * FROM implicit
+    )
     WHERE epoch(end_ts) - epoch(start_ts) >= {p.min_session_s}
     """
+    if flag_only:
+        cut = sql.index("    ), piv AS (")
+        sql = (
+            sql[:cut]
+            + f"""    )
+    SELECT * FROM flagged WHERE epoch(end_ts) - epoch(start_ts) >= {p.min_session_s}
+    """
+        )
+    return sql
+
+
+def all_vans_send_flag(con: Connection) -> bool:
+    """Whether every van in the last known state has sent ``IsCharging`` (cheap: small file).
+
+    False when the state is empty (unknown), so the caller takes every detection path.
+    """
+    rows = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE NOT flag) FROM (SELECT vehicle_id, "
+        f"bool_or(name = '{IS_CHARGING}') AS flag FROM last_state GROUP BY vehicle_id)"
+    ).fetchall()
+    return bool(rows) and rows[0][0] > 0 and rows[0][1] == 0
 
 
 def charging_sessions(
@@ -133,7 +201,10 @@ def charging_sessions(
     """Sessions with energy (and where the energy figure comes from), as an Arrow table."""
     import pyarrow as pa
 
-    rows = fetch_table(con, sessions_sql(params, where) + " ORDER BY vehicle_id, start_ts", args)
+    flag_only = all_vans_send_flag(con)
+    sql = sessions_sql(params, where, flag_only=flag_only) + " ORDER BY vehicle_id, start_ts"
+    repeat = sql.count("?") // len(args) if args else 0  # ``where`` appears more than once
+    rows = fetch_table(con, sql, list(args or []) * repeat)
     out = []
     for r in rows.to_pylist():
         gain = (r["end_soc_pct"] or 0.0) - (r["start_soc_pct"] or 0.0)

@@ -23,6 +23,7 @@ from voltvan.telemetry._trips import (
     LATITUDE,
     LONGITUDE,
     ODOMETER,
+    SIGNALS,
     SOC,
     SPEED,
     fetch_table,
@@ -38,9 +39,9 @@ SELECT t.vehicle_id, t.start_ts,
     arg_max(s.value, s.ts) FILTER (WHERE s.name = '{ENERGY_KWH}') AS end_kwh,
     max(s.value) FILTER (WHERE s.name = '{ODOMETER}')
         - min(s.value) FILTER (WHERE s.name = '{ODOMETER}') AS odometer_m,
-    count(*) FILTER (WHERE s.name = '{ODOMETER}') AS odometer_n,
+    count(DISTINCT s.ts) FILTER (WHERE s.name = '{ODOMETER}') AS odometer_n,
     avg(s.value) FILTER (WHERE s.name = '{AIR_TEMPERATURE}') AS ambient_c
-FROM _trips_base t JOIN signals s
+FROM _trips_base t JOIN {SIGNALS} s
   ON s.vehicle_id = t.vehicle_id AND s.ts >= t.start_ts AND s.ts <= t.end_ts
  AND s.name IN ('{SOC}', '{ENERGY_KWH}', '{ODOMETER}', '{AIR_TEMPERATURE}')
 GROUP BY t.vehicle_id, t.start_ts
@@ -51,7 +52,7 @@ def capacities_wh(con: Connection, fallback: Mapping[str, float] | None = None) 
     """Usable capacity per van: its last ``NetCapacity`` signal, else the fleet's ``battery_wh``."""
     out = dict(fallback or {})
     rows = con.execute(
-        f"SELECT vehicle_id, arg_max(value, ts) FROM signals WHERE name = '{NET_CAPACITY}' "
+        f"SELECT vehicle_id, arg_max(value, ts) FROM {SIGNALS} WHERE name = '{NET_CAPACITY}' "
         "GROUP BY vehicle_id"
     ).fetchall()
     out.update({str(v): float(kwh) * 1000.0 for v, kwh in rows if kwh})
@@ -155,7 +156,7 @@ def positions(con: Connection, vehicle_id: str, start: Any, end: Any) -> dict[st
                 max(value) FILTER (WHERE name = '{LATITUDE}') AS lat,
                 max(value) FILTER (WHERE name = '{LONGITUDE}') AS lon,
                 max(value) FILTER (WHERE name = '{SPEED}') * {KMH_TO_MPS} AS v
-            FROM signals WHERE vehicle_id = ? AND ts >= ? AND ts <= ?
+            FROM {SIGNALS} WHERE vehicle_id = ? AND ts >= ? AND ts <= ?
               AND name IN ('{LATITUDE}', '{LONGITUDE}', '{SPEED}')
             GROUP BY ts ORDER BY ts""",
         [vehicle_id, start, end],
@@ -202,3 +203,48 @@ def _gps_distances(
             n_bad = int(np.count_nonzero(faulty[(t >= a) & (t <= b)]))
             out[_key(trip)] = (dist, n_bad)
     return out
+
+
+def driving_time_sql(
+    speed_threshold_mps: float = 1.0, max_gap_s: float = 600.0, where: str = ""
+) -> str:
+    """Driving time per van per UTC day straight from the speed samples (no trips needed).
+
+    A sample counts as driving until the next one when its speed is above the threshold and
+    the next sample is no further than ``max_gap_s`` away (the trips' rules).
+    """
+    return f"""
+    SELECT vehicle_id, CAST(ts AS DATE) AS day,
+        sum(CASE WHEN v > {speed_threshold_mps} AND dt <= {max_gap_s} THEN dt ELSE 0 END)
+            AS driving_s
+    FROM (
+        SELECT vehicle_id, ts, value * {KMH_TO_MPS} AS v,
+            epoch(lead(ts) OVER (PARTITION BY vehicle_id ORDER BY ts)) - epoch(ts) AS dt
+        FROM {SIGNALS} WHERE name = '{SPEED}' {where}
+    )
+    GROUP BY ALL
+    """
+
+
+def daily_energy_sql(where: str = "") -> str:
+    """Distance (odometer), energy (battery energy signal, SoC as fallback) per van per UTC day.
+
+    One pass over three signals: each sample's change from the previous one of the same van and
+    signal; distance sums the odometer changes, energy sums the drops of ``CurrentEnergy``
+    (charging is a rise and does not count). ``soc_drop_pct`` lets callers without an energy
+    signal multiply by the capacity.
+    """
+    return f"""
+    WITH d AS (
+        SELECT vehicle_id, CAST(ts AS DATE) AS day, name,
+            value - lag(value) OVER (PARTITION BY vehicle_id, name ORDER BY ts) AS dv
+        FROM {SIGNALS} WHERE name IN ('{ODOMETER}', '{ENERGY_KWH}', '{SOC}') {where}
+    )
+    SELECT vehicle_id, day,
+        sum(dv) FILTER (WHERE name = '{ODOMETER}') AS distance_m,
+        -1000.0 * sum(dv) FILTER (WHERE name = '{ENERGY_KWH}' AND dv < 0) AS energy_wh,
+        -sum(dv) FILTER (WHERE name = '{SOC}' AND dv < 0) AS soc_drop_pct,
+        -1e6 * sum(dv) FILTER (WHERE name = '{ENERGY_KWH}' AND dv < 0)
+            / nullif(sum(dv) FILTER (WHERE name = '{ODOMETER}'), 0) AS wh_per_km
+    FROM d GROUP BY ALL
+    """

@@ -30,6 +30,12 @@ BATTERY_POWER = "Vehicle.Powertrain.TractionBattery.CurrentPower"
 IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
 AIR_TEMPERATURE = "Vehicle.Exterior.AirTemperature"
 
+#: The relation analytics reads. Every query here gives the same answer with or without exact
+#: duplicate rows (lags over a repeated sample add 0 s and 0 m, arg_min/arg_max and max ignore
+#: repeats), so it reads ``signals_all`` and skips the ``signals`` view's defensive dedup, which
+#: costs a sort of every row (``docs/analytics.md``, "Duplicates").
+SIGNALS = "signals_all"
+
 #: VSS units of the stored values -> SI: km/h -> m/s, percent -> fraction, kWh -> Wh.
 KMH_TO_MPS = 1 / 3.6
 PERCENT_TO_FRACTION = 0.01
@@ -59,7 +65,7 @@ def _runs_sql(params: TripParams, where: str) -> str:
     return f"""
     WITH s AS (
         SELECT vehicle_id, ts, value * {KMH_TO_MPS} AS v
-        FROM signals WHERE name = '{SPEED}' {where}
+        FROM {SIGNALS} WHERE name = '{SPEED}' {where}
     ), m AS (
         SELECT *, v > {params.speed_threshold_mps} AS moving,
             lag(v > {params.speed_threshold_mps}) OVER w AS prev_moving,
@@ -164,7 +170,7 @@ def stops_sql(params: TripParams, where: str = "") -> str:
         FROM ({_runs_sql(params, where)})
         WHERE NOT is_trip AND epoch(end_ts) - epoch(start_ts) >= {params.min_stop_s}
     ), pos AS (
-        SELECT vehicle_id, ts, name, value FROM signals
+        SELECT vehicle_id, ts, name, value FROM {SIGNALS}
         WHERE name IN ('{LATITUDE}', '{LONGITUDE}') AND abs(value) > 1e-6 {where}
     )
     SELECT st.*,
