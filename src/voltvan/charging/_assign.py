@@ -9,12 +9,17 @@ plus the LP stays within about a percent of the connector-relaxed LP bound on ou
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
 from voltvan.charging._model import ChargeRequest, Connector, DepotProblem, rate_w
 
 SESSION_SLACK = 1.3
+URGENCY = 1.15
+"""A waiting van is urgent when this many times its time at full power no longer fits."""
+URGENT_YIELD = 0.6
+"""An urgent van may unplug a van that has had this share of its planned time."""
 """Sessions are planned this much longer than the time at expected power, so the LP can move
 energy to cheap slots and under the site limit."""
 
@@ -59,10 +64,12 @@ def assign_sessions(
         ok = [rate_w(r, c) for c in conns if _allowed(r, c)]
         return max(ok) if ok else 0.0
 
+    full_len: dict[str, float] = {}
     for r in problem.requests:
-        rate = best_rate(r) * share
+        rate = best_rate(r)
         need = r.required_wh
-        min_len[r.vehicle_id] = slack * need * 3600.0 / rate if rate > 0 else math.inf
+        full_len[r.vehicle_id] = need * 3600.0 / rate if rate > 0 else math.inf
+        min_len[r.vehicle_id] = slack * full_len[r.vehicle_id] / share
     for vid, pin in pinned.items():
         r = problem.request(vid)
         sessions[vid] = Session(vid, pin, r.arrival_s, r.departure_s)
@@ -86,15 +93,43 @@ def assign_sessions(
             cid = _free_connector(r, conns, holder)
             if cid is None:
                 cid = _yielding_connector(r, conns, holder, sessions, min_len, t)
-                if cid is None:
-                    continue
+            if cid is None and t_end + URGENCY * full_len[r.vehicle_id] >= r.departure_s:
+                # the van must start now even at full power: take the plug of a van that has
+                # had most of its planned time and is not itself urgent
+                relaxed = {v: URGENT_YIELD * m for v, m in min_len.items()}
+                cid = _yielding_connector(r, conns, holder, sessions, relaxed, t)
+            if cid is None:
+                continue
+            if holder[cid] is not None:
                 old = sessions[holder[cid] or ""]
                 sessions[old.vehicle_id] = Session(old.vehicle_id, cid, old.plug_in_s, t)
             sessions[r.vehicle_id] = Session(r.vehicle_id, cid, plug_in, r.departure_s)
             holder[cid] = r.vehicle_id
             waiting.remove(r)
         waiting = [r for r in waiting if r.departure_s > t_end]
-    return sessions
+    return stretch_sessions(problem, sessions)
+
+
+def stretch_sessions(problem: DepotProblem, sessions: dict[str, Session]) -> dict[str, Session]:
+    """Give idle connector time to its neighbours: a van stays plugged until the next one comes
+    (or it leaves), and the next one plugs in as soon as the previous one left (or it arrived).
+    Wider windows can only make the LP cheaper."""
+    out = dict(sessions)
+    by_conn: dict[str, list[Session]] = {}
+    for s in sessions.values():
+        by_conn.setdefault(s.connector_id, []).append(s)
+    for spans in by_conn.values():
+        spans.sort(key=lambda s: s.plug_in_s)
+        prev_out = -math.inf
+        for i, s in enumerate(spans):
+            r = problem.request(s.vehicle_id)
+            start = max(r.arrival_s, prev_out) if s.plug_in_s > r.arrival_s else s.plug_in_s
+            start = min(start, s.plug_in_s)
+            nxt = spans[i + 1].plug_in_s if i + 1 < len(spans) else math.inf
+            end = max(s.plug_out_s, min(r.departure_s, nxt))
+            out[s.vehicle_id] = Session(s.vehicle_id, s.connector_id, start, end)
+            prev_out = end
+    return out
 
 
 def _allowed(r: ChargeRequest, c: Connector) -> bool:
@@ -128,6 +163,40 @@ def _yielding_connector(
             continue
         s = sessions[vid]
         overdue = t - (s.plug_in_s + min_len[vid])
-        if overdue >= 0 and (best is None or overdue > best[0]):
-            best = (overdue, c.id)
+        # among vans that had their time, the one leaving soonest yields: a van leaving late
+        # keeps its plug and can take energy in the cheap, quiet early morning
+        if overdue >= 0 and (best is None or s.plug_out_s < best[0]):
+            best = (s.plug_out_s, c.id)
     return None if best is None else best[1]
+
+
+def assign_sessions_backward(
+    problem: DepotProblem, *, slack: float = SESSION_SLACK, pinned: dict[str, str] | None = None
+) -> dict[str, Session]:
+    """The same heuristic run backwards in time: vans keep their plug until they leave and
+    plug in as late as their need allows, which suits mornings that depart in waves.
+
+    Time is mirrored around the middle of the grid, so waiting in the mirror means plugging in
+    later than arriving here.
+    """
+    lo = problem.grid_start_s
+    hi = lo + problem.grid_num_slots * problem.slot_s
+
+    def mirror(t: float) -> float:
+        return lo + hi - t
+
+    flipped = dataclasses.replace(
+        problem,
+        requests=tuple(
+            dataclasses.replace(r, arrival_s=mirror(r.departure_s), departure_s=mirror(r.arrival_s))
+            for r in problem.requests
+        ),
+        base_load_w=tuple(reversed([problem.base_load(k) for k in range(problem.grid_num_slots)])),
+        start_s=lo,
+        num_slots=problem.grid_num_slots,
+    )
+    found = assign_sessions(flipped, slack=slack, pinned=pinned)
+    return {
+        vid: Session(vid, s.connector_id, mirror(s.plug_out_s), mirror(s.plug_in_s))
+        for vid, s in found.items()
+    }

@@ -5,7 +5,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from voltvan.charging._assign import Session, assign_sessions
+from voltvan.charging._assign import (
+    Session,
+    assign_sessions,
+    assign_sessions_backward,
+    stretch_sessions,
+)
 from voltvan.charging._lp import LpResult, Window, solve_lp
 from voltvan.charging._model import DepotProblem, rate_w
 from voltvan.charging._schedule import Schedule, VanPlan
@@ -18,11 +23,14 @@ class SchedulerParams:
     """Knobs of the scheduler; the defaults suit a depot night with 15-minute slots.
 
     ``session_slacks``: how much longer than the time at expected power a van may hold its
-    connector; the scheduler tries each and keeps the cheapest schedule with the least shortfall
-    (short sessions free connectors, long ones let the LP shave the peak).
+    connector; the scheduler tries each, forwards and backwards in time, and keeps the cheapest
+    schedule with the least shortfall (short sessions free connectors, long ones let the LP
+    shave the peak). ``polish_rounds``: shrink-and-stretch passes that hand idle connector time
+    to neighbouring sessions (each pass can only lower the cost).
     """
 
-    session_slacks: tuple[float, ...] = (1.1, 1.3, 1.6, 2.0)
+    session_slacks: tuple[float, ...] = (1.1, 1.3)
+    polish_rounds: int = 1
 
 
 def schedule_depot(
@@ -39,25 +47,58 @@ def schedule_depot(
     t0 = time.perf_counter()
     best: tuple[tuple[float, float], dict[str, Session], LpResult] | None = None
     seen: list[dict[str, Session]] = []
-    for slack in params.session_slacks:
-        sessions = assign_sessions(problem, slack=slack, pinned=pinned)
+    trials = [
+        (f, s) for s in params.session_slacks for f in (assign_sessions, assign_sessions_backward)
+    ]
+    for assign, slack in trials:
+        sessions = assign(problem, slack=slack, pinned=pinned)
         if sessions in seen:
             continue
         seen.append(sessions)
-        windows = {
-            vid: Window(
-                s.plug_in_s,
-                s.plug_out_s,
-                rate_w(problem.request(vid), problem.connector(s.connector_id)),
-            )
-            for vid, s in sessions.items()
-        }
-        result = solve_lp(problem, windows)
+        result = solve_lp(problem, _windows(problem, sessions))
         key = (round(sum(result.shortfall_wh.values()), 0), result.objective)
         if best is None or key < best[0]:
             best = (key, sessions, result)
     assert best is not None, "session_slacks must not be empty"
+    for _ in range(params.polish_rounds):
+        sessions = stretch_sessions(problem, _shrink(problem, best[1], best[2]))
+        if sessions == best[1]:
+            break
+        result = solve_lp(problem, _windows(problem, sessions))
+        key = (round(sum(result.shortfall_wh.values()), 0), result.objective)
+        if key >= best[0]:
+            break
+        best = (key, sessions, result)
     return _to_schedule(problem, best[1], best[2], time.perf_counter() - t0)
+
+
+def _windows(problem: DepotProblem, sessions: dict[str, Session]) -> dict[str, Window]:
+    return {
+        vid: Window(
+            s.plug_in_s,
+            s.plug_out_s,
+            rate_w(problem.request(vid), problem.connector(s.connector_id)),
+        )
+        for vid, s in sessions.items()
+    }
+
+
+def _shrink(
+    problem: DepotProblem, sessions: dict[str, Session], result: LpResult
+) -> dict[str, Session]:
+    """Cut each session to the slots the LP actually charges in (the solution stays valid), so
+    that stretching can hand the freed connector time to the neighbours."""
+    out = {}
+    starts = problem.slot_starts()
+    for vid, s in sessions.items():
+        used = [k for k, p in enumerate(result.power_w[vid]) if p > 1e-6]
+        if not used:
+            out[vid] = s
+            continue
+        lo = max(s.plug_in_s, starts[used[0]])
+        hi = min(s.plug_out_s, starts[used[-1]] + problem.slot_s)
+        out[vid] = Session(vid, s.connector_id, lo, hi)
+    return out
 
 
 def lower_bound(problem: DepotProblem) -> Schedule:
