@@ -43,6 +43,9 @@ bench-vrptw: $(STAMP)
 bench-city: $(STAMP)
 	$(BIN)/python bench/city.py $(ARGS)
 
+bench-charging: $(STAMP)  ## depot night, 100 vans / 40 connectors: voltvan vs uncontrolled, EDF, LLF
+	$(BIN)/python bench/charging.py $(ARGS)
+
 bench-energy: $(STAMP)
 	$(BIN)/python bench/energy_calibration.py $(ARGS)
 
