@@ -138,10 +138,20 @@ def queries(work: Path) -> list[tuple[str, Query, str]]:
     chg = ChargingParams()
     return [
         (
-            "last location of every van",
+            "last location of every van (signals view)",
             f"""SELECT vehicle_id, arg_max(value, ts) FILTER (WHERE name = '{LATITUDE}') AS lat,
                 arg_max(value, ts) FILTER (WHERE name = '{LONGITUDE}') AS lon
                 FROM signals WHERE name IN ('{LATITUDE}', '{LONGITUDE}') GROUP BY vehicle_id""",
+            f"""SELECT vehicle_id, arg_max(value, ts) FILTER (WHERE name = '{LATITUDE}') AS lat,
+                arg_max(value, ts) FILTER (WHERE name = '{LONGITUDE}') AS lon
+                FROM {raw} WHERE name IN ('{LATITUDE}', '{LONGITUDE}') GROUP BY vehicle_id""",
+        ),
+        (
+            "  same via signals_all view",
+            f"""SELECT vehicle_id, arg_max(value, ts) FILTER (WHERE name = '{LATITUDE}') AS lat,
+                arg_max(value, ts) FILTER (WHERE name = '{LONGITUDE}') AS lon
+                FROM signals_all WHERE name IN ('{LATITUDE}', '{LONGITUDE}')
+                GROUP BY vehicle_id""",
             f"""SELECT vehicle_id, arg_max(value, ts) FILTER (WHERE name = '{LATITUDE}') AS lat,
                 arg_max(value, ts) FILTER (WHERE name = '{LONGITUDE}') AS lon
                 FROM {raw} WHERE name IN ('{LATITUDE}', '{LONGITUDE}') GROUP BY vehicle_id""",
@@ -152,9 +162,18 @@ def queries(work: Path) -> list[tuple[str, Query, str]]:
             f"SELECT vehicle_id, value FROM {state} WHERE name = '{SOC}' AND value < 20",
         ),
         (
-            "stationary vans, last 10 min",
+            "stationary vans, last 10 min (signals view)",
             f"""SELECT vehicle_id FROM signals WHERE name = '{SPEED}'
                 AND {ten_min.format(src="signals")}
+                GROUP BY vehicle_id HAVING max(value) < 1""",
+            f"""SELECT vehicle_id FROM {raw} WHERE name = '{SPEED}'
+                AND {ten_min.format(src=raw)}
+                GROUP BY vehicle_id HAVING max(value) < 1""",
+        ),
+        (
+            "  same via signals_all view",
+            f"""SELECT vehicle_id FROM signals_all WHERE name = '{SPEED}'
+                AND {ten_min.format(src="signals_all")}
                 GROUP BY vehicle_id HAVING max(value) < 1""",
             f"""SELECT vehicle_id FROM {raw} WHERE name = '{SPEED}'
                 AND {ten_min.format(src=raw)}
@@ -174,8 +193,9 @@ def queries(work: Path) -> list[tuple[str, Query, str]]:
             daily_energy_sql(),
             f"""WITH d AS (SELECT vehicle_id, CAST(ts AS DATE) AS day, name,
                     value - lag(value) OVER (PARTITION BY vehicle_id, name ORDER BY ts) AS dv
-                    FROM {raw} WHERE name IN ('{ODOMETER}', '{ENERGY_KWH}'))
+                    FROM {raw} WHERE name IN ('{ODOMETER}', '{ENERGY_KWH}', '{SOC}'))
                 SELECT vehicle_id, day, sum(dv) FILTER (WHERE name = '{ODOMETER}') AS m,
+                    -sum(dv) FILTER (WHERE name = '{SOC}' AND dv < 0) AS soc_drop_pct,
                     -1e6 * sum(dv) FILTER (WHERE name = '{ENERGY_KWH}' AND dv < 0)
                     / nullif(sum(dv) FILTER (WHERE name = '{ODOMETER}'), 0) AS wh_per_km
                 FROM d GROUP BY ALL""",
