@@ -16,6 +16,8 @@ from voltvan.telemetry._trips import (
     BATTERY_POWER,
     ENERGY_KWH,
     IS_CHARGING,
+    LATITUDE,
+    LONGITUDE,
     ODOMETER,
     SOC,
     SPEED,
@@ -178,3 +180,26 @@ def test_daily_sql_from_raw_signals(tmp_path: Path) -> None:
     assert dist == pytest.approx(6000.0)
     assert energy == pytest.approx(120.0)
     assert wh_km == pytest.approx(20.0)
+
+
+def test_gps_distance_per_van_in_one_pass(tmp_path: Path) -> None:
+    """Two vans' GPS tracks are cleaned separately; a latitude-0 fault costs neither distance."""
+    rows: list[Row] = []
+    for van, lon0 in (("A", 13.40), ("B", 13.50)):
+        n = 900  # 15 min at 10 m/s north = 8,990 m
+        lat = [52.50 + i * 10.0 / 111_195.0 for i in range(n)]
+        if van == "B":
+            lat[400:404] = [0.0] * 4
+        rows += rows_from_series(van, SPEED, [36.0] * n)
+        rows += rows_from_series(van, LATITUDE, lat)
+        rows += rows_from_series(van, LONGITUDE, [lon0] * n)
+    write_signals(tmp_path, rows)
+    derive(tmp_path)
+    got = (
+        connect(tmp_path)
+        .execute("SELECT vehicle_id, distance_m, distance_source, gps_faults FROM trips ORDER BY 1")
+        .fetchall()
+    )
+    assert [(v, s, f) for v, _, s, f in got] == [("A", "gps", 0), ("B", "gps", 4)]
+    for _, dist, _, _ in got:
+        assert dist == pytest.approx(8_990.0, rel=0.01)

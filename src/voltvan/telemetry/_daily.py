@@ -148,23 +148,39 @@ def _energy_wh(e: Mapping[str, Any], capacity_wh: float | None) -> float | None:
     return float(e["start_soc_pct"] - e["end_soc_pct"]) / 100.0 * capacity_wh
 
 
-def positions(con: Connection, vehicle_id: str, start: Any, end: Any) -> dict[str, np.ndarray]:
-    """Time (epoch s), lat, lon and wheel speed (m/s) of a van's samples in ``[start, end]``."""
-    rows = fetch_table(
-        con,
-        f"""SELECT epoch(ts) AS t,
-                max(value) FILTER (WHERE name = '{LATITUDE}') AS lat,
-                max(value) FILTER (WHERE name = '{LONGITUDE}') AS lon,
-                max(value) FILTER (WHERE name = '{SPEED}') * {KMH_TO_MPS} AS v
-            FROM {SIGNALS} WHERE vehicle_id = ? AND ts >= ? AND ts <= ?
-              AND name IN ('{LATITUDE}', '{LONGITUDE}', '{SPEED}')
-            GROUP BY ts ORDER BY ts""",
-        [vehicle_id, start, end],
-    )
-    return {
+def positions(con: Connection, vans: list[str], start: Any, end: Any) -> dict[str, np.ndarray]:
+    """Van, time (epoch s), lat, lon and wheel speed (m/s) of the vans' samples in a window.
+
+    One query for all vans (sorted by van, then time), so a day of 10,000 vans is one scan.
+    """
+    con.register("_gps_vans", _van_table(vans))
+    try:
+        rows = fetch_table(
+            con,
+            f"""SELECT vehicle_id, epoch(ts) AS t,
+                    max(value) FILTER (WHERE name = '{LATITUDE}') AS lat,
+                    max(value) FILTER (WHERE name = '{LONGITUDE}') AS lon,
+                    max(value) FILTER (WHERE name = '{SPEED}') * {KMH_TO_MPS} AS v
+                FROM {SIGNALS} WHERE ts >= ? AND ts <= ?
+                  AND vehicle_id IN (SELECT vehicle_id FROM _gps_vans)
+                  AND name IN ('{LATITUDE}', '{LONGITUDE}', '{SPEED}')
+                GROUP BY vehicle_id, ts ORDER BY vehicle_id, ts""",
+            [start, end],
+        )
+    finally:
+        con.unregister("_gps_vans")
+    out = {
         c: np.asarray(rows.column(c).to_numpy(zero_copy_only=False), np.float64)
         for c in ("t", "lat", "lon", "v")
     }
+    out["van"] = np.asarray(rows.column("vehicle_id").to_numpy(zero_copy_only=False), object)
+    return out
+
+
+def _van_table(vans: list[str]) -> Any:
+    import pyarrow as pa
+
+    return pa.table({"vehicle_id": pa.array(vans, pa.string())})
 
 
 def _gps_distances(
@@ -175,33 +191,47 @@ def _gps_distances(
     by_van: dict[str, list[dict[str, Any]]] = {}
     for t in trips:
         by_van.setdefault(t["vehicle_id"], []).append(t)
+    lo = min(t["start_ts"] for t in trips)
+    hi = max(t["end_ts"] for t in trips)
+    p = positions(con, sorted(by_van), lo, hi)
+    van_col = p["van"]
+    change = np.flatnonzero(van_col[1:] != van_col[:-1]) + 1 if len(van_col) else np.array([])
+    starts = [0, *change.tolist()] if len(van_col) else []
+    ends = [*starts[1:], len(van_col)]
+    bounds = {str(van_col[a]): (a, b) for a, b in zip(starts, ends, strict=True)}
     for van, van_trips in by_van.items():
-        lo = min(t["start_ts"] for t in van_trips)
-        hi = max(t["end_ts"] for t in van_trips)
-        p = positions(con, van, lo, hi)
-        has_fix = np.isfinite(p["lat"]) & np.isfinite(p["lon"])
-        # a sample with speed but no fix still counts for the wheel distance, not as a fix
-        t_all, v_all = p["t"], p["v"]
-        t, la, lon = t_all[has_fix], p["lat"][has_fix], p["lon"][has_fix]
-        v = (
-            np.interp(t, t_all[np.isfinite(v_all)], v_all[np.isfinite(v_all)])
-            if np.any(np.isfinite(v_all))
-            else np.full(len(t), np.nan)
-        )
-        faulty = flag_gps_faults(t, la, lon, v, params)
-        good = ~faulty
-        tg, lag, log = t[good], la[good], lon[good]
-        step = np.zeros(len(tg))
-        if len(tg) > 1:
-            step[1:] = haversine_m(lag[:-1], log[:-1], lag[1:], log[1:])
-        cum = np.cumsum(step)
-        for trip in van_trips:
-            a, b = trip["start_ts"].timestamp(), trip["end_ts"].timestamp()
-            i = int(np.searchsorted(tg, a, "left"))
-            j = int(np.searchsorted(tg, b, "right")) - 1
-            dist = float(cum[j] - cum[i]) if j > i else 0.0
-            n_bad = int(np.count_nonzero(faulty[(t >= a) & (t <= b)]))
-            out[_key(trip)] = (dist, n_bad)
+        if van not in bounds:
+            continue
+        a0, b0 = bounds[van]
+        out.update(_van_gps(p, int(a0), int(b0), van_trips, params))
+    return out
+
+
+def _van_gps(
+    p: dict[str, np.ndarray], a0: int, b0: int, trips: list[dict[str, Any]], params: GpsParams
+) -> dict[tuple[str, Any], tuple[float, int]]:
+    """Flag one van's fixes once, then cut the cleaned path at each trip's start and end."""
+    t_all, v_all = p["t"][a0:b0], p["v"][a0:b0]
+    la_all, lo_all = p["lat"][a0:b0], p["lon"][a0:b0]
+    has_fix = np.isfinite(la_all) & np.isfinite(lo_all)
+    t, la, lon = t_all[has_fix], la_all[has_fix], lo_all[has_fix]
+    known = np.isfinite(v_all)
+    # wheel speed at each fix, from the speed samples around it (NaN where the van sends none)
+    v = np.interp(t, t_all[known], v_all[known]) if known.any() else np.full(len(t), np.nan)
+    faulty = flag_gps_faults(t, la, lon, v, params)
+    good = ~faulty
+    tg, lag, log = t[good], la[good], lon[good]
+    step = np.zeros(len(tg))
+    if len(tg) > 1:
+        step[1:] = haversine_m(lag[:-1], log[:-1], lag[1:], log[1:])
+    cum = np.cumsum(step)
+    out: dict[tuple[str, Any], tuple[float, int]] = {}
+    for trip in trips:
+        a, b = trip["start_ts"].timestamp(), trip["end_ts"].timestamp()
+        i = int(np.searchsorted(tg, a, "left"))
+        j = int(np.searchsorted(tg, b, "right")) - 1
+        dist = float(cum[j] - cum[i]) if j > i else 0.0
+        out[_key(trip)] = (dist, int(np.count_nonzero(faulty[(t >= a) & (t <= b)])))
     return out
 
 
