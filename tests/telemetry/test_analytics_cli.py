@@ -77,3 +77,25 @@ def test_missing_log_is_invalid_input(tmp_path: Path) -> None:
                             str(tmp_path), "--vehicle-id", "tw"])  # fmt: skip
     assert isinstance(r.exception, InvalidInput)
     assert "nope" in str(r.exception)
+
+
+def test_report_alerts_flags_low_soc_against_the_plan(tmp_path: Path) -> None:
+    """A van at 30 % at 11:00 with three 12 kWh legs to go raises low_soc_for_route."""
+    from datetime import UTC, datetime
+
+    from tests.telemetry.test_alerts import _plan
+    from voltvan.telemetry import open_store, write_samples
+    from voltvan.telemetry._trips import SOC, SPEED
+
+    data = tmp_path / "data"
+    with open_store(data) as store:
+        at = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
+        write_samples(store, "V1", [(at, {SOC: 30.0, SPEED: 0.0})])
+    plan = tmp_path / "plan.json"
+    _plan().write_json(plan)
+    r = runner.invoke(app, ["report", "alerts", "--data", str(data), "--plan", str(plan),
+                            "--now", "2026-03-02T11:00:00+00:00", "--csv"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    (row,) = list(csv.DictReader(io.StringIO(r.output)))
+    assert row["alert"] == "low_soc_for_route"
+    assert row["severity"] == "critical"
