@@ -89,7 +89,13 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="shared data folder")
     ap.add_argument("--vans", type=int, default=100, help="vans (default 100)")
     ap.add_argument("--connectors", type=int, default=40, help="11 kW connectors (default 40)")
-    ap.add_argument("--site-kw", type=float, default=250.0, help="site limit in kW (default 250)")
+    ap.add_argument(
+        "--site-kw",
+        type=float,
+        nargs="+",
+        default=[250.0, 170.0],
+        help="site limits in kW (default 250 and 170)",
+    )
     ap.add_argument("--tariff", default="sce_tou_ev_4_march_2019.json", help="acnportal tariff")
     ap.add_argument("--date", default="2019-07-02", help="date that picks the tariff season")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="generator seeds")
@@ -101,24 +107,25 @@ def main() -> None:
         args.shared.joinpath(*TARIFFS, args.tariff), date=dt.date.fromisoformat(args.date)
     )
     all_rows: list[dict[str, object]] = []
-    for seed in args.seeds:
-        problem = depot_night(
-            sessions,
-            num_vans=args.vans,
-            num_connectors=args.connectors,
-            site_limit_w=args.site_kw * 1000.0,
-            tariff=tariff,
-            seed=seed,
-        )
-        print(
-            f"seed {seed}: {args.vans} vans, {args.connectors} connectors, "
-            f"{problem.grid_num_slots} slots, site {args.site_kw:g} kW, "
-            f"need {sum(r.required_wh for r in problem.requests) / 1e6:.2f} MWh, "
-            f"tariff {args.tariff} ({args.date})",
-            flush=True,
-        )
-        for row in run(problem, args.repeats):
-            all_rows.append({"seed": seed, **row})
+    for site_kw in args.site_kw:
+        for seed in args.seeds:
+            problem = depot_night(
+                sessions,
+                num_vans=args.vans,
+                num_connectors=args.connectors,
+                site_limit_w=site_kw * 1000.0,
+                tariff=tariff,
+                seed=seed,
+            )
+            print(
+                f"site {site_kw:g} kW, seed {seed}: {args.vans} vans, {args.connectors} "
+                f"connectors, {problem.grid_num_slots} slots, "
+                f"need {sum(r.required_wh for r in problem.requests) / 1e6:.2f} MWh, "
+                f"tariff {args.tariff} ({args.date})",
+                flush=True,
+            )
+            for row in run(problem, args.repeats):
+                all_rows.append({"site_kw": site_kw, "seed": seed, **row})
     _print(all_rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "charging.csv"
@@ -135,6 +142,7 @@ def _print(rows: list[dict[str, object]]) -> None:
 
     t = Table(title="Depot night: voltvan vs uncontrolled, EDF, LLF (cost in USD)")
     for col in (
+        "site kW",
         "seed",
         "method",
         "vans met",
@@ -149,6 +157,7 @@ def _print(rows: list[dict[str, object]]) -> None:
         t.add_column(col, justify="right")
     for r in rows:
         t.add_row(
+            f"{r['site_kw']:g}",
             str(r["seed"]),
             str(r["method"]),
             f"{float(r['vans_met']):.0%}",  # type: ignore[arg-type]
@@ -160,7 +169,7 @@ def _print(rows: list[dict[str, object]]) -> None:
             f"{float(r['gap_to_bound']):+.2%}",  # type: ignore[arg-type]
             f"{float(r['seconds']):.3f}",  # type: ignore[arg-type]
         )
-    Console().print(t)
+    Console(width=160).print(t)
 
 
 if __name__ == "__main__":

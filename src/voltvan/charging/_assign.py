@@ -133,7 +133,9 @@ def stretch_sessions(problem: DepotProblem, sessions: dict[str, Session]) -> dic
 
 
 def _allowed(r: ChargeRequest, c: Connector) -> bool:
-    return (r.charger_id is None or c.charger_id == r.charger_id) and rate_w(r, c) > 0
+    return (r.charger_id is None or c.charger_id == r.charger_id) and (
+        (r.max_dc_power_w if c.current == "DC" else r.max_ac_power_w) > 0
+    )
 
 
 def _free_connector(

@@ -15,10 +15,21 @@ from __future__ import annotations
 import time
 from typing import Literal
 
+from voltvan.charging._assign import Session
 from voltvan.charging._model import DepotProblem, availability, rate_w
 from voltvan.charging._schedule import Schedule, VanPlan
 
 Policy = Literal["uncontrolled", "edf", "llf"]
+
+
+def baseline_sessions(problem: DepotProblem, policy: Policy) -> dict[str, Session]:
+    """The connector sessions the policy ends up with: a seed the LP can only improve on."""
+    out = {}
+    for v in run_baseline(problem, policy).vans:
+        c, a, b = v.connector_id, v.plug_in, v.plug_out
+        if c is not None and a is not None and b is not None and b > a:
+            out[v.vehicle_id] = Session(v.vehicle_id, c, a, b)
+    return out
 
 
 def run_baseline(problem: DepotProblem, policy: Policy) -> Schedule:

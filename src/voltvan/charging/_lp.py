@@ -55,8 +55,12 @@ def solve_lp(
     windows: dict[str, Window],
     *,
     occupancy_limit: int | None = None,
+    shortfall_weights: dict[str, float] | None = None,
 ) -> LpResult:
     """Cheapest power schedule inside the given windows.
+
+    ``shortfall_weights`` scale each van's shortfall penalty (default 1): the scheduler uses
+    them to concentrate an unavoidable shortfall on few vans.
 
     ``occupancy_limit`` adds the connector relaxation used for the lower bound: in each slot
     the vans' power, each as a share of its own limit, sums to at most that many connectors.
@@ -111,7 +115,8 @@ def solve_lp(
                 x_of.append((r.vehicle_id, k, j))
                 site_terms[k].append((j, 1.0 / (eff * slot_h)))
                 occ_terms[k].append((j, 1.0 / (w.rate_w * slot_h)))
-        u = var(penalty, r.required_wh)
+        weight = (shortfall_weights or {}).get(r.vehicle_id, 1.0)
+        u = var(penalty * weight, r.required_wh)
         shortfall_var[r.vehicle_id] = u
         row([(j, -1.0) for j in xs] + [(u, -1.0)], -r.required_wh)
         if xs:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from voltvan.charging._assign import (
@@ -11,6 +13,7 @@ from voltvan.charging._assign import (
     assign_sessions_backward,
     stretch_sessions,
 )
+from voltvan.charging._baselines import baseline_sessions
 from voltvan.charging._lp import LpResult, Window, solve_lp
 from voltvan.charging._model import DepotProblem, rate_w
 from voltvan.charging._schedule import Schedule, VanPlan
@@ -25,12 +28,15 @@ class SchedulerParams:
     ``session_slacks``: how much longer than the time at expected power a van may hold its
     connector; the scheduler tries each, forwards and backwards in time, and keeps the cheapest
     schedule with the least shortfall (short sessions free connectors, long ones let the LP
-    shave the peak). ``polish_rounds``: shrink-and-stretch passes that hand idle connector time
-    to neighbouring sessions (each pass can only lower the cost).
+    shave the peak); with ``baseline_seeds`` it also tries the sessions EDF and LLF would use,
+    so it never meets fewer needs or pays more than they do. ``polish_rounds``:
+    shrink-and-stretch passes that hand idle connector time to neighbouring sessions (each pass
+    can only lower the cost).
     """
 
-    session_slacks: tuple[float, ...] = (1.1, 1.3)
+    session_slacks: tuple[float, ...] = (1.2,)
     polish_rounds: int = 1
+    baseline_seeds: bool = True
 
 
 def schedule_depot(
@@ -47,11 +53,16 @@ def schedule_depot(
     t0 = time.perf_counter()
     best: tuple[tuple[float, float], dict[str, Session], LpResult] | None = None
     seen: list[dict[str, Session]] = []
-    trials = [
-        (f, s) for s in params.session_slacks for f in (assign_sessions, assign_sessions_backward)
-    ]
-    for assign, slack in trials:
-        sessions = assign(problem, slack=slack, pinned=pinned)
+    candidates: list[Callable[[], dict[str, Session]]] = []
+    for slack in params.session_slacks:
+        for assign in (assign_sessions, assign_sessions_backward):
+            candidates.append(functools.partial(assign, problem, slack=slack, pinned=pinned))
+    if params.baseline_seeds and not pinned:
+        # the sessions LLF and EDF end up with: the LP on them is never worse than they are
+        for policy in ("llf", "edf"):
+            candidates.append(functools.partial(baseline_sessions, problem, policy))
+    for make in candidates:
+        sessions = make()
         if sessions in seen:
             continue
         seen.append(sessions)
@@ -69,7 +80,28 @@ def schedule_depot(
         if key >= best[0]:
             break
         best = (key, sessions, result)
-    return _to_schedule(problem, best[1], best[2], time.perf_counter() - t0)
+    result = best[2]
+    if any(v > SHORTFALL_TOLERANCE_WH for v in result.shortfall_wh.values()):
+        result = _fewer_short_vans(problem, best[1], result)
+    return _to_schedule(problem, best[1], result, time.perf_counter() - t0)
+
+
+def _fewer_short_vans(
+    problem: DepotProblem, sessions: dict[str, Session], result: LpResult
+) -> LpResult:
+    """When energy must be short, leave as few vans short as we can (reweighted penalties:
+    vans short by little get a dearer shortfall), keeping the total shortfall within 1 %."""
+    total = sum(result.shortfall_wh.values())
+    short = {v: x for v, x in result.shortfall_wh.items() if x > SHORTFALL_TOLERANCE_WH}
+    mean = total / max(1, len(short))
+    weights = {
+        v: (mean + 100.0) / (result.shortfall_wh.get(v, 0.0) + 100.0) for v in result.shortfall_wh
+    }
+    again = solve_lp(problem, _windows(problem, sessions), shortfall_weights=weights)
+    again_short = sum(1 for x in again.shortfall_wh.values() if x > SHORTFALL_TOLERANCE_WH)
+    if again_short < len(short) and sum(again.shortfall_wh.values()) <= 1.01 * total + 1.0:
+        return again
+    return result
 
 
 def _windows(problem: DepotProblem, sessions: dict[str, Session]) -> dict[str, Window]:
