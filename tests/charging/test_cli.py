@@ -64,6 +64,8 @@ def test_charge_writes_a_checked_schedule_and_chart(
         str(tariff),
         "--tariff-date",
         "2019-07-02",
+        "--report",
+        str(tmp_path / "report.html"),
     )
     assert code == 0
     data = json.loads(out.read_text())
@@ -85,6 +87,7 @@ def test_charge_writes_a_checked_schedule_and_chart(
     schedule = Schedule.read_json(out)
     assert check_schedule(schedule.to_problem(), schedule) == []
     assert "<svg" in out.with_suffix(".html").read_text()
+    assert "Depot charging tonight" in (tmp_path / "report.html").read_text()
     assert "vans meeting route energy" in capsys.readouterr().out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from typing import Any
 
 from voltvan.charging._schedule import Schedule
 from voltvan.domain import format_hhmm
@@ -84,3 +85,19 @@ def chart_html(schedule: Schedule, *, title: str = "voltvan depot charging") -> 
         f"peak {c['peak_kw']:.1f} kW of {schedule.site_limit_w / 1000:.1f} kW · "
         f"{len(schedule.shortfalls)} van(s) short</p></body></html>\n"
     )
+
+
+def report_section(schedule: Schedule) -> Any:
+    """The chart and the cost line as a :class:`voltvan.report.ReportSection`."""
+    from voltvan.report import ReportSection
+
+    c = schedule.cost()
+    cur = escape(schedule.tariff.currency)
+    met = sum(1 for v in schedule.vans if v.shortfall_wh <= 0)
+    body = (
+        chart_svg(schedule)
+        + f"<p>{met} of {len(schedule.vans)} vans get their route energy · energy "
+        f"{c['energy']:.2f} {cur} · demand {c['demand']:.2f} {cur} · peak "
+        f"{c['peak_kw']:.1f} kW of {schedule.site_limit_w / 1000:.1f} kW</p>"
+    )
+    return ReportSection(title="Depot charging tonight", html=body)

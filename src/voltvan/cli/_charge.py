@@ -94,6 +94,12 @@ def charge_command(
         Path | None,
         typer.Option("--chart", help="HTML chart to write (default: beside --out, .html)."),
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="Also write the plan report (HTML) with a depot charging section."
+        ),
+    ] = None,
 ) -> None:
     """Schedule tonight's depot charging so every van can drive tomorrow's route, cheaply."""
     import dataclasses
@@ -146,8 +152,15 @@ def charge_command(
     schedule.write_json(out)
     chart_path = chart or out.with_suffix(".html")
     write_atomic(chart_path, chart_html(schedule))
+    if report is not None:
+        from voltvan.charging._chart import report_section
+        from voltvan.report import write_report
+
+        write_report(plan, scenario, report, sections=[report_section(schedule)])
     _print_summary(schedule)
     console.print(f"schedule: {out}\nchart:    {chart_path}")
+    if report is not None:
+        console.print(f"report:   {report}")
 
 
 def _print_summary(schedule: Schedule) -> None:
