@@ -39,12 +39,14 @@ def two_van_schedule(*, a_plug_h: float = 18.0) -> Schedule:
     return schedule_depot(DepotProblem(reqs, conns, 15_000, Tariff(), efficiency=1.0))
 
 
-def csms_config(*, late_grace_s: float = 4 * H) -> CsmsConfig:
-    """Both chargers; a long grace because the fast clock makes every badge a bit late."""
+def csms_config(*, late_grace_s: float = 4 * H, watch_every_s: float | None = None) -> CsmsConfig:
+    """Both chargers; a long grace because the fast clock makes every badge a bit late; the
+    no-show watch only where a test asks for it."""
     return CsmsConfig(
         chargers={k: ChargerAccount(k, v) for k, v in PASSWORDS.items()},
         heartbeat_s=30,
         late_grace_s=late_grace_s,
+        watch_every_s=watch_every_s,
     )
 
 
@@ -68,10 +70,15 @@ def sim(charger: str, port: int, clock: FastClock, password: str | None = None) 
 
 
 def new_csms(
-    tmp: Path, clock: FastClock, schedule: Schedule | None, *, late_grace_s: float = 4 * H
+    tmp: Path,
+    clock: FastClock,
+    schedule: Schedule | None,
+    *,
+    late_grace_s: float = 4 * H,
+    watch_every_s: float | None = None,
 ) -> Csms:
     return Csms(
-        csms_config(late_grace_s=late_grace_s),
+        csms_config(late_grace_s=late_grace_s, watch_every_s=watch_every_s),
         store_path=tmp / "csms.sqlite",
         schedule=schedule,
         schedule_out=tmp / "schedule.json",

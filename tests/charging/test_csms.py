@@ -238,6 +238,32 @@ def test_late_van_triggers_a_replan(tmp_path: Path) -> None:
     asyncio.run(go())
 
 
+def test_van_that_never_shows_up_triggers_one_replan(tmp_path: Path) -> None:
+    """B never plugs in: once past its plug-in time and the grace, the server re-plans once."""
+
+    async def go() -> None:
+        clock = FastClock()
+        csms = new_csms(
+            tmp_path, clock, two_van_schedule(), late_grace_s=1_800.0, watch_every_s=0.05
+        )
+        port = await csms.start()
+        cp = sim("CP1", port, clock)
+        try:
+            await cp.connect()
+            await cp.plug_in(1, "A")
+            await until(lambda: any("not plugged in" in r for r in csms.replans))
+            no_show = [r for r in csms.replans if "not plugged in" in r]
+            assert len(no_show) == 1 and "B" in no_show[0] and "A" not in no_show[0]
+            assert csms.schedule is not None and csms.schedule.van("B").arrival > 18 * H
+            await asyncio.sleep(0.3)
+            assert len([r for r in csms.replans if "not plugged in" in r]) == 1
+        finally:
+            await cp.close()
+            await csms.stop()
+
+    asyncio.run(go())
+
+
 def test_remote_start_trigger_and_remote_stop(tmp_path: Path) -> None:
     """The server starts a session remotely, triggers meter values and stops it remotely."""
 

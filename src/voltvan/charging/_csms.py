@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import dataclasses
 import datetime as dt
 import hmac
@@ -52,6 +53,7 @@ class CsmsConfig:
     accept_unknown_tags: bool = False
     late_grace_s: float = 900.0
     response_timeout_s: float = 10.0
+    watch_every_s: float | None = 30.0
 
 
 def read_csms_config(path: Path) -> CsmsConfig:
@@ -85,6 +87,7 @@ def read_csms_config(path: Path) -> CsmsConfig:
             heartbeat_s=int(opts.get("heartbeat_s", 60)),
             accept_unknown_tags=bool(opts.get("accept_unknown_tags", False)),
             late_grace_s=float(opts.get("late_grace_s", 900.0)),
+            watch_every_s=float(opts.get("watch_every_s", 30.0)),
         )
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"bad option: {exc}", file=path, field="csms") from exc
@@ -146,6 +149,8 @@ class Csms:
         self.replans: list[str] = []
         self._server: Any = None
         self._replan_lock = asyncio.Lock()
+        self._watch_task: asyncio.Task[None] | None = None
+        self._no_shows: set[str] = set()
 
     # -- lifecycle -----------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
@@ -159,9 +164,44 @@ class Csms:
             process_request=self._authenticate,
         )
         sock = next(iter(self._server.sockets))
+        if self.config.watch_every_s is not None:
+            self._watch_task = asyncio.create_task(self._watch(self.config.watch_every_s))
         return int(sock.getsockname()[1])
 
+    async def _watch(self, every_s: float) -> None:
+        """Re-plan once for each van that has not plugged in by its planned time + grace."""
+        while True:
+            await asyncio.sleep(every_s)
+            late = self.no_shows()
+            if late:
+                self._no_shows.update(late)
+                try:
+                    await self.replan(f"{', '.join(sorted(late))} late: not plugged in")
+                except Exception:  # keep watching; the error is in the log
+                    LOG.exception("re-plan after no-shows failed")
+
+    def no_shows(self) -> list[str]:
+        """Vans past their planned plug-in (+ grace) with no session tonight."""
+        if self.schedule is None:
+            return []
+        seen = {tx.id_tag for tx in self.store.all()}
+        now = self.now_s()
+        return [
+            v.vehicle_id
+            for v in self.schedule.vans
+            if v.plug_in is not None
+            and v.vehicle_id not in seen
+            and v.vehicle_id not in self._no_shows
+            and now > v.plug_in + self.config.late_grace_s
+            and now < v.departure
+        ]
+
     async def stop(self) -> None:
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch_task
+            self._watch_task = None
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
