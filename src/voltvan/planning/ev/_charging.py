@@ -14,6 +14,7 @@ transition between two charging points costs O(1).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -69,7 +70,6 @@ class ChargingPlanner:
         self.s_per_wh = np.where(power > 0, 3600.0 / np.maximum(power, _EPS), np.inf)
         self.k = stations_per_arc
         self._cand: dict[tuple[int, int], list[tuple[int, float]]] = {}
-        self._suffix = np.zeros(1)  # energy from path[k] to the end, of the sequence being labelled
 
     def candidates(self, a: int, b: int) -> list[tuple[int, float]]:
         """The stations with the smallest detour between nodes a and b, with their detours."""
@@ -106,50 +106,75 @@ class ChargingPlanner:
 
     def _direct(self, path: list[int]) -> RouteEval | None:
         """The sequence without any stop, if it is feasible; None if it needs charging."""
-        t = self.start_time()
+        frm, to = path[:-1], path[1:]
+        legs_t = self.dur[frm, to].tolist()
+        legs_e = self.energy[frm, to].tolist()
+        dist = float(self.dist[frm, to].sum())
+        early = self.early[to].tolist()
+        late = self.late[to].tolist()
+        service = self.service[to].tolist()
+        start = self.start_time()
+        t = start
         e = self.vt.start_energy_wh
-        dist = 0.0
-        reserve = self.vt.reserve_wh - _EPS
-        energy_ok = True
-        for a, b in itertools.pairwise(path):
-            t += self.dur[a, b]
-            e -= self.energy[a, b]
-            dist += self.dist[a, b]
-            if e < reserve:
-                energy_ok = False
-            if t > self.late[b] + _EPS:
-                return RouteEval(
-                    False, tuple(path[1:-1]), (0.0,) * (len(path) - 2), dist, 0.0, t, "time"
-                )
-            t = max(t, self.early[b]) + self.service[b]
-        t -= self.service[path[-1]]
+        lowest = e
+        m = len(path) - 2
+        for k in range(m + 1):
+            t += legs_t[k]
+            e -= legs_e[k]
+            lowest = min(lowest, e)
+            if t > late[k] + _EPS:
+                return RouteEval(False, tuple(path[1:-1]), (0.0,) * m, dist, 0.0, t, "time")
+            if k < m:
+                t = max(t, early[k]) + service[k]
         if t > self.end_limit() + _EPS:
-            return RouteEval(False, tuple(path[1:-1]), (0.0,) * (len(path) - 2), dist, 0, t, "time")
-        if not energy_ok:
+            return RouteEval(False, tuple(path[1:-1]), (0.0,) * m, dist, 0.0, t, "time")
+        if lowest < self.vt.reserve_wh - _EPS:
             return None
-        return RouteEval(
-            True, tuple(path[1:-1]), (0.0,) * (len(path) - 2), dist, t - self.start_time(), t
-        )
+        return RouteEval(True, tuple(path[1:-1]), (0.0,) * m, dist, t - start, t)
 
     def _label(self, path: list[int]) -> RouteEval:
-        vt = self.vt
         m = len(path) - 2  # clients
+        cand = [[s for s, _ in self.candidates(a, b)] for a, b in itertools.pairwise(path)]
+        nodes = list(dict.fromkeys([*path, *(s for c in cand for s in c)]))
+        loc = {g: i for i, g in enumerate(nodes)}
+        ix = np.ix_(nodes, nodes)
+        first_station = int(self.stations[0])
+        rate = [
+            float(self.s_per_wh[g - first_station]) if g >= first_station else 0.0 for g in nodes
+        ]
+        ctx = _Context(
+            path=[loc[g] for g in path],
+            cand=[[loc[s] for s in c] for c in cand],
+            dist=self.dist[ix].tolist(),
+            dur=self.dur[ix].tolist(),
+            energy=self.energy[ix].tolist(),
+            early=self.early[nodes].tolist(),
+            late=self.late[nodes].tolist(),
+            service=self.service[nodes].tolist(),
+            rate=rate,
+            suffix=[],
+        )
+        legs = [ctx.energy[a][b] for a, b in itertools.pairwise(ctx.path)]
+        suffix = [0.0] * (m + 2)
+        for k in range(m, -1, -1):
+            suffix[k] = suffix[k + 1] + legs[k]
+        ctx.suffix = suffix
+        vt = self.vt
         buckets: list[dict[int, list[_Label]]] = [{} for _ in range(m + 1)]
-        arcs = self.energy[path[:-1], path[1:]]
-        self._suffix = np.concatenate([np.cumsum(arcs[::-1])[::-1], [0.0]])
-        source = _Label(0.0, self.start_time(), vt.start_energy_wh, None, path[0], -1)
-        best_end = self._extend(source, 1, path, buckets, m)
-        for s, _detour in self.candidates(path[0], path[1]):
+        source = _Label(0.0, self.start_time(), vt.start_energy_wh, None, ctx.path[0], -1)
+        best_end = self._extend(ctx, source, 1, buckets, m)
+        d0 = ctx.path[0]
+        for s in ctx.cand[0]:
             # a stop straight after the depot tops up a van that left with less than it needs
-            e_s = source.energy - self.energy[path[0], s]
-            t_s = source.time + self.dur[path[0], s]
-            if e_s >= vt.reserve_wh - _EPS and t_s <= self.late[s] + _EPS:
-                lab0 = _Label(self.dist[path[0], s], t_s, e_s, _copy(source, 0.0), s, 0)
+            e_s = source.energy - ctx.energy[d0][s]
+            t_s = source.time + ctx.dur[d0][s]
+            if e_s >= vt.reserve_wh - _EPS and t_s <= ctx.late[s] + _EPS:
+                lab0 = _Label(ctx.dist[d0][s], t_s, e_s, _copy(source, 0.0), s, 0)
                 _insert(buckets[0].setdefault(s, []), lab0)
         for j in range(m + 1):
             for labels in buckets[j].values():
                 for lab in labels:
-                    found = self._extend(lab, j + 1, path, buckets, m)
+                    found = self._extend(ctx, lab, j + 1, buckets, m)
                     if found is not None and (best_end is None or found[0] < best_end[0] - _EPS):
                         best_end = found
         if best_end is None:
@@ -158,7 +183,7 @@ class ChargingPlanner:
         stops: list[tuple[int, int, float]] = []  # (arc, station, charge)
         walk: _Label | None = last
         while walk is not None and walk.arc >= 0:
-            stops.append((walk.arc, walk.node, walk.charge))
+            stops.append((walk.arc, nodes[walk.node], walk.charge))
             walk = walk.prev
         stops.reverse()
         visits: list[int] = []
@@ -178,56 +203,50 @@ class ChargingPlanner:
 
     def _extend(
         self,
+        ctx: _Context,
         lab: _Label,
         first: int,
-        path: list[int],
         buckets: list[dict[int, list[_Label]]],
         m: int,
     ) -> tuple[float, _Label, float] | None:
         """All transitions from ``lab`` to the next charging point; returns the best end label."""
+        path, dist, dur, energy = ctx.path, ctx.dist, ctx.dur, ctx.energy
+        early, late, service, suffix = ctx.early, ctx.late, ctx.service, ctx.suffix
         vt = self.vt
         p = lab.node
-        suffix = self._suffix
         is_source = lab.arc < 0
-        room = vt.battery_wh - lab.energy  # most that can be charged here
-        if is_source:
-            room = 0.0
-        rate = 0.0 if is_source else float(self.s_per_wh[p - self.stations[0]])
-        t_ready = lab.time if is_source else max(lab.time, self.early[p]) + self.service[p]
+        room = 0.0 if is_source else vt.battery_wh - lab.energy  # most that can be charged here
+        rate = 0.0 if is_source else ctx.rate[p]
+        t_ready = lab.time if is_source else max(lab.time, early[p]) + service[p]
         reserve = vt.reserve_wh
+        end_limit = self.end_limit()
         best: tuple[float, _Label, float] | None = None
-        # segment summary of clients path[first..j] (Vidal): duration, earliest, latest
-        seg_d = 0.0
-        seg_e = -np.inf
-        seg_l = np.inf
-        cum_e = 0.0  # energy from p to path[j]
-        max_e = 0.0
-        d_run = 0.0
+        # segment summary of clients path[first..j] (Vidal et al.): duration, earliest, latest
+        seg_d = seg_e = seg_l = travel0 = 0.0
+        cum_e = max_e = d_run = 0.0
         prev = p
         for j in range(first, m + 2):
             node = path[j]
             if j == first:
-                travel0 = self.dur[p, node]
-                cum_e = self.energy[p, node]
-                d_run = self.dist[p, node]
-                seg_d, seg_e, seg_l = self.service[node], self.early[node], self.late[node]
-                if node == path[-1] and j == m + 1:
-                    seg_d = 0.0
+                travel0 = dur[p][node]
+                cum_e = energy[p][node]
+                d_run = dist[p][node]
+                seg_d = 0.0 if j == m + 1 else service[node]
+                seg_e, seg_l = early[node], late[node]
             else:
-                t_ij = self.dur[prev, node]
+                t_ij = dur[prev][node]
                 delta = seg_d + t_ij
-                wait = max(self.early[node] - delta - seg_l, 0.0)
-                warp = max(seg_e + delta - self.late[node], 0.0)
-                if warp > _EPS:
+                if seg_e + delta > late[node] + _EPS:
                     break
-                svc = 0.0 if j == m + 1 else self.service[node]
-                new_e = max(self.early[node] - delta, seg_e) - wait
-                new_l = min(self.late[node] - delta, seg_l)
-                seg_d = seg_d + svc + t_ij + wait
+                wait = max(early[node] - delta - seg_l, 0.0)
+                new_e = max(early[node] - delta, seg_e) - wait
+                new_l = min(late[node] - delta, seg_l)
+                seg_d = seg_d + (0.0 if j == m + 1 else service[node]) + t_ij + wait
                 seg_e, seg_l = new_e, new_l
-                cum_e += self.energy[prev, node]
-                d_run += self.dist[prev, node]
-            max_e = max(max_e, cum_e)
+                cum_e += energy[prev][node]
+                d_run += dist[prev][node]
+            if cum_e > max_e:
+                max_e = cum_e
             if max_e + reserve - lab.energy > room + _EPS:
                 break  # even a full charge here cannot reach path[j]
             prev = node
@@ -237,34 +256,34 @@ class ChargingPlanner:
                 if arrive0 > seg_l + _EPS:
                     continue
                 end_t = max(arrive0, seg_e) + seg_d
-                if end_t > self.end_limit() + _EPS:
+                if end_t > end_limit + _EPS:
                     continue
                 total = lab.dist + d_run
                 if best is None or total < best[0] - _EPS:
                     best = (total, _copy(lab, need), end_t)
                 continue
-            for s, _detour in self.candidates(node, path[j + 1]):
-                e_s = cum_e + self.energy[node, s]
-                mx = max(max_e, e_s)
-                need = max(0.0, mx + reserve - lab.energy)
+            nxt = path[j + 1]
+            for s in ctx.cand[j]:
+                e_s = cum_e + energy[node][s]
+                need = max(0.0, max(max_e, e_s) + reserve - lab.energy)
                 if need > room + _EPS:
                     continue
                 arrive0 = t_ready + need * rate + travel0
                 if arrive0 > seg_l + _EPS:
                     continue
-                t_s = max(arrive0, seg_e) + seg_d + self.dur[node, s]
-                if t_s > self.late[s] + _EPS:
+                t_s = max(arrive0, seg_e) + seg_d + dur[node][s]
+                if t_s > late[s] + _EPS:
                     continue
                 if not is_source:
                     # charge more for free where the van would wait anyway before the next client
-                    lacking = self.energy[s, path[j + 1]] + suffix[j + 1] + reserve
+                    lacking = energy[s][nxt] + suffix[j + 1] + reserve
                     lacking -= lab.energy + need - e_s
-                    free = (seg_e - arrive0) / rate if rate > 0 else np.inf
+                    free = (seg_e - arrive0) / rate if rate > 0 else math.inf
                     extra = min(max(free, 0.0), room - need, max(lacking, 0.0))
                     if extra > _EPS:
                         need += extra
                 new = _Label(
-                    lab.dist + d_run + self.dist[node, s],
+                    lab.dist + d_run + dist[node][s],
                     t_s,
                     lab.energy + need - e_s,
                     _copy(lab, need),
@@ -273,6 +292,22 @@ class ChargingPlanner:
                 )
                 _insert(buckets[j].setdefault(s, []), new)
         return best
+
+
+@dataclass
+class _Context:
+    """One sequence's data as plain lists over local node numbers (fast scalar access)."""
+
+    path: list[int]
+    cand: list[list[int]]
+    dist: list[list[float]]
+    dur: list[list[float]]
+    energy: list[list[float]]
+    early: list[float]
+    late: list[float]
+    service: list[float]
+    rate: list[float]
+    suffix: list[float]
 
 
 def _copy(lab: _Label, charge: float) -> _Label:

@@ -10,7 +10,6 @@ stops (triangle inequality), and a sequence late without any stop is late with s
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable
 
@@ -77,14 +76,11 @@ class EvLocalSearch:
 
     # -- cheap bounds --------------------------------------------------------------------------
     def _plain(self, v: int, seq: list[int]) -> float:
-        depot = self.inst.vehicle_types[v].depot
         if not seq:
             return 0.0
-        d = self.dist
-        total = d[depot, seq[0]] + d[seq[-1], depot]
-        for a, b in itertools.pairwise(seq):
-            total += d[a, b]
-        return float(total)
+        depot = self.inst.vehicle_types[v].depot
+        path = [depot, *seq, depot]
+        return float(self.dist[path[:-1], path[1:]].sum())
 
     def _load_ok(self, v: int, seq: list[int]) -> bool:
         if not seq:
@@ -95,16 +91,19 @@ class EvLocalSearch:
 
     def _time_ok(self, v: int, seq: list[int]) -> bool:
         p = self.planners[v]
+        depot = p.vt.depot
+        path = [depot, *seq, depot]
+        legs = p.dur[path[:-1], path[1:]].tolist()
+        late = p.late[seq].tolist()
+        early = p.early[seq].tolist()
+        service = p.service[seq].tolist()
         t = p.start_time()
-        prev = p.vt.depot
-        for node in seq:
-            t += p.dur[prev, node]
-            if t > p.late[node] + 1e-9:
+        for k in range(len(seq)):
+            t += legs[k]
+            if t > late[k] + 1e-9:
                 return False
-            t = max(t, p.early[node]) + p.service[node]
-            prev = node
-        t += p.dur[prev, p.vt.depot]
-        return bool(t <= p.end_limit() + 1e-9)
+            t = max(t, early[k]) + service[k]
+        return bool(t + legs[-1] <= p.end_limit() + 1e-9)
 
     def _lower(self, v: int, seq: list[int]) -> float:
         if not seq:
@@ -171,8 +170,8 @@ class EvLocalSearch:
         for u in clients:
             if self._out_of_time():
                 break
+            where = self._where()
             for v in self.neighbours.get(u, []):
-                where = self._where()
                 if u not in where or v not in where:
                     continue
                 if self._moves(u, v, where):
@@ -244,37 +243,105 @@ class EvLocalSearch:
     def _empty_route(self, r: int) -> bool:
         routes = [list(s) for s in self.routes]
         evals = list(self.evals)
-        for u in list(routes[r]):
-            best = self._best_insertion(u, routes, evals, exclude=r)
-            if best is None:
-                return False
-            t, cand, ev = best
-            routes[t] = cand
-            evals[t] = ev
-            routes[r].remove(u)
+        pool = list(routes[r])
+        routes[r] = []
+        if not self._insert_pool(pool, routes, evals, exclude=r, max_steps=20 + 4 * len(pool)):
+            return False
         self.routes = routes
         self.evals = evals
         self._drop_empty()
         return True
+
+    def _insert_pool(
+        self,
+        pool: list[int],
+        routes: list[list[int]],
+        evals: list[RouteEval],
+        *,
+        exclude: int,
+        max_steps: int,
+    ) -> bool:
+        """Insert every pooled client; where none fits, eject one (Nagata and Braysy's EAMA idea).
+
+        A client that failed to fit gains a penalty; ejections prefer clients with few failures,
+        so hard clients get placed first and easy ones are moved around them. ``routes`` and
+        ``evals`` are changed in place; on failure the pool keeps the clients still out.
+        """
+        failures: dict[int, int] = {}
+        steps = 0
+        while pool:
+            if steps >= max_steps or self._out_of_time():
+                return False
+            u = pool.pop()
+            found = self._best_insertion(u, routes, evals, exclude=exclude)
+            if found is not None:
+                t, cand, ev = found
+                routes[t], evals[t] = cand, ev
+                continue
+            steps += 1
+            failures[u] = failures.get(u, 0) + 1
+            swap = self._best_ejection(u, routes, evals, exclude, failures)
+            if swap is None:
+                pool.append(u)
+                return False
+            t, cand, ev, w = swap
+            routes[t], evals[t] = cand, ev
+            pool.insert(0, w)
+        return True
+
+    def _best_ejection(
+        self,
+        u: int,
+        routes: list[list[int]],
+        evals: list[RouteEval],
+        exclude: int,
+        failures: dict[int, int],
+    ) -> tuple[int, list[int], RouteEval, int] | None:
+        best: tuple[tuple[int, float], int, list[int], RouteEval, int] | None = None
+        for t in self._targets(u, routes, exclude):
+            seq = routes[t]
+            vt = self.vtypes[t]
+            for at in self._positions(vt, seq, u)[:2]:
+                with_u = [*seq[:at], u, *seq[at:]]
+                for w in seq:
+                    if best is not None and failures.get(w, 0) > best[0][0]:
+                        continue
+                    cand = [x for x in with_u if x != w]
+                    ev = self._eval(vt, cand)
+                    if ev is None:
+                        continue
+                    key = (failures.get(w, 0), ev.distance - evals[t].distance)
+                    if best is None or key < best[0]:
+                        best = (key, t, cand, ev, w)
+        return None if best is None else best[1:]
+
+    def _targets(self, u: int, routes: list[list[int]], exclude: int) -> list[int]:
+        where = {c: i for i, seq in enumerate(routes) for c in seq}
+        found = {where[v] for v in self.neighbours.get(u, []) if v in where}
+        found.discard(exclude)
+        return sorted(found)
+
+    def _positions(self, v: int, seq: list[int], u: int) -> list[int]:
+        """Insertion places of ``u`` in ``seq``, cheapest detour first."""
+        depot = self.inst.vehicle_types[v].depot
+        path = [depot, *seq, depot]
+        a, b = path[:-1], path[1:]
+        delta = self.dist[a, u] + self.dist[u, b] - self.dist[a, b]
+        return [int(i) for i in np.argsort(delta, kind="stable")]
 
     def _best_insertion(
         self, u: int, routes: list[list[int]], evals: list[RouteEval], *, exclude: int = -1
     ) -> tuple[int, list[int], RouteEval] | None:
         """The cheapest feasible place for ``u`` in the routes holding its neighbours."""
         best: tuple[float, int, list[int], RouteEval] | None = None
-        targets = {self._route_of(routes, v) for v in self.neighbours.get(u, [])}
-        targets.discard(exclude)
-        targets.discard(-1)
-        for t in sorted(targets):
+        for t in self._targets(u, routes, exclude):
             seq = routes[t]
             base = evals[t].distance
             vt = self.vtypes[t]
-            plain = [self._plain(vt, [*seq[:at], u, *seq[at:]]) for at in range(len(seq) + 1)]
-            options = sorted(range(len(seq) + 1), key=plain.__getitem__)
-            for at in options[:4]:
-                if best is not None and plain[at] - base >= best[0]:
-                    break
+            for at in self._positions(vt, seq, u)[:4]:
                 cand = [*seq[:at], u, *seq[at:]]
+                if best is not None and self._plain(vt, cand) - base >= best[0]:
+                    break
                 ev = self._eval(vt, cand)
                 if ev is not None and (best is None or ev.distance - base < best[0]):
                     best = (ev.distance - base, t, cand, ev)
@@ -282,9 +349,18 @@ class EvLocalSearch:
         return None if best is None else best[1:]
 
     def insert_all(self, clients: list[int], vehicle_type: int = 0) -> list[int]:
-        """Put each client at its cheapest feasible place, else on a new route; returns the rest."""
+        """Put the clients into the routes (ejecting others if need be), else on new routes.
+
+        Returns the clients that not even a route of their own can serve.
+        """
+        pool = list(clients)
+        routes = [list(s) for s in self.routes]
+        evals = list(self.evals)
+        # on failure the routes are still all feasible and the pool holds the clients still out
+        self._insert_pool(pool, routes, evals, exclude=-1, max_steps=10 * len(pool))
+        self.routes, self.evals = routes, evals
         rest: list[int] = []
-        for u in clients:
+        for u in pool:
             found = self._best_insertion(u, self.routes, self.evals)
             if found is not None:
                 t, cand, ev = found
@@ -299,10 +375,3 @@ class EvLocalSearch:
             self.vtypes.append(vehicle_type)
             self.evals.append(ev_new)
         return rest
-
-    @staticmethod
-    def _route_of(routes: list[list[int]], client: int) -> int:
-        for i, seq in enumerate(routes):
-            if client in seq:
-                return i
-        return -1

@@ -24,6 +24,7 @@ _DEFAULT_ITERATIONS = 2_000
 _NUM_ROUNDS = 8
 _FIRST_SHARE = 0.3
 _log = logging.getLogger(__name__)
+_REDUCTION_RHO_CUT = 0.3
 _PYVRP_SHARE = 0.5  # of each round's time; the EV local search gets the rest
 
 
@@ -57,16 +58,14 @@ def solve_ev(
             share = 1.0
         deadline = None
         limit_s = None
-        extra = rho * charge_s_per_wh * instance.energy_wh[0] if rho > 0 else None
         target = None
-        if (
-            instance.fleet_minimisation
-            and len(instance.vehicle_types) == 1
-            and best is not None
-            and best.is_feasible
-            and r % 2 == 1
-        ):
-            target = max(1, len(best.routes) - 1)
+        if instance.fleet_minimisation and len(instance.vehicle_types) == 1 and best is not None:
+            # alternate: one van less than the best so far, then polish at the best fleet size
+            target = max(1, len(best.routes) - (r % 2)) if best.is_feasible else None
+            seed_routes = _relaxed(instance, best)
+        # a fleet-reduction round prices charging lower: the labelling, not PyVRP, has the last word
+        rho_round = rho if target is None or r % 2 == 0 else max(0.0, rho - _REDUCTION_RHO_CUT)
+        extra = rho_round * charge_s_per_wh * instance.energy_wh[0] if rho_round > 0 else None
         data = model.data(extra, max_vehicles=target)
         if time_limit_s is not None:
             end = started + time_limit_s
@@ -85,7 +84,7 @@ def solve_ev(
             initial=seed_routes,
         )
         total_iters += relaxed.iterations
-        routes, unassigned, num_failed = _realise(planners, relaxed.routes)
+        routes, unassigned, shed, num_failed = _realise(planners, relaxed.routes)
         search = EvLocalSearch(
             instance, planners, seed=seed + r, deadline=deadline, fleet_weight=fleet_weight
         )
@@ -93,17 +92,21 @@ def solve_ev(
         planned = {c for route in relaxed.routes for c in route.clients}
         in_group = {c for g in instance.groups for c in g}
         missing = [c for c in instance.clients if c not in planned and c not in in_group]
+        missing += shed
         unassigned.extend(search.insert_all(missing))
         search.run()
         candidate = _assemble(
             instance, list(zip(search.vtypes, search.evals, strict=True)), unassigned
         )
         _log.debug(
-            "round %d target %s rho %.2f relaxed %d failed %d split %d searched %d dist %.1f",
+            "round %d target %s rho %.2f relaxed %d (feasible %s, missing %d) failed %d split %d "
+            "searched %d dist %.1f",
             r,
             target,
             rho,
             len(relaxed.routes),
+            relaxed.is_feasible,
+            len(missing),
             num_failed,
             len(routes),
             len(search.routes),
@@ -162,6 +165,14 @@ def _key(instance: EvInstance, sol: EvSolution) -> tuple[float, ...]:
     return (0.0 if sol.is_feasible else 1.0, float(len(sol.unassigned)), vehicles, sol.cost)
 
 
+def _relaxed(instance: EvInstance, solution: EvSolution) -> tuple[RelaxedRoute, ...]:
+    """The solution's routes without their charging stops, to seed PyVRP."""
+    return tuple(
+        RelaxedRoute(r.vehicle_type, tuple(n for n in r.visits if not instance.is_station(n)))
+        for r in solution.routes
+    )
+
+
 def _fleet_weight(instance: EvInstance) -> float:
     """A price per vehicle above any distance saving, for the fleet-first objective."""
     if not instance.fleet_minimisation:
@@ -171,21 +182,53 @@ def _fleet_weight(instance: EvInstance) -> float:
 
 def _realise(
     planners: list[ChargingPlanner], routes: tuple[RelaxedRoute, ...]
-) -> tuple[list[tuple[int, list[int], RouteEval]], list[int], int]:
-    """Charging stops for every relaxed route; failing routes are split. Also counts failures."""
+) -> tuple[list[tuple[int, list[int], RouteEval]], list[int], list[int], int]:
+    """Charging stops for every relaxed route.
+
+    A failing route first sheds one or two clients (to be placed elsewhere by the local search);
+    only if that does not save it is it split. Returns (routes, unassigned, shed, failures).
+    """
     out: list[tuple[int, list[int], RouteEval]] = []
     unassigned: list[int] = []
+    shed: list[int] = []
     failed = 0
     for route in routes:
-        ev = planners[route.vehicle_type].evaluate(route.clients)
+        planner = planners[route.vehicle_type]
+        ev = planner.evaluate(route.clients)
         if ev.is_feasible:
             out.append((route.vehicle_type, list(route.clients), ev))
             continue
         failed += 1
-        pieces, dropped = _split(planners[route.vehicle_type], route.clients)
-        out.extend((route.vehicle_type, _clients(planners[0], p), p) for p in pieces)
+        trimmed = _trim(planner, list(route.clients))
+        if trimmed is not None:
+            kept, kept_ev, removed = trimmed
+            out.append((route.vehicle_type, kept, kept_ev))
+            shed.extend(removed)
+            continue
+        pieces, dropped = _split(planner, route.clients)
+        out.extend((route.vehicle_type, _clients(planner, p), p) for p in pieces)
         unassigned.extend(dropped)
-    return out, unassigned, failed
+    return out, unassigned, shed, failed
+
+
+def _trim(
+    planner: ChargingPlanner, clients: list[int]
+) -> tuple[list[int], RouteEval, list[int]] | None:
+    """The shortest feasible route left after removing one client, else two; None if neither."""
+    for depth in (1, 2):
+        best: tuple[list[int], RouteEval, list[int]] | None = None
+        for i in range(len(clients)):
+            for j in range(i + 1, len(clients)) if depth == 2 else (None,):
+                gone = [clients[i]] if j is None else [clients[i], clients[j]]
+                rest = [c for c in clients if c not in gone]
+                if not rest:
+                    continue
+                ev = planner.evaluate(rest)
+                if ev.is_feasible and (best is None or ev.distance < best[1].distance):
+                    best = (rest, ev, gone)
+        if best is not None:
+            return best
+    return None
 
 
 def _clients(planner: ChargingPlanner, ev: RouteEval) -> list[int]:
