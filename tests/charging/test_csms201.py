@@ -10,9 +10,22 @@ from typing import Any
 
 from websockets.asyncio.client import connect
 
-from tests.charging.ocpp_rig import PASSWORDS, FastClock, new_csms, two_van_schedule
+from tests.charging.ocpp_rig import PASSWORDS, FastClock, new_csms, two_van_schedule, until
 from voltvan.charging._csms import iso
-from voltvan.charging._ocpp import ChargePoint201, call201
+from voltvan.charging._ocpp import ChargePoint201, call201, on, result201
+
+
+class Station201(ChargePoint201):  # type: ignore[misc]
+    """A bare 2.0.1 station that accepts and keeps the profiles it is sent."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.profiles: list[dict[str, Any]] = []
+
+    @on("SetChargingProfile")
+    def on_profile(self, evse_id: int, charging_profile: dict[str, Any], **_: Any) -> Any:
+        self.profiles.append(charging_profile)
+        return result201.SetChargingProfile(status="Accepted")
 
 
 def _event(kind: str, seq: int, wh: float, now: float) -> Any:
@@ -34,7 +47,8 @@ def _event(kind: str, seq: int, wh: float, now: float) -> Any:
 
 
 def test_ocpp201_transaction_events_are_recorded(tmp_path: Path) -> None:
-    """Started/Updated/Ended events make one stored transaction with the metered energy."""
+    """Started/Updated/Ended make one stored transaction with its energy; the van's TxProfile
+    is sent in 2.0.1 form when the transaction starts."""
 
     async def go() -> None:
         clock = FastClock()
@@ -47,7 +61,7 @@ def test_ocpp201_transaction_events_are_recorded(tmp_path: Path) -> None:
                 subprotocols=["ocpp2.0.1"],  # type: ignore[list-item]
                 additional_headers={"Authorization": f"Basic {token}"},
             ) as ws:
-                cp = ChargePoint201("CP2", ws)
+                cp = Station201("CP2", ws)
                 task = asyncio.create_task(cp.start())
                 boot = await cp.call(
                     call201.BootNotification(
@@ -67,6 +81,11 @@ def test_ocpp201_transaction_events_are_recorded(tmp_path: Path) -> None:
                 )
                 started = await cp.call(_event("Started", 0, 100.0, clock()))
                 assert started.id_token_info["status"] == "Accepted"
+                await until(lambda: len(cp.profiles) == 1)
+                profile = cp.profiles[0]
+                assert profile["transaction_id"] == "tx-201"
+                assert profile["charging_profile_purpose"] == "TxProfile"
+                assert profile["charging_schedule"][0]["charging_rate_unit"] == "W"
                 await cp.call(_event("Updated", 1, 5_100.0, clock()))
                 await cp.call(_event("Ended", 2, 9_100.0, clock()))
                 task.cancel()

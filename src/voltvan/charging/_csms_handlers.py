@@ -6,7 +6,6 @@ Handlers write to the store before they answer; anything that needs a call back 
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
 from voltvan.charging._ocpp import (
@@ -257,10 +256,39 @@ class Handler201(RobustMixin, ChargePoint201):  # type: ignore[misc]
         status = "Accepted" if self.csms.knows_tag(tag) else "Invalid"
         return result201.TransactionEvent(id_token_info={"status": status})
 
+    @after("TransactionEvent")
+    async def after_transaction_event(self, event_type: str, **_: Any) -> None:
+        if event_type == "Started":
+            await self.csms.apply_profiles(self.id)
+
     async def set_profile(self, connector: int, profile: dict[str, Any]) -> bool:
-        """2.0.1 profiles are not sent yet: the 1.6 path is the one chargers use today."""
-        await asyncio.sleep(0)
-        return False
+        """The same TxProfile in 2.0.1 shape: on the EVSE, bound to the station's tx id."""
+        tx = self.csms.store.transaction(int(profile["transaction_id"]))
+        if tx is None or tx.ocpp_id is None:
+            return False
+        sched = profile["charging_schedule"]
+        res = await self.call(
+            call201.SetChargingProfile(
+                evse_id=connector,
+                charging_profile={
+                    "id": profile["charging_profile_id"],
+                    "stack_level": profile["stack_level"],
+                    "charging_profile_purpose": "TxProfile",
+                    "charging_profile_kind": "Absolute",
+                    "transaction_id": tx.ocpp_id,
+                    "charging_schedule": [
+                        {
+                            "id": profile["charging_profile_id"],
+                            "charging_rate_unit": "W",
+                            "start_schedule": sched["start_schedule"],
+                            "duration": sched["duration"],
+                            "charging_schedule_period": sched["charging_schedule_period"],
+                        }
+                    ],
+                },
+            )
+        )
+        return res is not None and res.status == "Accepted"
 
     async def trigger(self, message: str, connector: int | None) -> str:
         res = await self.call(call201.TriggerMessage(requested_message=message))
