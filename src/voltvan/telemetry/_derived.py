@@ -36,7 +36,7 @@ def connect(data_dir: Path) -> Connection:
 def _glob(folder: Path) -> str | None:
     if not folder.is_dir() or not any(folder.rglob("*.parquet")):
         return None
-    return str(folder / "**" / "*.parquet").replace("'", "''")
+    return str(folder.resolve() / "**" / "*.parquet").replace("'", "''")
 
 
 def register_derived_views(con: Connection, data_dir: Path) -> None:
@@ -101,7 +101,7 @@ def write_day_table(data_dir: Path, table: str, day: str, rows: pa.Table) -> Pat
 
     folder = data_dir / "derived" / table / f"date={day}"
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".tmp-{uuid.uuid4().hex}.parquet"
+    tmp = folder / f".tmp-{uuid.uuid4().hex}.part"  # not *.parquet: readers never see it
     pq.write_table(rows, tmp)
     final = folder / "part-0.parquet"
     tmp.replace(final)
