@@ -16,9 +16,9 @@ import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -123,7 +123,11 @@ class _Lock:
 
 
 class Store:
-    """The writer of one data directory; one per ``writer_id`` (use :func:`open_store`)."""
+    """The writer of one data directory; one per ``writer_id`` (use :func:`open_store`).
+
+    Batches are deduplicated and sorted inside an in-memory DuckDB connection that also holds
+    the last state (one row per vehicle and signal), so the per-row work is vectorized.
+    """
 
     def __init__(self, data_dir: Path, writer_id: str = "main") -> None:
         if not writer_id.replace("-", "").replace("_", "").isalnum():
@@ -145,35 +149,42 @@ class Store:
         self._mutex = threading.Lock()
         self._seq = 0
         self._con = _duck.connect(threads=1)
-        self._state: dict[tuple[str, str], tuple[int, float | None, str | None, int]] = {}
+        self._con.execute("SET TimeZone = 'UTC'")
         self._load_state()
 
     # -- opening ------------------------------------------------------------------------------
 
     def _load_state(self) -> None:
-        """Rebuild the high-water marks: all last-state files, plus the signal files written
-        after the oldest of them (a crash can fall between a signal rename and a state rename)."""
+        """Rebuild the last state (the high-water marks): all last-state files, plus the signal
+        files written after the oldest of them (a crash can fall between the two renames)."""
+        con = self._con
+        con.execute(
+            "CREATE TABLE state (vehicle_id VARCHAR, name VARCHAR, ts TIMESTAMPTZ, "
+            "value DOUBLE, value_text VARCHAR, ingested_at TIMESTAMPTZ)"
+        )
         state_dir = self.data_dir / "state"
         paths = sorted(state_dir.glob("last_state*.parquet")) if state_dir.exists() else []
-        for path in paths:
-            self._merge_state(pq.read_table(path, schema=STATE_SCHEMA).to_pylist())
+        if paths:
+            con.execute(
+                f"INSERT INTO state SELECT vehicle_id, name, ts, value, value_text, ingested_at "
+                f"FROM read_parquet({_duck.sql_list(paths)})"
+            )
         since = min(p.stat().st_mtime for p in paths) - 2.0 if paths else None
         newer = [p for p in self._signal_files() if since is None or p.stat().st_mtime >= since]
         if newer:
-            sql = (
-                "SELECT vehicle_id, name, arg_max(ts, ts) AS ts, arg_max(value, ts) AS value, "
-                "arg_max(value_text, ts) AS value_text, max(ingested_at) AS ingested_at "
-                f"FROM read_parquet({_duck.sql_list(newer)}) GROUP BY vehicle_id, name"
+            con.execute(
+                f"INSERT INTO state SELECT vehicle_id, name, ts, value, value_text, ingested_at "
+                f"FROM read_parquet({_duck.sql_list(newer)})"
             )
-            self._merge_state(_duck.fetch_arrow(self._con, sql).to_pylist())
+        self._fold_state("state")
 
-    def _merge_state(self, rows: list[dict[str, Any]]) -> None:
-        for r in rows:
-            key = (r["vehicle_id"], r["name"])
-            ts = _us(r["ts"])
-            old = self._state.get(key)
-            if old is None or ts > old[0]:
-                self._state[key] = (ts, r["value"], r["value_text"], _us(r["ingested_at"]))
+    def _fold_state(self, extra: str) -> None:
+        """Keep the newest row per (vehicle, signal) of ``state`` and ``extra``."""
+        union = "state" if extra == "state" else f"(SELECT * FROM state UNION ALL {extra})"
+        self._con.execute(
+            f"CREATE OR REPLACE TABLE state AS SELECT * FROM {union} "
+            "QUALIFY row_number() OVER (PARTITION BY vehicle_id, name ORDER BY ts DESC) = 1"
+        )
 
     def _signal_files(self, day: str | None = None) -> list[Path]:
         base = self.data_dir / "signals"
@@ -189,112 +200,93 @@ class Store:
 
     def _write(self, batch: Batch) -> WriteResult:
         ingested = now_us()
-        keep, duplicates = self._new_rows(batch)
-        if keep:
-            table = self._signals_table(batch, keep, ingested)
-            self._write_partitions(table, "signals", "ts")
+        stored = 0
+        if batch.num_rows:
+            table = self._new_rows(batch, ingested)
+            stored = len(table)
+            if stored:
+                self._write_partitions(table.drop_columns(["day_n"]), "signals", table["day_n"])
         if batch.rejects:
-            self._write_partitions(_rejects_table(batch.rejects), "rejected", "received_at")
-        if keep:
-            self._advance_state(batch, keep, ingested)
+            rejects = _rejects_table(batch.rejects)
+            day_n = pa.array([r.received_at_us // _DAY_US for r in batch.rejects], pa.int64())
+            self._write_partitions(rejects, "rejected", day_n)
+        if stored:
+            self._fold_state(
+                "SELECT vehicle_id, name, max(ts), arg_max(value, ts), arg_max(value_text, ts), "
+                "max(ingested_at) FROM fresh GROUP BY vehicle_id, name"
+            )
             self._write_state()
-        return WriteResult(len(keep), duplicates, len(batch.rejects))
+        self._con.execute("DROP TABLE IF EXISTS fresh")
+        return WriteResult(stored, batch.num_rows - stored, len(batch.rejects))
 
-    def _new_rows(self, batch: Batch) -> tuple[list[int], int]:
-        """Indices of the rows of ``batch`` that are not stored yet, and the duplicate count."""
-        seen: set[tuple[str, int, str]] = set()
-        keep: list[int] = []
-        suspects: list[int] = []
-        state = self._state
-        vids, tss, names = batch.vehicle_id, batch.ts_us, batch.name
-        for i in range(batch.num_rows):
-            key = (vids[i], tss[i], names[i])
-            if key in seen:
-                continue
-            seen.add(key)
-            mark = state.get((key[0], key[2]))
-            if mark is None or key[1] > mark[0]:
-                keep.append(i)
-            else:
-                suspects.append(i)
-        if suspects:
-            stored = self._stored_keys(batch, suspects)
-            keep.extend(i for i in suspects if (vids[i], tss[i], names[i]) not in stored)
-            keep.sort()
-        return keep, batch.num_rows - len(keep)
+    def _new_rows(self, batch: Batch, ingested_us: int) -> pa.Table:
+        """The rows of ``batch`` not stored yet, sorted, with their UTC day number ``day_n``.
 
-    def _stored_keys(self, batch: Batch, rows: list[int]) -> set[tuple[str, int, str]]:
-        """The keys among ``rows`` that are already in the Parquet files of their days."""
-        days = sorted({day_of(batch.ts_us[i]) for i in rows})
-        files = [p for d in days for p in self._signal_files(d)]
-        if not files:
-            return set()
-        probe = pa.table(
+        A row newer than the last state of its (vehicle, signal) is new by construction; an
+        older one (a redelivery, a late sample) is looked up in the files of its day.
+        """
+        con = self._con
+        incoming = pa.table(
             {
-                "vehicle_id": [batch.vehicle_id[i] for i in rows],
-                "ts": pa.array([batch.ts_us[i] for i in rows], TS),
-                "name": [batch.name[i] for i in rows],
+                "vehicle_id": pa.array(batch.vehicle_id, pa.string()),
+                "ts": pa.array(batch.ts_us, pa.int64()).cast(TS),
+                "name": pa.array(batch.name, pa.string()),
+                "value": pa.array(batch.value, pa.float64()),
+                "value_text": pa.array(batch.value_text, pa.string()),
             }
         )
-        self._con.register("probe", probe)
+        con.register("incoming", incoming)
         try:
-            found = _duck.fetch_arrow(
-                self._con,
-                "SELECT p.vehicle_id, epoch_us(p.ts) AS ts_us, p.name FROM probe p SEMI JOIN "
-                f"read_parquet({_duck.sql_list(files)}) s "
-                "ON s.vehicle_id = p.vehicle_id AND s.ts = p.ts AND s.name = p.name",
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE cand AS "
+                "SELECT DISTINCT ON (i.vehicle_id, i.ts, i.name) i.*, "
+                "coalesce(i.ts <= s.ts, false) AS suspect "
+                "FROM incoming i LEFT JOIN state s USING (vehicle_id, name)"
             )
         finally:
-            self._con.unregister("probe")
-        return set(zip(*(found.column(c).to_pylist() for c in range(3)), strict=True))
-
-    def _signals_table(self, batch: Batch, keep: list[int], ingested_us: int) -> pa.Table:
-        take = pa.array(keep, pa.int64())
-        n = len(keep)
-        table = pa.table(
-            {
-                "vehicle_id": pa.array(batch.vehicle_id, pa.string()).take(take),
-                "ts": pa.array(batch.ts_us, pa.int64()).take(take).cast(TS),
-                "name": pa.array(batch.name, pa.string()).take(take),
-                "value": pa.array(batch.value, pa.float64()).take(take),
-                "value_text": pa.array(batch.value_text, pa.string()).take(take),
-                "ingested_at": pa.array([ingested_us] * n, pa.int64()).cast(TS),
-            },
-            schema=SIGNALS_SCHEMA,
+            con.unregister("incoming")
+        days = [
+            str(r[0])
+            for r in con.execute(
+                "SELECT DISTINCT strftime(ts, '%Y-%m-%d') FROM cand WHERE suspect"
+            ).fetchall()
+        ]
+        files = [p for d in days for p in self._signal_files(d)]
+        stored_before = ""
+        if files:
+            stored_before = (
+                f" AND NOT EXISTS (SELECT 1 FROM read_parquet({_duck.sql_list(files)}) p "
+                "WHERE p.vehicle_id = c.vehicle_id AND p.ts = c.ts AND p.name = c.name)"
+            )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE fresh AS "
+            "SELECT vehicle_id, ts, name, value, value_text, "
+            f"make_timestamptz({int(ingested_us)}::BIGINT) AS ingested_at "
+            f"FROM cand c WHERE NOT suspect OR (true{stored_before})"
         )
-        return table.sort_by(_SORT)
+        con.execute("DROP TABLE cand")
+        table: pa.Table = _duck.fetch_arrow(
+            con,
+            "SELECT vehicle_id, ts, name, value, value_text, ingested_at, "
+            f"epoch_us(ts) // {_DAY_US} AS day_n FROM fresh ORDER BY vehicle_id, name, ts",
+        )
+        return table.cast(SIGNALS_SCHEMA.append(pa.field("day_n", pa.int64())))
 
-    def _write_partitions(self, table: pa.Table, kind: str, ts_col: str) -> None:
-        days = pc.strftime(table.column(ts_col), format="%Y-%m-%d")
-        for day in pc.unique(days).to_pylist():
-            part = table.filter(pc.equal(days, day))
+    def _write_partitions(self, table: pa.Table, kind: str, day_n: pa.ChunkedArray) -> None:
+        for n in pc.unique(day_n).to_pylist():
+            part = table.filter(pc.equal(day_n, n))
             self._seq += 1
             name = f"{now_us()}-{self.writer_id}-{self._seq:06d}.parquet"
+            day = day_of(int(n) * _DAY_US)
             write_parquet_atomic(part, self.data_dir / kind / f"date={day}" / name)
 
-    def _advance_state(self, batch: Batch, keep: list[int], ingested_us: int) -> None:
-        state = self._state
-        for i in keep:
-            key = (batch.vehicle_id[i], batch.name[i])
-            old = state.get(key)
-            if old is None or batch.ts_us[i] > old[0]:
-                state[key] = (batch.ts_us[i], batch.value[i], batch.value_text[i], ingested_us)
-
     def _write_state(self) -> None:
-        keys = sorted(self._state)
-        vals = [self._state[k] for k in keys]
-        table = pa.table(
-            {
-                "vehicle_id": [k[0] for k in keys],
-                "name": [k[1] for k in keys],
-                "ts": pa.array([v[0] for v in vals], pa.int64()).cast(TS),
-                "value": pa.array([v[1] for v in vals], pa.float64()),
-                "value_text": pa.array([v[2] for v in vals], pa.string()),
-                "ingested_at": pa.array([v[3] for v in vals], pa.int64()).cast(TS),
-            },
-            schema=STATE_SCHEMA,
+        table = _duck.fetch_arrow(
+            self._con,
+            "SELECT vehicle_id, name, ts, value, value_text, ingested_at FROM state "
+            "ORDER BY vehicle_id, name",
         )
-        write_parquet_atomic(table, state_file(self.data_dir, self.writer_id))
+        write_parquet_atomic(table.cast(STATE_SCHEMA), state_file(self.data_dir, self.writer_id))
 
     def close(self) -> None:
         self._con.close()
@@ -321,13 +313,6 @@ def _rejects_table(rejects: list[Reject]) -> pa.Table:
         },
         schema=REJECTED_SCHEMA,
     )
-
-
-def _us(value: datetime | int) -> int:
-    if isinstance(value, int):
-        return value
-    delta = value - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def open_store(data_dir: str | Path, *, writer_id: str = "main") -> Store:

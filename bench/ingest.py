@@ -1,0 +1,422 @@
+"""Ingest benchmark: a generated fleet stream through Mosquitto, voltvan vs bare subscribers.
+
+A fleet of ``--vans`` vans sends ``--signals`` VSS signals at 1 Hz for ``--seconds`` seconds of
+vehicle time, compressed: every message is a batch of ``--samples`` one-second samples, as
+telematics units send them. ``--publishers`` processes publish the pre-built stream with QoS 1
+to a private Mosquitto (started here on a free port). The same stream is consumed, one run
+after the other, by
+
+* ``mosquitto_sub`` (C, QoS 1, counts and discards: what the broker can deliver),
+* a bare paho-mqtt subscriber (Python, QoS 1, counts only: the limit of a Python client),
+* ``voltvan ingest`` (parse, validate, dedup, durable Parquet, PUBACK after the write),
+  with ``--workers`` 1 (and 2 in an MQTT v5 shared subscription when ``--workers 2``).
+
+Each rate is signals / (last signal delivered or durably stored - first publish). The ratio
+compares voltvan with the fastest bare subscriber of the same run. Peak memory is the VmHWM of
+the consuming process(es). Run: ``python bench/ingest.py`` (or ``make bench-ingest``);
+``--quick`` for a short run. Prints a table and writes ``bench/results/ingest.csv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import multiprocessing as mp
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+TOPIC_FILTER = "voltvan/v1/vehicles/+/signals"
+RECEIVE_MAXIMUM = 2000
+
+SIGNALS = [
+    "Vehicle.CurrentLocation.Latitude",
+    "Vehicle.CurrentLocation.Longitude",
+    "Vehicle.CurrentLocation.Altitude",
+    "Vehicle.CurrentLocation.Heading",
+    "Vehicle.Speed",
+    "Vehicle.TraveledDistance",
+    "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current",
+    "Vehicle.Powertrain.TractionBattery.Temperature.Average",
+    "Vehicle.Exterior.AirTemperature",
+    "Vehicle.Powertrain.TractionBattery.Charging.IsCharging",
+    "Vehicle.Powertrain.TractionBattery.CurrentPower",
+    "Vehicle.CurrentOverallWeight",
+]
+
+
+@dataclass(frozen=True)
+class Stream:
+    vans: int
+    seconds: int
+    samples: int
+    signals: int
+    t0: datetime
+
+    @property
+    def windows(self) -> int:
+        return math.ceil(self.seconds / self.samples)
+
+    @property
+    def messages(self) -> int:
+        return self.vans * self.windows
+
+    @property
+    def total_signals(self) -> int:
+        return self.vans * self.windows * self.samples * self.signals
+
+
+def van_id(v: int, vans: int) -> str:
+    """The id fleet.toml's ``count`` form gives van ``v`` (1-based, zero-padded)."""
+    return f"van-{v + 1:0{max(2, len(str(vans)))}d}"
+
+
+def message(stream: Stream, v: int, w: int) -> bytes:
+    """Window ``w`` of van ``v``: ``samples`` seconds of plausible driving, deterministic."""
+    samples = []
+    for k in range(stream.samples):
+        t = w * stream.samples + k
+        speed = 30.0 + 20.0 * math.sin((t + v) / 37.0)
+        values: list[object] = [
+            52.40 + 0.1 * math.sin(v) + t * 1e-5,
+            13.30 + 0.1 * math.cos(v) + t * 1e-5,
+            40.0 + (v % 50),
+            float((t * 3 + v) % 360),
+            round(speed, 2),
+            10_000 + v * 100 + t * 8,
+            round(90.0 - t * 0.002, 3),
+            25.0 + (v % 7),
+            8.5,
+            False,
+            -15_000.0 + (t % 100),
+            2600 + v % 500,
+        ]
+        ts = (stream.t0 + timedelta(seconds=t)).isoformat().replace("+00:00", "Z")
+        samples.append(
+            {"ts": ts, "signals": dict(zip(SIGNALS, values[: stream.signals], strict=False))}
+        )
+    return json.dumps({"samples": samples}, separators=(",", ":")).encode()
+
+
+def publisher(port: int, stream: Stream, part: int, parts: int, start: mp.Event) -> None:  # type: ignore[valid-type]
+    """Publish this part's vans (all windows, in time order) with QoS 1; exit when acked."""
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    payloads = [
+        (f"voltvan/v1/vehicles/{van_id(v, stream.vans)}/signals", message(stream, v, w))
+        for w in range(stream.windows)
+        for v in range(part, stream.vans, parts)
+    ]
+    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.max_inflight_messages_set(1000)
+    client.max_queued_messages_set(0)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    start.wait()  # type: ignore[attr-defined]
+    infos = [client.publish(topic, payload, qos=1) for topic, payload in payloads]
+    for info in infos:
+        info.wait_for_publish(timeout=600)
+    client.disconnect()
+    client.loop_stop()
+
+
+def bare_subscriber(port: int, expected: int) -> None:
+    """Count delivered messages (QoS 1, automatic PUBACK), print the time the last arrived."""
+    import threading
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
+
+    count = [0]
+    done = threading.Event()
+    end = [0.0]
+
+    def on_message(_c: object, _u: object, _m: object) -> None:
+        count[0] += 1
+        if count[0] >= expected:
+            end[0] = time.time()
+            done.set()
+
+    def on_connect(c: mqtt.Client, *_: object) -> None:
+        c.subscribe(TOPIC_FILTER, qos=1)
+
+    def on_subscribe(*_: object) -> None:
+        print("subscribed", flush=True)
+
+    client = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2, client_id="bare", protocol=mqtt.MQTTv5
+    )
+    client.on_message = on_message
+    client.on_connect = on_connect
+    client.on_subscribe = on_subscribe
+    props = Properties(PacketTypes.CONNECT)
+    props.ReceiveMaximum = RECEIVE_MAXIMUM
+    client.connect("127.0.0.1", port, properties=props)
+    client.loop_start()
+    done.wait(timeout=1800)
+    print(
+        json.dumps({"end": end[0], "count": count[0], "hwm_kb": _hwm_kb(os.getpid())}), flush=True
+    )
+    client.disconnect()
+    client.loop_stop()
+
+
+def _hwm_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_broker(folder: Path, binary: str) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    conf = folder / "mosquitto.conf"
+    conf.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        "max_inflight_messages 0\nmax_queued_messages 0\nlog_type error\n"
+    )
+    proc = subprocess.Popen([binary, "-c", str(conf)], stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("mosquitto did not start")
+
+
+def publish_all(port: int, stream: Stream, parts: int) -> tuple[float, list[mp.Process]]:
+    ctx = mp.get_context("fork")
+    start = ctx.Event()
+    procs = [
+        ctx.Process(target=publisher, args=(port, stream, i, parts, start)) for i in range(parts)
+    ]
+    for p in procs:
+        p.start()
+    time.sleep(1.0 + stream.messages / 20_000)  # let them build their payloads and connect
+    t0 = time.time()
+    start.set()
+    return t0, procs
+
+
+def run_mosquitto_sub(port: int, stream: Stream, parts: int, sub_bin: str) -> dict[str, float]:
+    cmd = [sub_bin, "-p", str(port), "-h", "127.0.0.1", "-V", "mqttv5", "-q", "1", "-t",
+           TOPIC_FILTER, "-C", str(stream.messages), "-i", "bench-c"]  # fmt: skip
+    sub = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    t0, pubs = publish_all(port, stream, parts)
+    hwm = 0
+    while sub.poll() is None:
+        hwm = max(hwm, _safe_hwm(sub.pid))
+        time.sleep(0.02)
+    end = time.time()
+    pub_end = _join(pubs)
+    return {"seconds": end - t0, "publish_s": pub_end - t0, "hwm_kb": hwm}
+
+
+def _safe_hwm(pid: int) -> int:
+    try:
+        return _hwm_kb(pid)
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+
+
+def _join(pubs: list[mp.Process]) -> float:
+    for p in pubs:
+        p.join()
+    return time.time()
+
+
+def run_bare(port: int, stream: Stream, parts: int) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--_bare", str(port), str(stream.messages)]
+    sub = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    assert sub.stdout is not None
+    assert sub.stdout.readline().strip() == "subscribed"
+    t0, pubs = publish_all(port, stream, parts)
+    result = json.loads(sub.stdout.readline())
+    sub.wait()
+    pub_end = _join(pubs)
+    return {"seconds": result["end"] - t0, "publish_s": pub_end - t0, "hwm_kb": result["hwm_kb"]}
+
+
+def write_fleet(folder: Path, vans: int) -> Path:
+    path = folder / "fleet.toml"
+    path.write_text(f'format_version = 1\n[[vans]]\ntype = "van"\ncount = {vans}\n')
+    return path
+
+
+def run_voltvan(
+    port: int, stream: Stream, parts: int, workers: int, folder: Path
+) -> dict[str, float]:
+    data = folder / f"data-{workers}"
+    fleet = write_fleet(folder, stream.vans)
+    procs = []
+    for i in range(workers):
+        log = folder / f"worker-{workers}-{i}.log"
+        extra = ["--shared-group", "bench", "--client-id", f"w{i}"] if workers > 1 else []
+        cmd = [
+            sys.executable, "-c", "from voltvan.cli import main; main()", "ingest",
+            "--mqtt", f"mqtt://127.0.0.1:{port}", "--data", str(data), "--fleet", str(fleet),
+            "--receive-maximum", str(RECEIVE_MAXIMUM), *extra,
+        ]  # fmt: skip
+        with log.open("wb") as fh:
+            procs.append((subprocess.Popen(cmd, stdout=fh, stderr=fh, cwd=REPO), log))
+    for proc, log in procs:
+        while "subscribed to" not in log.read_text():
+            if proc.poll() is not None:
+                raise RuntimeError(log.read_text())
+            time.sleep(0.05)
+    t0, pubs = publish_all(port, stream, parts)
+    counted: dict[Path, int] = {}
+    total, last_mtime, hwm = 0, t0, 0
+    import pyarrow.parquet as pq
+
+    progress_at = time.time()
+    while total < stream.total_signals:
+        time.sleep(0.1)
+        for f in (data / "signals").glob("date=*/*.parquet"):
+            if f not in counted:
+                counted[f] = pq.read_metadata(f).num_rows
+                total += counted[f]
+                last_mtime = max(last_mtime, f.stat().st_mtime)
+                progress_at = time.time()
+        if time.time() - progress_at > 60:
+            raise RuntimeError(f"no progress for 60 s at {total} rows; see {procs[0][1]}")
+        hwm = max(hwm, sum(_safe_hwm(p.pid) for p, _ in procs))
+        if any(p.poll() is not None for p, _ in procs):
+            raise RuntimeError("an ingest worker died: " + procs[0][1].read_text()[-2000:])
+    pub_end = _join(pubs)
+    for proc, _ in procs:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    rows = total
+    return {
+        "seconds": last_mtime - t0,
+        "publish_s": pub_end - t0,
+        "hwm_kb": hwm,
+        "rows": rows,
+        "files": len(counted),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--vans", type=int, default=2000, help="vans in the fleet (default 2000)")
+    ap.add_argument("--seconds", type=int, default=60, help="vehicle seconds per van (default 60)")
+    ap.add_argument("--samples", type=int, default=10, help="1 Hz samples per message (default 10)")
+    ap.add_argument(
+        "--signals", type=int, default=10, help=f"signals per sample (max {len(SIGNALS)})"
+    )
+    ap.add_argument("--publishers", type=int, default=2, help="publisher processes (default 2)")
+    ap.add_argument("--workers", type=int, default=1, choices=(1, 2), help="also run 2 workers")
+    ap.add_argument("--quick", action="store_true", help="500 vans x 30 s")
+    ap.add_argument("--mosquitto", default=shutil.which("mosquitto") or "/usr/sbin/mosquitto")
+    ap.add_argument("--_bare", nargs=2, type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args._bare:
+        bare_subscriber(*args._bare)
+        return
+    if args.quick:
+        args.vans, args.seconds = 500, 30
+    t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    stream = Stream(args.vans, args.seconds, args.samples, min(args.signals, len(SIGNALS)), t0)
+    sub_bin = shutil.which("mosquitto_sub")
+    print(
+        f"stream: {stream.vans} vans x {stream.signals} signals x {stream.seconds} s = "
+        f"{stream.total_signals:,} signals in {stream.messages:,} messages of "
+        f"{stream.samples} samples; {args.publishers} publisher processes; {os.cpu_count()} CPUs",
+        flush=True,
+    )
+    results: list[tuple[str, dict[str, float]]] = []
+    with tempfile.TemporaryDirectory(prefix="voltvan-bench-ingest-") as tmp:
+        folder = Path(tmp)
+        runs: list[tuple[str, object]] = []
+        if sub_bin:
+            runs.append(
+                (
+                    "mosquitto_sub (C, count only)",
+                    lambda p: run_mosquitto_sub(p, stream, args.publishers, sub_bin),
+                )
+            )
+        runs.append(
+            ("paho bare subscriber (count only)", lambda p: run_bare(p, stream, args.publishers))
+        )
+        runs.append(
+            (
+                "voltvan ingest, 1 worker",
+                lambda p: run_voltvan(p, stream, args.publishers, 1, folder),
+            )
+        )
+        if args.workers == 2:
+            runs.append(
+                (
+                    "voltvan ingest, 2 workers ($share)",
+                    lambda p: run_voltvan(p, stream, args.publishers, 2, folder),
+                )
+            )
+        for name, fn in runs:
+            broker, port = start_broker(folder, args.mosquitto)  # a fresh broker per run
+            try:
+                print(f"... {name}", flush=True)
+                results.append((name, fn(port)))  # type: ignore[operator]
+            finally:
+                broker.terminate()
+                broker.wait()
+    report(stream, results)
+
+
+def report(stream: Stream, results: list[tuple[str, dict[str, float]]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    bare = [r for n, r in results if "voltvan" not in n]
+    limit = max(stream.total_signals / r["seconds"] for r in bare)
+    table = Table(title=f"ingest: {stream.total_signals:,} signals, {stream.messages:,} messages")
+    for col in ("consumer", "seconds", "signals/s", "vs best bare", "publish s", "peak MB"):
+        table.add_column(col, justify="left" if col == "consumer" else "right")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "ingest.csv"
+    with out.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["consumer", "vans", "signals", "messages", "seconds", "signals_per_s",
+                    "ratio_to_best_bare", "publish_s", "peak_mb"])  # fmt: skip
+        for name, r in results:
+            rate = stream.total_signals / r["seconds"]
+            ratio = rate / limit
+            row = [name, f"{r['seconds']:.2f}", f"{rate:,.0f}", f"{ratio:.2f}",
+                   f"{r['publish_s']:.2f}", f"{r['hwm_kb'] / 1024:.0f}"]  # fmt: skip
+            table.add_row(*row)
+            w.writerow([name, stream.vans, stream.total_signals, stream.messages,
+                        f"{r['seconds']:.3f}", f"{rate:.0f}", f"{ratio:.3f}",
+                        f"{r['publish_s']:.3f}", f"{r['hwm_kb'] / 1024:.1f}"])  # fmt: skip
+    Console().print(table)
+    print(f"wrote {out.relative_to(REPO)}")
+    vv = [r for n, r in results if "voltvan" in n]
+    for r in vv:
+        if r.get("rows") != stream.total_signals:
+            print(f"WARNING: stored {r.get('rows')} rows, expected {stream.total_signals}")
+
+
+if __name__ == "__main__":
+    main()
