@@ -6,7 +6,9 @@ conservative matrices should already be safe; where a replay still finds a route
 reserve (rounding in the engine, a model that is not monotone for some leg), the energy of that
 van type is scaled up and the scenario solved again with a third of the budget. Whatever is still
 wrong after the last attempt is repaired by taking stops out of the offending route, and those
-stops are listed as unassigned: a plan is never returned with a violation it knows about.
+stops (and any the search left out) get a second chance by cheapest feasible insertion
+(:mod:`voltvan.planning._insert`) before they are listed as unassigned: a plan is never returned
+with a violation it knows about.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from voltvan.domain import Scenario, Van
 from voltvan.plan import Plan, Route, VisitKind
 from voltvan.planning._city import CityModel, VanGroup, build_city_model, group_vans
+from voltvan.planning._insert import reinsert
 from voltvan.planning._reasons import NO_CAPACITY, explain_leftover, screen_stops
 from voltvan.planning._timeline import Context, Timed, time_route
 from voltvan.planning.ev import EvProgress, EvSolution, solve_ev
@@ -73,7 +76,9 @@ def plan_scenario(
             scale[type_id] = scale.get(type_id, 1.0) * (1.0 + ratio + TIGHTEN_MARGIN)
         stats["attempts"] = attempt + 1
     routes, removed = _repair(ctx, timed)
-    leftover = [*left, *removed]
+    used = {r.van_id for r in routes}
+    idle = [v for v in scenario.fleet.vans if v.id not in used]
+    routes, leftover = reinsert(ctx, routes, [*left, *removed], idle)
     unassigned += explain_leftover(scenario, matrices, groups, leftover)
     stats.update(
         {
@@ -83,6 +88,7 @@ def plan_scenario(
             "time_limit_s": time_limit_s,
             "max_iterations": max_iterations,
             "repaired_stops": len(removed),
+            "reinserted_stops": len(left) + len(removed) - len(leftover),
             "planning_time_s": time.perf_counter() - t0,
         }
     )
