@@ -39,7 +39,7 @@ def two_van_schedule(*, a_plug_h: float = 18.0) -> Schedule:
     return schedule_depot(DepotProblem(reqs, conns, 15_000, Tariff(), efficiency=1.0))
 
 
-def csms_config(*, late_grace_s: float = 4 * H, watch_every_s: float | None = None) -> CsmsConfig:
+def csms_config(*, late_grace_s: float = 8 * H, watch_every_s: float | None = None) -> CsmsConfig:
     """Both chargers; a long grace because the fast clock makes every badge a bit late; the
     no-show watch only where a test asks for it."""
     return CsmsConfig(
@@ -74,7 +74,7 @@ def new_csms(
     clock: FastClock,
     schedule: Schedule | None,
     *,
-    late_grace_s: float = 4 * H,
+    late_grace_s: float = 8 * H,
     watch_every_s: float | None = None,
 ) -> Csms:
     return Csms(
