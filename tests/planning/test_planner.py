@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from voltvan.check import check_plan
 from voltvan.domain import Scenario
@@ -91,3 +94,39 @@ def test_same_seed_gives_the_same_plan(two_vans_five_stops: Scenario) -> None:
     a = plan_scenario(two_vans_five_stops, max_iterations=ITERS, seed=3)
     b = plan_scenario(two_vans_five_stops, max_iterations=ITERS, seed=3)
     assert [r.stop_ids for r in a.routes] == [r.stop_ids for r in b.routes]
+
+
+def test_energy_the_replay_rejects_is_tightened_and_resolved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An engine route that is short of energy by the full model makes the planner re-solve."""
+    from voltvan.planning import _planner
+    from voltvan.planning.ev import EvSolution, solve_ev
+
+    calls: list[int] = []
+
+    def optimistic_first(*args: Any, **kwargs: Any) -> EvSolution:
+        sol = solve_ev(*args, **kwargs)
+        calls.append(1)
+        if len(calls) > 1:
+            return sol
+        inst = args[0]
+        stripped = tuple(
+            dataclasses.replace(
+                r,
+                visits=tuple(n for n in r.visits if not inst.is_station(n)),
+                charge_wh=tuple(
+                    c for n, c in zip(r.visits, r.charge_wh, strict=True) if not inst.is_station(n)
+                ),
+            )
+            for r in sol.routes
+        )
+        return dataclasses.replace(sol, routes=stripped, is_feasible=True)
+
+    monkeypatch.setattr(_planner, "solve_ev", optimistic_first)
+    scenario = cold_far_cluster()
+    plan = plan_scenario(scenario, max_iterations=ITERS)
+    assert len(calls) == 2
+    assert plan.stats["energy_scale"]["small"] > 1.0
+    assert plan.num_stops_served == 4
+    assert check_plan(plan, scenario).is_feasible

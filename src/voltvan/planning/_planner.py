@@ -19,9 +19,9 @@ from typing import Any
 
 from voltvan.domain import Scenario, Van
 from voltvan.plan import Plan, Route, VisitKind
-from voltvan.planning._city import CityModel, VanGroup, build_city_model, group_vans
+from voltvan.planning._city import CityModel, build_city_model, group_vans
 from voltvan.planning._insert import reinsert
-from voltvan.planning._reasons import NO_CAPACITY, explain_leftover, screen_stops
+from voltvan.planning._reasons import explain_leftover, screen_stops
 from voltvan.planning._timeline import Context, Timed, time_route
 from voltvan.planning.ev import EvProgress, EvSolution, solve_ev
 from voltvan.travel import build_matrices
@@ -70,8 +70,8 @@ def plan_scenario(
         stats = _solver_stats(solution.stats)
         stats["engine_feasible"] = solution.is_feasible
         excess = _energy_excess(ctx, timed)
-        if not excess:
-            break
+        if not excess or not solution.is_feasible:
+            break  # an engine that found no feasible plan is not helped by tighter matrices
         for type_id, ratio in excess.items():
             scale[type_id] = scale.get(type_id, 1.0) * (1.0 + ratio + TIGHTEN_MARGIN)
         stats["attempts"] = attempt + 1
@@ -207,4 +207,4 @@ def _solver_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-__all__ = ["MATRIX_DEPART_S", "NO_CAPACITY", "VanGroup", "plan_scenario"]
+__all__ = ["MATRIX_DEPART_S", "plan_scenario"]
