@@ -111,3 +111,20 @@ def test_more_vans_than_plugs_take_turns() -> None:
     assert not s.shortfalls
     assert len({(v.plug_in, v.plug_out) for v in s.vans}) == 4
     assert check_schedule(p, s) == []
+
+
+def test_widening_only_grows_windows(three_vans_two_plugs: DepotProblem) -> None:
+    """Every widened session contains the old one and no plug is double-booked."""
+    from voltvan.charging._assign import assign_sessions_backward, widen_sessions
+
+    p = three_vans_two_plugs
+    old = assign_sessions_backward(p)
+    new = widen_sessions(p, old)
+    for vid, s in old.items():
+        assert new[vid].plug_in_s <= s.plug_in_s and new[vid].plug_out_s >= s.plug_out_s
+        r = p.request(vid)
+        assert r.arrival_s <= new[vid].plug_in_s and new[vid].plug_out_s <= r.departure_s
+    spans = sorted((s.connector_id, s.plug_in_s, s.plug_out_s) for s in new.values())
+    for a, b in itertools.pairwise(spans):
+        if a[0] == b[0]:
+            assert b[1] >= a[2] - 1e-6

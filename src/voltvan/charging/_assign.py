@@ -202,3 +202,57 @@ def assign_sessions_backward(
         vid: Session(vid, s.connector_id, mirror(s.plug_out_s), mirror(s.plug_in_s))
         for vid, s in found.items()
     }
+
+
+def widen_sessions(problem: DepotProblem, sessions: dict[str, Session]) -> dict[str, Session]:
+    """Move each van to the connector where its session can grow most towards its whole stay.
+
+    A van's new window always contains its old one, so the LP on the result is never worse;
+    this repairs vans that a one-directional pass left waiting beside an idle plug.
+    """
+    out = dict(sessions)
+    by_conn: dict[str, list[Session]] = {c.id: [] for c in problem.connectors}
+    for s in out.values():
+        by_conn.setdefault(s.connector_id, []).append(s)
+    order = sorted(
+        out.values(),
+        key=lambda s: (
+            -(
+                (s.plug_in_s - problem.request(s.vehicle_id).arrival_s)
+                + (problem.request(s.vehicle_id).departure_s - s.plug_out_s)
+            )
+        ),
+    )
+    for s in order:
+        r = problem.request(s.vehicle_id)
+        best: tuple[float, str, float, float] | None = None
+        for c in problem.connectors:
+            if not _allowed(r, c):
+                continue
+            lo, hi = r.arrival_s, r.departure_s
+            clash = False
+            for o in by_conn[c.id]:
+                if o.vehicle_id == s.vehicle_id:
+                    continue
+                if o.plug_out_s <= s.plug_in_s:
+                    lo = max(lo, o.plug_out_s)
+                elif o.plug_in_s >= s.plug_out_s:
+                    hi = min(hi, o.plug_in_s)
+                else:
+                    clash = True
+                    break
+            if clash:
+                continue
+            gain = (hi - lo) + (0.5 if c.id == s.connector_id else 0.0)
+            if rate_w(r, c) < rate_w(r, problem.connector(s.connector_id)):
+                continue
+            if best is None or gain > best[0]:
+                best = (gain, c.id, lo, hi)
+        if best is None:
+            continue
+        _, cid, lo, hi = best
+        new = Session(s.vehicle_id, cid, lo, hi)
+        by_conn[s.connector_id].remove(out[s.vehicle_id])
+        by_conn[cid].append(new)
+        out[s.vehicle_id] = new
+    return out

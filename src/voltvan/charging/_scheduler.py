@@ -11,7 +11,7 @@ from voltvan.charging._assign import (
     Session,
     assign_sessions,
     assign_sessions_backward,
-    stretch_sessions,
+    widen_sessions,
 )
 from voltvan.charging._baselines import baseline_sessions
 from voltvan.charging._lp import LpResult, Window, solve_lp
@@ -72,7 +72,7 @@ def schedule_depot(
             best = (key, sessions, result)
     assert best is not None, "session_slacks must not be empty"
     for _ in range(params.polish_rounds):
-        sessions = stretch_sessions(problem, _shrink(problem, best[1], best[2]))
+        sessions = widen_sessions(problem, _shrink(problem, best[1], best[2]))
         if sessions == best[1]:
             break
         result = solve_lp(problem, _windows(problem, sessions))
