@@ -30,7 +30,7 @@ from voltvan.planning.ev import solve_ev
 
 REPO = Path(__file__).resolve().parents[1]
 QUICK = ("c101", "c103", "c204", "r102", "r105", "r201", "rc101", "rc201")
-console = Console()
+console = Console(width=150)
 
 
 def _bks(shared: Path) -> dict[str, tuple[int, float]]:

@@ -31,7 +31,7 @@ from voltvan.planning.ev import solve_ev
 
 REPO = Path(__file__).resolve().parents[1]
 QUICK = ("C1_10_1", "RC2_10_1")
-console = Console()
+console = Console(width=150)
 Routes = list[list[int]]  # node indices, depot 0 excluded
 
 

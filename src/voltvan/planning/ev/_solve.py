@@ -74,7 +74,8 @@ def solve_ev(
                 break
             budget = remaining if r == rounds - 1 else min(remaining, time_limit_s * share)
             deadline = round_start + budget if r < rounds - 1 else end - 0.02
-            limit_s = max(0.05, (deadline - time.perf_counter()) * _PYVRP_SHARE)
+            share_pyvrp = _PYVRP_SHARE if needs_energy else 0.98  # nothing to charge: PyVRP is best
+            limit_s = max(0.05, (deadline - time.perf_counter()) * share_pyvrp)
         iters = None if max_iterations is None else max(1, int(max_iterations * share))
         relaxed = model.solve(
             data,
