@@ -13,6 +13,7 @@ import base64
 import contextlib
 import dataclasses
 import datetime as dt
+import itertools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +42,18 @@ class Plug:
     profile_start: float | None = None
     periods: list[tuple[float, float]] = dataclasses.field(default_factory=list)
     faulted: bool = False
+
+    def energy_wh(self, t0: float, t1: float, max_power_w: float) -> float:
+        """Energy drawn at the profile's limits over ``[t0, t1]``, exact at period edges."""
+        cuts = [t0]
+        if self.profile_start is not None:
+            cuts += [self.profile_start + off for off, _ in self.periods]
+            cuts.append(self.profile_start)
+        edges = sorted({t for t in cuts if t0 <= t < t1} | {t1})
+        total = 0.0
+        for a, b in itertools.pairwise(edges):
+            total += self.limit_w(a, max_power_w) * (b - a) / 3600.0
+        return total
 
     def limit_w(self, now: float, max_power_w: float) -> float:
         if self.profile_start is None or not self.periods:
@@ -193,17 +206,18 @@ class SimChargePoint:
         await self.send_status(connector, "Faulted", "GroundFailure")
 
     def advance(self) -> None:
-        """Integrate energy since the last step at the power each plug drew."""
+        """Integrate each plug's energy since the last step under its profile."""
         now = self.clock()
         dt_s = max(0.0, now - self._last)
         self._last = now
         for plug in self.plugs.values():
-            e = plug.power_w * dt_s / 3600.0
+            active = plug.tx_id is not None and not plug.faulted
+            e = plug.energy_wh(now - dt_s, now, self.max_power_w) if active else 0.0
+            if plug.max_energy_wh is not None:
+                e = max(0.0, min(e, plug.max_energy_wh - plug.session_wh))
+                active = active and plug.session_wh + e < plug.max_energy_wh
             plug.meter_wh += e
             plug.session_wh += e
-            active = plug.tx_id is not None and not plug.faulted
-            if active and plug.max_energy_wh is not None and plug.session_wh >= plug.max_energy_wh:
-                active = False
             plug.power_w = plug.limit_w(now, self.max_power_w) if active else 0.0
 
     async def send_meter_values(self, connector: int | None = None) -> None:

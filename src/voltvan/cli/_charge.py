@@ -210,6 +210,18 @@ def csms_command(
     ],
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 9000,
+    simulate: Annotated[
+        bool,
+        typer.Option(
+            "--simulate",
+            help="Demo: play the night on simulated chargers (one per charger of schedule.json) "
+            "on a fast clock, then compare metered with planned energy.",
+        ),
+    ] = False,
+    speed: Annotated[
+        float,
+        typer.Option("--speed", min=1.0, help="With --simulate: simulated seconds per second."),
+    ] = 3600.0,
     night_of: Annotated[
         str | None,
         typer.Option(
@@ -234,6 +246,11 @@ def csms_command(
     except ValueError as exc:
         raise InvalidInput(f"not a date: {night_of!r}", field="night-of") from exc
     day_start = dt.datetime.combine(day, dt.time()).astimezone().timestamp()
+    if simulate:
+        if schedule is None:
+            raise InvalidInput("--simulate needs a schedule.json", file=schedule_path)
+        _simulate(schedule, config, data, speed, day_start)
+        return
     csms = Csms(
         config,
         store_path=data / "csms.sqlite",
@@ -259,3 +276,42 @@ def csms_command(
         asyncio.run(serve())
     except KeyboardInterrupt:
         console.print("stopped; state kept in " + str(data / "csms.sqlite"))
+
+
+def _simulate(
+    schedule: Schedule, config: object, data: Path, speed: float, day_start: float
+) -> None:
+    import asyncio
+
+    from rich.live import Live
+
+    from voltvan.charging._csms import Csms
+    from voltvan.charging._demo import run_night
+    from voltvan.domain import format_hhmm
+
+    with Live(console=console, refresh_per_second=4) as live:
+
+        def tick(csms: Csms, now_s: float) -> None:
+            active = csms.store.active()
+            power = sum(tx.power_w for tx in active)
+            live.update(
+                f"{format_hhmm(now_s % 86_400)}  {len(active)} sessions  {power / 1000:.1f} kW  "
+                f"re-plans {len(csms.replans)}"
+            )
+
+        result = asyncio.run(
+            run_night(
+                schedule,
+                config,
+                data_dir=data,
+                speed=speed,
+                day_start_epoch=day_start,
+                on_tick=tick,
+            )
+        )
+    t = Table(title="Simulated night: planned vs metered")
+    for col in ("van", "planned kWh", "metered kWh"):
+        t.add_column(col, justify="right")
+    for vid, planned in sorted(result.planned_wh.items()):
+        t.add_row(vid, f"{planned / 1000:.2f}", f"{result.metered_wh.get(vid, 0.0) / 1000:.2f}")
+    console.print(t)
