@@ -310,6 +310,10 @@ def run_voltvan(
     for proc, _ in procs:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
+    for _, log in procs:
+        text = log.read_text()
+        tail = text[text.rfind("stopped:") :].replace("\n", " ")
+        print("   worker", tail, flush=True)
     rows = total
     return {
         "seconds": last_mtime - t0,

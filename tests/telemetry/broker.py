@@ -49,6 +49,7 @@ class Broker:
     port: int
     users: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen[bytes] | None = None
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -111,6 +112,10 @@ def running_broker(folder: Path, users: dict[str, str] | None = None) -> Iterato
     try:
         yield broker
     finally:
+        for worker in broker.workers:  # a failed test must not leave workers behind
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
         broker.stop()
 
 
@@ -126,6 +131,7 @@ def start_worker(broker: Broker, data: Path, fleet: Path, *extra: str) -> subpro
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log_path.open("ab") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env, cwd=REPO)
+    broker.workers.append(proc)
     wait_for(
         lambda: log_path.read_text().count("subscribed to") > before or proc.poll() is not None,
         timeout_s=30,

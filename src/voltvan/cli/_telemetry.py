@@ -121,7 +121,8 @@ def ingest(
         stats = worker.run()
     console_err.print(
         f"stopped: {stats.messages:,} messages, {stats.stored:,} rows stored, "
-        f"{stats.duplicates:,} duplicates, rejected {dict(stats.rejected)}",
+        f"{stats.duplicates:,} duplicates, rejected {dict(stats.rejected)}; "
+        f"{stats.flushes:,} batches, parse {stats.parse_s:.1f} s, write {stats.write_s:.1f} s",
         highlight=False,
     )
 

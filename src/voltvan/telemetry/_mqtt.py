@@ -1,14 +1,16 @@
 """The MQTT ingest worker: at-least-once from the broker, exactly-once into the store.
 
-paho-mqtt's network thread only queues what arrives. The worker thread parses, writes a batch
-through the store and only then acknowledges (PUBACK) the messages of that batch, so the broker
-redelivers anything that was not durably written when the worker dies; the store drops the
-redelivered rows it already holds. The session is persistent (fixed client id, clean start off,
-a session expiry) so messages published while the worker is down wait in the broker.
+paho-mqtt's network thread only queues what arrives. The worker thread parses into batches;
+a writer thread writes each batch through the store and only then acknowledges (PUBACK) the
+messages of that batch, so the broker redelivers anything that was not durably written when
+the worker dies; the store drops the redelivered rows it already holds. The session is
+persistent (fixed client id, clean start off, a session expiry) so messages published while the
+worker is down wait in the broker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -71,6 +73,8 @@ class IngestStats:
     duplicates: int = 0
     flushes: int = 0
     connects: int = 0
+    parse_s: float = 0.0
+    write_s: float = 0.0
     rejected: Counter[str] = field(default_factory=Counter)
 
 
@@ -102,6 +106,8 @@ class IngestWorker:
         self._on_flush = on_flush
         self._inbox: queue.Queue[_Arrival] = queue.Queue()
         self._stop = threading.Event()
+        self._writes: queue.Queue[tuple[Batch, list[_Arrival]] | None] = queue.Queue(maxsize=1)
+        self._failure: BaseException | None = None
         self._generation = 0
         self._client = self._make_client()
 
@@ -174,12 +180,32 @@ class IngestWorker:
             properties=self._connect_props,
         )
         self._client.loop_start()
+        writer = threading.Thread(target=self._write_batches, name="voltvan-ingest-writer")
+        writer.start()
         try:
             self._loop()
         finally:
+            while writer.is_alive():  # hand over the end marker unless the writer died
+                with contextlib.suppress(queue.Full):
+                    self._writes.put(None, timeout=0.1)
+            writer.join()
             self._client.disconnect()
             self._client.loop_stop()
+        if self._failure is not None:
+            raise self._failure
         return self.stats
+
+    def _write_batches(self) -> None:
+        """The writer thread: Parquet, DuckDB and fsync release the GIL, so parsing the next
+        batch overlaps with writing this one."""
+        while (job := self._writes.get()) is not None:
+            try:
+                self._flush(*job)
+            except BaseException as exc:  # nothing of this batch is acknowledged: redelivered
+                log.error("write failed, stopping without acknowledging: %s", exc)
+                self._failure = exc
+                self._stop.set()
+                return
 
     def _loop(self) -> None:
         p = self.params
@@ -198,12 +224,16 @@ class IngestWorker:
                 item = self._inbox.get(timeout=0.05 if stopping else min(timeout, 0.2))
             except queue.Empty:
                 item = None
+            if self._failure is not None:
+                return
             if item is not None:
                 if not pending:
                     first_at = time.monotonic()
                 pending.append(item)
+                started = time.perf_counter()
                 ctx = Context("mqtt", item.received_us, self.fleet, item.topic)
                 parse_message(batch, ctx, item.payload)
+                self.stats.parse_s += time.perf_counter() - started
             due = pending and (
                 batch.num_rows >= p.flush_rows
                 or len(pending) >= max_pending
@@ -211,14 +241,22 @@ class IngestWorker:
                 or (stopping and item is None)
             )
             if due:
-                self._flush(batch, pending)
+                self._put_write(batch, pending)
                 batch = Batch()
                 pending = []
             elif stopping and item is None:
                 return
 
+    def _put_write(self, batch: Batch, pending: list[_Arrival]) -> None:
+        while self._failure is None:
+            with contextlib.suppress(queue.Full):
+                self._writes.put((batch, pending), timeout=0.1)
+                return
+
     def _flush(self, batch: Batch, pending: list[_Arrival]) -> None:
+        started = time.perf_counter()
         result = self.store.write(batch)  # durable when it returns
+        self.stats.write_s += time.perf_counter() - started
         generation = self._generation
         for item in pending:
             if item.qos > 0 and item.generation == generation:

@@ -148,7 +148,7 @@ class Store:
             raise
         self._mutex = threading.Lock()
         self._seq = 0
-        self._con = _duck.connect(threads=1)
+        self._con = _duck.connect(threads=2)
         self._con.execute("SET TimeZone = 'UTC'")
         self._load_state()
 
@@ -239,8 +239,7 @@ class Store:
         try:
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE cand AS "
-                "SELECT DISTINCT ON (i.vehicle_id, i.ts, i.name) i.*, "
-                "coalesce(i.ts <= s.ts, false) AS suspect "
+                "SELECT i.*, coalesce(i.ts <= s.ts, false) AS suspect "
                 "FROM incoming i LEFT JOIN state s USING (vehicle_id, name)"
             )
         finally:
@@ -260,15 +259,16 @@ class Store:
             )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE fresh AS "
-            "SELECT vehicle_id, ts, name, value, value_text, "
+            "SELECT DISTINCT ON (vehicle_id, name, ts) vehicle_id, ts, name, value, value_text, "
             f"make_timestamptz({int(ingested_us)}::BIGINT) AS ingested_at "
-            f"FROM cand c WHERE NOT suspect OR (true{stored_before})"
+            f"FROM cand c WHERE NOT suspect OR (true{stored_before}) "
+            "ORDER BY vehicle_id, name, ts"
         )
         con.execute("DROP TABLE cand")
         table: pa.Table = _duck.fetch_arrow(
             con,
             "SELECT vehicle_id, ts, name, value, value_text, ingested_at, "
-            f"epoch_us(ts) // {_DAY_US} AS day_n FROM fresh ORDER BY vehicle_id, name, ts",
+            f"epoch_us(ts) // {_DAY_US} AS day_n FROM fresh",
         )
         return table.cast(SIGNALS_SCHEMA.append(pa.field("day_n", pa.int64())))
 
