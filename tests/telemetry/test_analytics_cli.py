@@ -23,7 +23,7 @@ def twizy_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     r = runner.invoke(app, ["import", "rsk-twizy", str(log), "--data", str(data),
                             "--vehicle-id", "twizy-1"])  # fmt: skip
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["derive", "--data", str(data), "--battery-wh", "6100"])
+    r = runner.invoke(app, ["derive", "--data", str(data), "--vehicle-type", "twizy"])
     assert r.exit_code == 0, r.output
     return data
 
@@ -51,10 +51,18 @@ def test_report_trips_csv(twizy_data: Path) -> None:
 def test_report_energy_with_calibration(twizy_data: Path) -> None:
     """`report energy --calibrate` prints the daily table and the fit error."""
     r = runner.invoke(app, ["report", "energy", "--data", str(twizy_data), "--calibrate",
-                            "--mass-kg", "549", "--frontal-area-m2", "1.4"])  # fmt: skip
+                            "--vehicle-type", "twizy"])  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "2021-07-01" in r.output
     assert "mean absolute error" in r.output
+
+
+def test_unknown_vehicle_type_is_invalid_input(twizy_data: Path) -> None:
+    """--vehicle-type bus is refused naming the option and the known types."""
+    r = runner.invoke(app, ["derive", "--data", str(twizy_data), "--vehicle-type", "bus"])
+    assert isinstance(r.exception, InvalidInput)
+    assert r.exception.where.field == "--vehicle-type"
+    assert "twizy" in str(r.exception)
 
 
 def test_report_filters_by_vehicle(twizy_data: Path) -> None:

@@ -36,6 +36,14 @@ FleetOpt = Annotated[
         "parameters of each van's type.",
     ),
 ]
+TypeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--vehicle-type",
+        help="Catalog vehicle type (large, small, twizy) for vans the fleet file does not "
+        "list: usable battery (Wh), mass (kg) and consumption parameters.",
+    ),
+]
 BatteryOpt = Annotated[
     float | None,
     typer.Option(
@@ -53,21 +61,39 @@ class _FleetInfo:
     consumption: dict[str, Any]
 
 
-def _fleet_info(path: Path | None) -> _FleetInfo:
-    if path is None:
-        return _FleetInfo({}, {}, {})
+def _fleet_info(
+    path: Path | None, vehicle_type: str | None = None, vans: Sequence[str] = ()
+) -> _FleetInfo:
+    info = _FleetInfo({}, {}, {})
     from voltvan.energy import vehicle_mass_kg
-    from voltvan.scenario._fleet import parse_fleet
-    from voltvan.scenario._toml import TomlSource
 
-    file = path / "fleet.toml" if path.is_dir() else path
-    fleet = parse_fleet(TomlSource(file, label=str(file))).fleet
-    types = {t.id: t for t in fleet.vehicle_types}
-    return _FleetInfo(
-        battery_wh={v.id: types[v.type_id].battery_wh for v in fleet.vans},
-        mass_kg={v.id: vehicle_mass_kg(types[v.type_id], 0.0) for v in fleet.vans},
-        consumption={v.id: types[v.type_id].consumption for v in fleet.vans},
-    )
+    if path is not None:
+        from voltvan.scenario._fleet import parse_fleet
+        from voltvan.scenario._toml import TomlSource
+
+        file = path / "fleet.toml" if path.is_dir() else path
+        fleet = parse_fleet(TomlSource(file, label=str(file))).fleet
+        types = {t.id: t for t in fleet.vehicle_types}
+        for v in fleet.vans:
+            vt = types[v.type_id]
+            info.battery_wh[v.id] = vt.battery_wh
+            info.mass_kg[v.id] = vehicle_mass_kg(vt, 0.0)
+            info.consumption[v.id] = vt.consumption
+    if vehicle_type is not None:
+        from voltvan import catalog
+
+        makers = {"large": catalog.large_van, "small": catalog.small_van, "twizy": catalog.twizy}
+        if vehicle_type not in makers:
+            raise InvalidInput(
+                f"unknown vehicle type {vehicle_type!r} (known: {', '.join(makers)})",
+                field="--vehicle-type",
+            )
+        vt = makers[vehicle_type]()
+        for van in vans:
+            info.battery_wh.setdefault(van, vt.battery_wh)
+            info.mass_kg.setdefault(van, vehicle_mass_kg(vt, 0.0))
+            info.consumption.setdefault(van, vt.consumption)
+    return info
 
 
 def _capacities(
@@ -134,6 +160,7 @@ def derive_cmd(
         list[str] | None, typer.Option("--day", help="Rebuild only this UTC day (repeatable).")
     ] = None,
     fleet: FleetOpt = None,
+    vehicle_type: TypeOpt = None,
     battery_wh: BatteryOpt = None,
     speed_threshold_kmh: Annotated[
         float, typer.Option(help="Moving above this speed, km/h.")
@@ -152,8 +179,8 @@ def derive_cmd(
     for d in day or []:
         _check_day(d)
     days = day or days_with_signals(data)
-    info = _fleet_info(fleet)
     vans = _vehicle_ids(data)
+    info = _fleet_info(fleet, vehicle_type, vans)
     params = AnalyticsParams(
         trips=TripParams(speed_threshold_kmh / 3.6, min_trip_s, min_trip_m, min_stop_s, max_gap_s)
     )
@@ -263,6 +290,7 @@ def report_energy(
         ),
     ] = False,
     fleet: FleetOpt = None,
+    vehicle_type: TypeOpt = None,
     mass_kg: Annotated[
         float | None, typer.Option("--mass-kg", help="Van mass incl. driver for the fit, kg.")
     ] = None,
@@ -289,14 +317,15 @@ def report_energy(
     cols = ["vehicle", "day", "trips", "km", "driving h", "kWh", "Wh/km"]
     _emit("Energy per van per day", cols, rows, as_csv)
     if calibrate:
-        _report_fit(data, vehicle, day, fleet, mass_kg, frontal_area_m2, drag_coefficient, fit)
+        info = _fleet_info(fleet, vehicle_type, _vehicle_ids(data))
+        _report_fit(data, vehicle, day, info, mass_kg, frontal_area_m2, drag_coefficient, fit)
 
 
 def _report_fit(
     data: Path,
     vehicle: str | None,
     day: str | None,
-    fleet: Path | None,
+    info: _FleetInfo,
     mass_kg: float | None,
     frontal_area_m2: float | None,
     drag_coefficient: float | None,
@@ -310,7 +339,6 @@ def _report_fit(
     from voltvan.telemetry._calibrate import DEFAULT_FIT, calibrate
     from voltvan.telemetry._derived import connect
 
-    info = _fleet_info(fleet)
     base = next(iter(info.consumption.values()), None) if vehicle is None else (
         info.consumption.get(vehicle)
     )  # fmt: skip
@@ -346,6 +374,7 @@ def report_charging(
     day: DayOpt = None,
     as_csv: CsvOpt = False,
     fleet: FleetOpt = None,
+    vehicle_type: TypeOpt = None,
     battery_wh: BatteryOpt = None,
 ) -> None:
     """Charging sessions (start/end SoC, energy, peak power) and a state-of-health estimate."""
@@ -367,7 +396,8 @@ def report_charging(
     cols = ["vehicle", "start", "end", "min", "SoC start %", "SoC end %", "kWh", "kWh from",
             "peak kW", "detected by"]  # fmt: skip
     _emit("Charging sessions", cols, rows, as_csv)
-    caps = _capacities(_fleet_info(fleet), battery_wh, sorted({s["vehicle_id"] for s in sessions}))
+    vans = sorted({s["vehicle_id"] for s in sessions})
+    caps = _capacities(_fleet_info(fleet, vehicle_type, vans), battery_wh, vans)
     health = estimate_health(sessions, caps)
     if health and not as_csv:
         _emit(
@@ -404,6 +434,7 @@ def report_alerts(
         Path | None, typer.Option("--plan", help="plan.json of the day (for the SoC alert).")
     ] = None,
     fleet: FleetOpt = None,
+    vehicle_type: TypeOpt = None,
     now: Annotated[
         str | None,
         typer.Option("--now", help="Judge at this RFC 3339 time; default: the newest signal."),
@@ -450,7 +481,7 @@ def report_alerts(
     alerts = low_soc_alerts(the_plan, state, now_s) if the_plan is not None else []
     stops = _dicts(con, "SELECT * FROM stops WHERE CAST(start_ts AS DATE) = CAST(? AS DATE)", day)
     alerts += long_stop_alerts(stops, plan=the_plan)
-    info = _fleet_info(fleet)
+    info = _fleet_info(fleet, vehicle_type, _vehicle_ids(data))
     if info.mass_kg:
         trips = _dicts(
             con, "SELECT * FROM trips WHERE CAST(start_ts AS DATE) = CAST(? AS DATE)", day
