@@ -55,13 +55,13 @@ def test_fit_recovers_known_parameters(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_real_twizy_trips_calibrate(tmp_path: Path) -> None:
-    """The 7 real Twizy trips fit a Twizy-like model to within 10 % mean error."""
+    """The 7 real Twizy trips fit the catalog Twizy model to within 10 % mean error."""
+    from voltvan.catalog import twizy
+    from voltvan.energy import vehicle_mass_kg
+
+    van = twizy()
     import_rsk_twizy(shared_path("real", "rsk-twizy-ev", "Analyzed"), tmp_path, vehicle_id="tw")
-    derive(tmp_path, battery_wh={"tw": 6_100.0})
-    base = ConsumptionParams(
-        drag_coefficient=0.64, frontal_area_m2=1.4, rolling_resistance=0.012, hvac_w_per_k=0.0,
-        hvac_max_w=0.0, auxiliary_w=100.0,
-    )  # fmt: skip
-    result = calibrate(connect(tmp_path), base, mass_kg=474.0 + 75.0)
+    derive(tmp_path, battery_wh={"tw": van.battery_wh})
+    result = calibrate(connect(tmp_path), van.consumption, mass_kg=vehicle_mass_kg(van, 0.0))
     assert result.num_trips == 7
     assert result.mean_abs_pct_error < 10.0
