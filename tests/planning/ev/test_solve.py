@@ -112,3 +112,11 @@ def test_unreachable_client_is_listed_unassigned() -> None:
     sol = solve_ev(inst, max_iterations=100)
     assert sol.unassigned == (2,)
     assert not sol.is_feasible
+
+
+def test_tiny_time_limit_still_returns_a_solution() -> None:
+    """Even a budget shorter than building the model yields a (checked) solution, not a crash."""
+    inst = plane_instance((0, 0), [(10, 0), (0, 10)], [(5, 5)], battery_wh=30)
+    sol = solve_ev(inst, time_limit_s=0.001)
+    assert sol.is_feasible
+    assert sorted(n for r in sol.routes for n in r.visits if n in (1, 2)) == [1, 2]

@@ -70,7 +70,7 @@ def solve_ev(
         if time_limit_s is not None:
             end = started + time_limit_s
             remaining = end - time.perf_counter()
-            if remaining <= 0.05:
+            if remaining <= 0.05 and best is not None:
                 break
             budget = remaining if r == rounds - 1 else min(remaining, time_limit_s * share)
             deadline = round_start + budget if r < rounds - 1 else end - 0.02
@@ -142,7 +142,7 @@ def solve_ev(
 
 
 def _charge_time_per_wh(instance: EvInstance) -> float:
-    """Seconds per Wh at the slowest station a van of the first type can use."""
+    """Seconds per Wh at the fastest station for the first van type: the optimistic price."""
     if instance.num_stations == 0:
         return 0.0
     vt = instance.vehicle_types[0]
