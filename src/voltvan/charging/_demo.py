@@ -14,9 +14,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from voltvan.charging._csms import Csms, CsmsConfig
 from voltvan.charging._schedule import Schedule
+
+if TYPE_CHECKING:
+    from voltvan.charging._simcp import Plug
 
 
 class SimClock:
@@ -27,13 +31,26 @@ class SimClock:
         self._start = start_epoch
         self.speed = speed
 
+        self._frozen: float | None = None
+
     def __call__(self) -> float:
+        if self._frozen is not None:
+            return self._frozen
         return self._start + (time.monotonic() - self._wall0) * self.speed
 
     def hold(self, epoch: float) -> None:
         """Set the clock back to ``epoch`` now (after the setup, which must not eat the night)."""
         self._wall0 = time.monotonic()
         self._start = epoch
+        self._frozen = None
+
+    def pause(self) -> None:
+        """Stop simulated time while a handshake runs (milliseconds are minutes when fast)."""
+        self._frozen = self()
+
+    def resume(self) -> None:
+        if self._frozen is not None:
+            self.hold(self._frozen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +126,15 @@ async def run_night(
                 await asyncio.sleep(
                     min(0.05, max(0.001, (at_s - clock() + day_start_epoch) / speed))
                 )
-            if kind == 1:
-                await sims[charger].plug_in(number, vid)
-            else:
-                await sims[charger].unplug(number)
+            clock.pause()
+            try:
+                if kind == 1:
+                    await sims[charger].plug_in(number, vid)
+                    await _profile_or_timeout(sims[charger].plugs[number])
+                else:
+                    await sims[charger].unplug(number)
+            finally:
+                clock.resume()
         metered: dict[str, float] = {}
         for tx in csms.store.all():
             metered[tx.id_tag] = metered.get(tx.id_tag, 0.0) + tx.energy_wh
@@ -123,3 +145,11 @@ async def run_night(
             with contextlib.suppress(Exception):
                 await sim.close()
         await csms.stop()
+
+
+async def _profile_or_timeout(plug: Plug, timeout_s: float = 2.0) -> None:
+    """Wait (in wall time) until the server has sent the plug its profile."""
+    for _ in range(int(timeout_s / 0.005)):
+        if plug.profile_start is not None:
+            return
+        await asyncio.sleep(0.005)
