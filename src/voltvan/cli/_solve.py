@@ -29,22 +29,28 @@ def solve_command(
         typer.Option("--time-limit", min=0.1, help="Search time budget in seconds (wall clock)."),
     ] = 60.0,
     seed: Annotated[
-        int, typer.Option("--seed", help="Random seed of the search (same seed, same solution).")
+        int,
+        typer.Option(
+            "--seed",
+            help="Random seed of the search; with --max-iterations the result is reproducible.",
+        ),
     ] = 0,
     max_iterations: Annotated[
         int | None,
         typer.Option(
             "--max-iterations",
             min=1,
-            help="Also stop after this many PyVRP iterations in total (deterministic anywhere).",
+            help="Also stop after this many PyVRP iterations in total; reproducible on any machine "
+            "when the iterations run out before the time limit.",
         ),
     ] = None,
     out: Annotated[
         Path,
         typer.Option(
             "--out",
-            help='Solution JSON to write: {"routes": [[visit, ...], ...]}; a charging stop is '
-            '{"node": "S5", "charge": energy charged, in the instance\'s energy unit}.',
+            help="Solution JSON to write: one list of visits per vehicle, a visit being a node id "
+            'or, for a charging stop, {"node": "S5", "charge": energy charged in the '
+            "instance's energy unit} (docs/formats/benchmark-solution.md).",
         ),
     ] = Path("solution.json"),
 ) -> None:
