@@ -126,8 +126,8 @@ def main() -> int:
 
 def _print(rows: list[dict[str, object]], time_limit: float) -> None:
     table = Table(title=f"EVRPTW-PR, voltvan at {time_limit:g} s per instance vs best-known")
-    cols = ("instance", "checker", "veh", "bks veh", "distance", "bks dist", "gap %")
-    cols += ("RB veh*", "RB gap %*", "RB s*")
+    cols = ["instance", "checker", "veh", "bks veh", "distance", "bks dist", "gap %"]
+    cols += ["RB veh*", "RB gap %*", "RB s*"]
     for c in cols:
         table.add_column(c, justify="right")
     for r in rows:

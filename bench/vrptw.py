@@ -38,7 +38,8 @@ Routes = list[list[int]]  # node indices, depot 0 excluded
 def _int_matrix(inst: VrplibInstance) -> np.ndarray:
     """DIMACS distances in tenths, as integers (what PyVRP's 'dimacs' rounding uses)."""
     d = np.sqrt(((inst.xy[:, None, :] - inst.xy[None, :, :]) ** 2).sum(axis=2))
-    return np.floor(d * 10 + 1e-9).astype(np.int64)
+    out: np.ndarray = np.floor(d * 10 + 1e-9).astype(np.int64)
+    return out
 
 
 def evaluate(inst: VrplibInstance, routes: Routes) -> tuple[bool, float, str]:
