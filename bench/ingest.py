@@ -39,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
 TOPIC_FILTER = "voltvan/v1/vehicles/+/signals"
-RECEIVE_MAXIMUM = 2000
+RECEIVE_MAXIMUM = 4000
 
 SIGNALS = [
     "Vehicle.CurrentLocation.Latitude",

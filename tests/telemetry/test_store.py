@@ -64,6 +64,20 @@ def test_dedup_survives_a_lost_state_file(tmp_path: Path) -> None:
     assert again.stored == 0 and stored_rows(tmp_path) == 40
 
 
+def test_dedup_survives_a_crash_with_a_stale_state_file(tmp_path: Path) -> None:
+    """Batches written after the (throttled) last-state file are still known after a crash."""
+    store = open_store(tmp_path, state_interval_s=3600.0)
+    store.write(batch_of(0, 5))  # the first batch writes the state
+    store.write(batch_of(5, 5))  # this one does not (interval)
+    store._con.close()  # crash: no close(), so no final state write
+    store._own.release()
+    store._maint.release()
+    with open_store(tmp_path) as again:
+        result = again.write(batch_of(0, 10))
+    assert (result.stored, result.duplicates) == (0, 40)
+    assert stored_rows(tmp_path) == 40
+
+
 def test_duplicate_keys_within_one_batch_are_dropped(tmp_path: Path) -> None:
     """Two samples with the same ts in one message make one row per signal."""
     b = batch_of(0, 3)

@@ -61,16 +61,16 @@ def ingest(
         "messages while the worker is down, so keep it stable across restarts.",
     ),
     flush_interval_s: float = typer.Option(
-        0.5,
+        1.0,
         "--flush-interval",
         min=0.01,
         help="Longest wait before a batch is written, in seconds.",
     ),
     flush_rows: int = typer.Option(
-        50_000, "--flush-rows", min=1, help="Write a batch once it holds this many rows."
+        200_000, "--flush-rows", min=1, help="Write a batch once it holds this many rows."
     ),
     receive_maximum: int = typer.Option(
-        2000,
+        4000,
         "--receive-maximum",
         min=1,
         max=65535,

@@ -38,9 +38,9 @@ class MqttParams:
     password: str | None = None
     client_id: str = "voltvan-ingest"
     shared_group: str | None = None
-    receive_maximum: int = 2000
-    flush_rows: int = 50_000
-    flush_interval_s: float = 0.5
+    receive_maximum: int = 4000
+    flush_rows: int = 200_000
+    flush_interval_s: float = 1.0
     session_expiry_s: int = 7 * 86_400
     keepalive_s: int = 30
 

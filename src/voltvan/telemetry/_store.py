@@ -12,8 +12,10 @@ with the data. Layout: docs/formats/telemetry.md.
 from __future__ import annotations
 
 import fcntl
+import math
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -129,7 +131,9 @@ class Store:
     the last state (one row per vehicle and signal), so the per-row work is vectorized.
     """
 
-    def __init__(self, data_dir: Path, writer_id: str = "main") -> None:
+    def __init__(
+        self, data_dir: Path, writer_id: str = "main", *, state_interval_s: float = 1.0
+    ) -> None:
         if not writer_id.replace("-", "").replace("_", "").isalnum():
             raise InvalidInput(f"writer id {writer_id!r} must be letters, digits, - or _")
         self.data_dir = data_dir
@@ -148,6 +152,9 @@ class Store:
             raise
         self._mutex = threading.Lock()
         self._seq = 0
+        self.state_interval_s = state_interval_s
+        self._state_dirty = False
+        self._state_written_at = -math.inf
         self._con = _duck.connect(threads=2)
         self._con.execute("SET TimeZone = 'UTC'")
         self._load_state()
@@ -156,7 +163,7 @@ class Store:
 
     def _load_state(self) -> None:
         """Rebuild the last state (the high-water marks): all last-state files, plus the signal
-        files written after the oldest of them (a crash can fall between the two renames)."""
+        files each writer wrote after its last state (a crash, or the state's write interval)."""
         con = self._con
         con.execute(
             "CREATE TABLE state (vehicle_id VARCHAR, name VARCHAR, ts TIMESTAMPTZ, "
@@ -169,8 +176,7 @@ class Store:
                 f"INSERT INTO state SELECT vehicle_id, name, ts, value, value_text, ingested_at "
                 f"FROM read_parquet({_duck.sql_list(paths)})"
             )
-        since = min(p.stat().st_mtime for p in paths) - 2.0 if paths else None
-        newer = [p for p in self._signal_files() if since is None or p.stat().st_mtime >= since]
+        newer = _written_after_state(self._signal_files(), paths)
         if newer:
             con.execute(
                 f"INSERT INTO state SELECT vehicle_id, name, ts, value, value_text, ingested_at "
@@ -215,7 +221,9 @@ class Store:
                 "SELECT vehicle_id, name, max(ts), arg_max(value, ts), arg_max(value_text, ts), "
                 "max(ingested_at) FROM fresh GROUP BY vehicle_id, name"
             )
-            self._write_state()
+            self._state_dirty = True
+            if time.monotonic() - self._state_written_at >= self.state_interval_s:
+                self._write_state()
         self._con.execute("DROP TABLE IF EXISTS fresh")
         return WriteResult(stored, batch.num_rows - stored, len(batch.rejects))
 
@@ -281,6 +289,8 @@ class Store:
             write_parquet_atomic(part, self.data_dir / kind / f"date={day}" / name)
 
     def _write_state(self) -> None:
+        self._state_dirty = False
+        self._state_written_at = time.monotonic()
         table = _duck.fetch_arrow(
             self._con,
             "SELECT vehicle_id, name, ts, value, value_text, ingested_at FROM state "
@@ -289,6 +299,8 @@ class Store:
         write_parquet_atomic(table.cast(STATE_SCHEMA), state_file(self.data_dir, self.writer_id))
 
     def close(self) -> None:
+        if self._state_dirty:
+            self._write_state()
         self._con.close()
         self._own.release()
         self._maint.release()
@@ -315,11 +327,47 @@ def _rejects_table(rejects: list[Reject]) -> pa.Table:
     )
 
 
-def open_store(data_dir: str | Path, *, writer_id: str = "main") -> Store:
-    """Open ``data_dir`` for writing as ``writer_id``; Conflict if that writer already runs."""
+def open_store(
+    data_dir: str | Path, *, writer_id: str = "main", state_interval_s: float = 1.0
+) -> Store:
+    """Open ``data_dir`` for writing as ``writer_id``; Conflict if that writer already runs.
+
+    The last-state file is rewritten after a batch at most every ``state_interval_s`` seconds
+    (and on close): it is a few thousand rows, but rewriting it per batch would cost more than
+    the batch itself on a busy stream.
+    """
     path = Path(data_dir)
     path.mkdir(parents=True, exist_ok=True)
-    return Store(path, writer_id)
+    return Store(path, writer_id, state_interval_s=state_interval_s)
+
+
+def _file_writer(path: Path) -> str:
+    """The writer id in a batch file name ``<us>-<writer>-<seq>.parquet`` (or ``compacted``)."""
+    rest = path.stem.split("-", 1)[-1]
+    return rest if rest == "compacted" else rest.rsplit("-", 1)[0]
+
+
+def _file_us(path: Path) -> int:
+    head = path.stem.split("-", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+def _written_after_state(files: list[Path], states: list[Path]) -> list[Path]:
+    """The batch files a writer wrote after its own last-state file (by the time in the name,
+    so no file is stat'ed); all files of writers without one; compactions after any state."""
+    cutoff: dict[str, int] = {}
+    for p in states:
+        stem = p.stem.removeprefix("last_state")
+        writer = stem.removeprefix("-") if stem else "main"
+        cutoff[writer] = int((p.stat().st_mtime - 2.0) * 1_000_000)
+    oldest = min(cutoff.values(), default=None)
+    out = []
+    for f in files:
+        writer = _file_writer(f)
+        limit = oldest if writer == "compacted" else cutoff.get(writer)
+        if limit is None or _file_us(f) >= limit:
+            out.append(f)
+    return out
 
 
 def iter_partitions(data_dir: Path, kind: str) -> Iterator[tuple[str, Path]]:

@@ -54,7 +54,11 @@ class AppState:
             if self._store is None:
                 from voltvan.telemetry import open_store
 
-                self._store = open_store(self.settings.data_dir, writer_id=self.settings.writer_id)
+                self._store = open_store(
+                    self.settings.data_dir,
+                    writer_id=self.settings.writer_id,
+                    state_interval_s=0.0,  # one batch per request; the state must be current
+                )
             return self._store
 
     def close(self) -> None:
