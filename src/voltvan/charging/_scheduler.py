@@ -19,6 +19,8 @@ from voltvan.charging._model import DepotProblem, rate_w
 from voltvan.charging._schedule import Schedule, VanPlan
 
 SHORTFALL_TOLERANCE_WH = 1.0
+SHORTFALL_SLACK = 0.02
+"""Leaving fewer vans short may cost this share more missing energy in total."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,21 +89,28 @@ def schedule_depot(
 
 
 def _fewer_short_vans(
-    problem: DepotProblem, sessions: dict[str, Session], result: LpResult
+    problem: DepotProblem, sessions: dict[str, Session], result: LpResult, *, rounds: int = 3
 ) -> LpResult:
-    """When energy must be short, leave as few vans short as we can (reweighted penalties:
-    vans short by little get a dearer shortfall), keeping the total shortfall within 1 %."""
-    total = sum(result.shortfall_wh.values())
-    short = {v: x for v, x in result.shortfall_wh.items() if x > SHORTFALL_TOLERANCE_WH}
-    mean = total / max(1, len(short))
-    weights = {
-        v: (mean + 100.0) / (result.shortfall_wh.get(v, 0.0) + 100.0) for v in result.shortfall_wh
-    }
-    again = solve_lp(problem, _windows(problem, sessions), shortfall_weights=weights)
-    again_short = sum(1 for x in again.shortfall_wh.values() if x > SHORTFALL_TOLERANCE_WH)
-    if again_short < len(short) and sum(again.shortfall_wh.values()) <= 1.01 * total + 1.0:
-        return again
-    return result
+    """When energy must be short, leave as few vans short as we can: reweighted penalties (a van
+    short by little gets a dearer shortfall, a van that is met a far dearer one), keeping the
+    total shortfall within ``SHORTFALL_SLACK`` of the least possible."""
+    least = sum(result.shortfall_wh.values())
+    best = result
+    for _ in range(rounds):
+        short = {v: x for v, x in best.shortfall_wh.items() if x > SHORTFALL_TOLERANCE_WH}
+        mean = sum(short.values()) / max(1, len(short))
+        weights = {
+            v: (mean + 100.0) / (best.shortfall_wh.get(v, 0.0) + 100.0) for v in best.shortfall_wh
+        }
+        again = solve_lp(problem, _windows(problem, sessions), shortfall_weights=weights)
+        n_again = sum(1 for x in again.shortfall_wh.values() if x > SHORTFALL_TOLERANCE_WH)
+        if (
+            n_again >= len(short)
+            or sum(again.shortfall_wh.values()) > (1 + SHORTFALL_SLACK) * least + 1.0
+        ):
+            break
+        best = again
+    return best
 
 
 def _windows(problem: DepotProblem, sessions: dict[str, Session]) -> dict[str, Window]:
