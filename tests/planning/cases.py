@@ -103,3 +103,33 @@ def one_van_too_much_cargo() -> Scenario:
         vans=(Van(id="V1", type_id="large", depot_id="D"),),
     )
     return Scenario(fleet=fleet, stops=stops, name="one_van_too_much_cargo")
+
+
+def two_depots() -> Scenario:
+    """Two depots 8 km apart, one van each, three stops around each depot."""
+    van_type = VehicleType(
+        id="large", battery_wh=68_000, mass_kg=2_600, payload_kg=1_200, volume_m3=12.0
+    )
+    depots = (Depot(id="DW", lat=52.52, lon=13.30), Depot(id="DE", lat=52.52, lon=13.42))
+    stops = tuple(
+        Stop(
+            id=f"{d.id}-{i}",
+            lat=d.lat + 0.004 * i,
+            lon=d.lon + 0.003,
+            time_windows=(TimeWindow(8 * H, 17 * H),),
+            service_s=120,
+            weight_kg=50,
+            volume_m3=0.3,
+        )
+        for d in depots
+        for i in range(1, 4)
+    )
+    fleet = Fleet(
+        depots=depots,
+        vehicle_types=(van_type,),
+        vans=(
+            Van(id="VW", type_id="large", depot_id="DW"),
+            Van(id="VE", type_id="large", depot_id="DE"),
+        ),
+    )
+    return Scenario(fleet=fleet, stops=stops, name="two_depots")

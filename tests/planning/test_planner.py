@@ -18,7 +18,7 @@ from voltvan.planning import (
     plan_scenario,
 )
 
-from .cases import cold_far_cluster, with_hopeless_stops
+from .cases import cold_far_cluster, two_depots, with_hopeless_stops
 
 ITERS = 200
 
@@ -129,4 +129,15 @@ def test_energy_the_replay_rejects_is_tightened_and_resolved(
     assert len(calls) == 2
     assert plan.stats["energy_scale"]["small"] > 1.0
     assert plan.num_stops_served == 4
+    assert check_plan(plan, scenario).is_feasible
+
+
+def test_each_van_starts_and_ends_at_its_own_depot() -> None:
+    """With two depots, each van's route begins and ends at its depot and serves nearby stops."""
+    scenario = two_depots()
+    plan = plan_scenario(scenario, max_iterations=ITERS)
+    assert plan.num_stops_served == 6
+    for route in plan.routes:
+        depot = scenario.fleet.van(route.van_id).depot_id
+        assert route.visits[0].location_id == route.visits[-1].location_id == depot
     assert check_plan(plan, scenario).is_feasible
