@@ -168,3 +168,19 @@ def test_wrong_reported_soc_is_caught(good: Plan, two_vans_five_stops: Scenario)
     j = _first_stop(good.routes[0])
     broken = _with_visit(good, 0, j, soc=0.2, energy_wh=0.2 * 68_000)
     assert _kinds(broken, two_vans_five_stops) == {"reported_state"}
+
+
+def test_checker_shares_no_code_with_the_planner() -> None:
+    """The checker's modules import nothing from voltvan.planning (independence by construction)."""
+    import ast
+    from pathlib import Path
+
+    import voltvan.check
+
+    for path in Path(voltvan.check.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert not (node.module or "").startswith("voltvan.planning"), path
+            elif isinstance(node, ast.Import):
+                assert all(not a.name.startswith("voltvan.planning") for a in node.names), path
