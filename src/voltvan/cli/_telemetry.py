@@ -67,7 +67,7 @@ def ingest(
         help="Longest wait before a batch is written, in seconds.",
     ),
     flush_rows: int = typer.Option(
-        200_000, "--flush-rows", min=1, help="Write a batch once it holds this many rows."
+        100_000, "--flush-rows", min=1, help="Write a batch once it holds this many rows."
     ),
     receive_maximum: int = typer.Option(
         4000,

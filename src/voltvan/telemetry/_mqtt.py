@@ -39,7 +39,7 @@ class MqttParams:
     client_id: str = "voltvan-ingest"
     shared_group: str | None = None
     receive_maximum: int = 4000
-    flush_rows: int = 200_000
+    flush_rows: int = 100_000
     flush_interval_s: float = 1.0
     session_expiry_s: int = 7 * 86_400
     keepalive_s: int = 30
