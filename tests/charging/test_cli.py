@@ -163,3 +163,22 @@ def test_csms_command_serves_chargers_and_refuses_bad_config(tmp_path: Path) -> 
         os.kill(proc.pid, signal.SIGINT)
         proc.wait(timeout=30)
     assert (data / "csms.sqlite").exists()
+
+
+def test_charge_plan_with_unknown_van_names_the_plan(
+    tmp_path: Path,
+    scenario_and_plan: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A route for a van the fleet does not have is exit 2 with the plan file named."""
+    sdir, plan = scenario_and_plan
+    data = json.loads(plan.read_text())
+    data["routes"][0]["van_id"] = "GHOST"
+    plan.write_text(json.dumps(data))
+    code = _run(
+        monkeypatch, "charge", str(sdir), "--plan", str(plan), "--out", str(tmp_path / "s.json")
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "GHOST" in err and "plan.json" in err

@@ -12,7 +12,7 @@ from voltvan.cli._app import app, console
 from voltvan.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from voltvan.charging import Schedule
+    from voltvan.charging import CsmsConfig, Schedule
 
 
 def _clock(text: str, field: str) -> float:
@@ -126,18 +126,21 @@ def charge_command(
     prev = Plan.read_json(previous_plan) if previous_plan else None
     charger_ids = [c.id for c in fleet.chargers]
     arr = read_arrivals(arrivals, charger_ids=charger_ids) if arrivals else None
-    problem = problem_from_plan(
-        fleet,
-        plan,
-        depot_id=depot,
-        arrivals=arr,
-        previous_plan=prev,
-        default_arrival_s=_clock(default_arrival, "default-arrival"),
-        default_soc=default_soc,
-        target_soc=target_soc,
-        slot_s=slot_min * 60.0,
-        efficiency=efficiency,
-    )
+    try:
+        problem = problem_from_plan(
+            fleet,
+            plan,
+            depot_id=depot,
+            arrivals=arr,
+            previous_plan=prev,
+            default_arrival_s=_clock(default_arrival, "default-arrival"),
+            default_soc=default_soc,
+            target_soc=target_soc,
+            slot_s=slot_min * 60.0,
+            efficiency=efficiency,
+        )
+    except InvalidInput as exc:
+        raise exc.at(file=plan_path) from exc
     if base_load is not None:
         load = read_base_load(
             base_load,
@@ -279,7 +282,7 @@ def csms_command(
 
 
 def _simulate(
-    schedule: Schedule, config: object, data: Path, speed: float, day_start: float
+    schedule: Schedule, config: CsmsConfig, data: Path, speed: float, day_start: float
 ) -> None:
     import asyncio
 
