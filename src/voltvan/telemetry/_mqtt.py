@@ -214,18 +214,21 @@ class IngestWorker:
         first_at = 0.0
         max_pending = max(1, p.receive_maximum // 2)
         while True:
-            stopping = self._stop.is_set()
-            timeout = (
-                p.flush_interval_s
-                if not pending
-                else max(0.0, first_at + p.flush_interval_s - time.monotonic())
-            )
-            try:
-                item = self._inbox.get(timeout=0.05 if stopping else min(timeout, 0.2))
-            except queue.Empty:
-                item = None
             if self._failure is not None:
                 return
+            if self._stop.is_set():
+                # Write what is parsed; whatever is still queued is not acknowledged, so the
+                # broker keeps it in the session for the next start.
+                if pending:
+                    self._put_write(batch, pending)
+                return
+            wait_s = p.flush_interval_s
+            if pending:
+                wait_s = max(0.0, first_at + p.flush_interval_s - time.monotonic())
+            try:
+                item: _Arrival | None = self._inbox.get(timeout=min(wait_s, 0.2))
+            except queue.Empty:
+                item = None
             if item is not None:
                 if not pending:
                     first_at = time.monotonic()
@@ -234,18 +237,14 @@ class IngestWorker:
                 ctx = Context("mqtt", item.received_us, self.fleet, item.topic)
                 parse_message(batch, ctx, item.payload)
                 self.stats.parse_s += time.perf_counter() - started
-            due = pending and (
+            if pending and (
                 batch.num_rows >= p.flush_rows
                 or len(pending) >= max_pending
                 or time.monotonic() - first_at >= p.flush_interval_s
-                or (stopping and item is None)
-            )
-            if due:
+            ):
                 self._put_write(batch, pending)
                 batch = Batch()
                 pending = []
-            elif stopping and item is None:
-                return
 
     def _put_write(self, batch: Batch, pending: list[_Arrival]) -> None:
         while self._failure is None:
