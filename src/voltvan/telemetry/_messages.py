@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Literal
 
-from voltvan.telemetry._signals import Signal, signal_catalog
+from voltvan.telemetry._signals import Signal, signal_catalog, signal_codes, signal_names
 
 RejectReason = Literal[
     "malformed_json",
@@ -81,34 +81,55 @@ class Reject:
 
 @dataclass(slots=True)
 class Batch:
-    """Accepted rows as parallel columns (ready for Arrow) plus the dead letters."""
+    """Accepted rows plus the dead letters, laid out for a cheap conversion to Arrow.
 
-    vehicle_id: list[str] = field(default_factory=list)
-    ts_us: list[int] = field(default_factory=list)
-    name: list[str] = field(default_factory=list)
+    Vehicle and time are kept once per sample (``sample_*``, expanded by ``sample_rows``) and
+    signal names as catalog codes: converting Python strings row by row would cost more than
+    parsing. The properties ``vehicle_id``, ``ts_us`` and ``name`` give the per-row view.
+    """
+
+    sample_vehicle: list[str] = field(default_factory=list)
+    sample_ts_us: list[int] = field(default_factory=list)
+    sample_rows: list[int] = field(default_factory=list)
+    name_code: list[int] = field(default_factory=list)
     value: list[float | None] = field(default_factory=list)
     value_text: list[str | None] = field(default_factory=list)
+    num_text: int = 0
     rejects: list[Reject] = field(default_factory=list)
 
     @property
     def num_rows(self) -> int:
-        return len(self.ts_us)
+        return len(self.name_code)
+
+    @property
+    def vehicle_id(self) -> list[str]:
+        return [
+            v for v, n in zip(self.sample_vehicle, self.sample_rows, strict=True) for _ in range(n)
+        ]
+
+    @property
+    def ts_us(self) -> list[int]:
+        return [
+            t for t, n in zip(self.sample_ts_us, self.sample_rows, strict=True) for _ in range(n)
+        ]
+
+    @property
+    def name(self) -> list[str]:
+        names = signal_names()
+        return [names[c] for c in self.name_code]
 
     def reject_counts(self) -> Counter[str]:
         return Counter(r.reason for r in self.rejects)
 
     def extend(self, other: Batch) -> None:
-        self.vehicle_id.extend(other.vehicle_id)
-        self.ts_us.extend(other.ts_us)
-        self.name.extend(other.name)
+        self.sample_vehicle.extend(other.sample_vehicle)
+        self.sample_ts_us.extend(other.sample_ts_us)
+        self.sample_rows.extend(other.sample_rows)
+        self.name_code.extend(other.name_code)
         self.value.extend(other.value)
         self.value_text.extend(other.value_text)
+        self.num_text += other.num_text
         self.rejects.extend(other.rejects)
-
-    def clear(self) -> None:
-        for col in (self.vehicle_id, self.ts_us, self.name, self.value, self.value_text):
-            col.clear()
-        self.rejects.clear()
 
 
 class _Invalid(Exception):
@@ -153,14 +174,16 @@ def _ts_us(raw: str) -> int:
 
 
 @cache
-def _numeric_bounds() -> dict[str, tuple[float, float, bool]]:
-    """(min, max, is_integer) of every numeric signal, with finite bounds for the fast path."""
+def _numeric_bounds() -> dict[str, tuple[float, float, bool, int]]:
+    """(min, max, is_integer, code) of every numeric signal, finite bounds for the fast path."""
     big = sys.float_info.max
+    codes = signal_codes()
     return {
         name: (
             sig.min if sig.min is not None else -big,
             sig.max if sig.max is not None else big,
             sig.is_integer,
+            codes[name],
         )
         for name, sig in signal_catalog().items()
         if sig.kind == "number"
@@ -228,21 +251,22 @@ def add_sample(
         _reject(out, ctx, vehicle_id, bad, {"ts": ts, "signals": signals})
         return
     bounds = _numeric_bounds()
-    names: list[str] = []
+    codes: list[int] = []
     values: list[float | None] = []
     texts: list[str | None] = []
+    num_text = 0
     for name, raw in signals.items():
         # Fast path: an in-range number (NaN and infinities fail the comparison).
         b = bounds.get(name)
         if b is not None:
             kind = type(raw)
             if kind is float and not b[2] and b[0] <= raw <= b[1]:  # type: ignore[operator]
-                names.append(name)
+                codes.append(b[3])
                 values.append(raw)  # type: ignore[arg-type]
                 texts.append(None)
                 continue
             if kind is int and b[0] <= raw <= b[1]:  # type: ignore[operator]
-                names.append(name)
+                codes.append(b[3])
                 values.append(float(raw))  # type: ignore[arg-type]
                 texts.append(None)
                 continue
@@ -254,15 +278,18 @@ def add_sample(
         except _Invalid as bad:
             _reject(out, ctx, vehicle_id, bad, {"ts": ts, "signals": {name: raw}})
             continue
-        names.append(name)
+        codes.append(signal_codes()[name])
         values.append(value)
         texts.append(text)
-    n = len(names)
-    out.vehicle_id.extend([vehicle_id] * n)
-    out.ts_us.extend([ts_us] * n)
-    out.name.extend(names)
-    out.value.extend(values)
-    out.value_text.extend(texts)
+        num_text += text is not None
+    if codes:
+        out.sample_vehicle.append(vehicle_id)
+        out.sample_ts_us.append(ts_us)
+        out.sample_rows.append(len(codes))
+        out.name_code.extend(codes)
+        out.value.extend(values)
+        out.value_text.extend(texts)
+        out.num_text += num_text
 
 
 def _reject(out: Batch, ctx: Context, vid: str | None, bad: _Invalid, payload: object) -> None:

@@ -120,6 +120,17 @@ def signal_catalog() -> Mapping[str, Signal]:
     return MappingProxyType(signals)
 
 
+@cache
+def signal_names() -> tuple[str, ...]:
+    """Catalog names in a fixed order: a row's signal is stored as its index while batching."""
+    return tuple(signal_catalog())
+
+
+@cache
+def signal_codes() -> Mapping[str, int]:
+    return MappingProxyType({name: i for i, name in enumerate(signal_names())})
+
+
 def get_signal(name: str) -> Signal | None:
     """The catalog entry of ``name``, or None for a name voltvan does not accept."""
     return signal_catalog().get(name)

@@ -19,9 +19,11 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -29,6 +31,7 @@ import pyarrow.parquet as pq
 from voltvan.errors import Conflict, InvalidInput
 from voltvan.telemetry import _duck
 from voltvan.telemetry._messages import Batch, Context, Reject, add_samples, now_us
+from voltvan.telemetry._signals import signal_names
 
 TS = pa.timestamp("us", tz="UTC")
 SIGNALS_SCHEMA = pa.schema(
@@ -217,14 +220,17 @@ class Store:
             day_n = pa.array([r.received_at_us // _DAY_US for r in batch.rejects], pa.int64())
             self._write_partitions(rejects, "rejected", day_n)
         if stored:
-            self._fold_state(
-                "SELECT vehicle_id, name, max(ts), arg_max(value, ts), arg_max(value_text, ts), "
-                "max(ingested_at) FROM fresh GROUP BY vehicle_id, name"
-            )
+            self._con.register("fresh", table)
+            try:
+                self._fold_state(
+                    "SELECT vehicle_id, name, max(ts), arg_max(value, ts), "
+                    "arg_max(value_text, ts), max(ingested_at) FROM fresh GROUP BY vehicle_id, name"
+                )
+            finally:
+                self._con.unregister("fresh")
             self._state_dirty = True
             if time.monotonic() - self._state_written_at >= self.state_interval_s:
                 self._write_state()
-        self._con.execute("DROP TABLE IF EXISTS fresh")
         return WriteResult(stored, batch.num_rows - stored, len(batch.rejects))
 
     def _new_rows(self, batch: Batch, ingested_us: int) -> pa.Table:
@@ -234,51 +240,54 @@ class Store:
         older one (a redelivery, a late sample) is looked up in the files of its day.
         """
         con = self._con
-        incoming = pa.table(
-            {
-                "vehicle_id": pa.array(batch.vehicle_id, pa.string()),
-                "ts": pa.array(batch.ts_us, pa.int64()).cast(TS),
-                "name": pa.array(batch.name, pa.string()),
-                "value": pa.array(batch.value, pa.float64()),
-                "value_text": pa.array(batch.value_text, pa.string()),
-            }
-        )
-        con.register("incoming", incoming)
+        con.register("incoming", _arrow_rows(batch))
         try:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE cand AS "
+            joined: pa.Table = _duck.fetch_arrow(
+                con,
                 "SELECT i.*, coalesce(i.ts <= s.ts, false) AS suspect "
-                "FROM incoming i LEFT JOIN state s USING (vehicle_id, name)"
+                "FROM incoming i LEFT JOIN state s USING (vehicle_id, name)",
             )
+            (row,) = con.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT vehicle_id, name, ts FROM incoming)"
+            ).fetchall()
         finally:
             con.unregister("incoming")
-        days = [
-            str(r[0])
-            for r in con.execute(
-                "SELECT DISTINCT strftime(ts, '%Y-%m-%d') FROM cand WHERE suspect"
-            ).fetchall()
-        ]
-        files = [p for d in days for p in self._signal_files(d)]
-        stored_before = ""
-        if files:
-            stored_before = (
-                f" AND NOT EXISTS (SELECT 1 FROM read_parquet({_duck.sql_list(files)}) p "
-                "WHERE p.vehicle_id = c.vehicle_id AND p.ts = c.ts AND p.name = c.name)"
+        if row[0] == len(joined) and not pc.any(joined["suspect"]).as_py():
+            fresh = joined.drop_columns(["suspect"])  # the common case: all new, no repeats
+        else:
+            fresh = self._drop_stored(joined)
+        fresh = fresh.sort_by(_SORT)
+        stamp = pa.array(np.full(len(fresh), ingested_us, dtype=np.int64)).cast(TS)
+        day_n = pc.divide(fresh["ts"].cast(pa.int64()), _DAY_US)
+        fresh = fresh.append_column("ingested_at", stamp).append_column("day_n", day_n)
+        return fresh.cast(SIGNALS_SCHEMA.append(pa.field("day_n", pa.int64())))
+
+    def _drop_stored(self, joined: pa.Table) -> pa.Table:
+        """Drop repeated keys and the suspect rows already in the files of their days."""
+        con = self._con
+        con.register("cand", joined)
+        try:
+            days = [
+                str(r[0])
+                for r in con.execute(
+                    "SELECT DISTINCT strftime(ts, '%Y-%m-%d') FROM cand WHERE suspect"
+                ).fetchall()
+            ]
+            files = [p for d in days for p in self._signal_files(d)]
+            stored_before = ""
+            if files:
+                stored_before = (
+                    f" AND NOT EXISTS (SELECT 1 FROM read_parquet({_duck.sql_list(files)}) p "
+                    "WHERE p.vehicle_id = c.vehicle_id AND p.ts = c.ts AND p.name = c.name)"
+                )
+            out: pa.Table = _duck.fetch_arrow(
+                con,
+                "SELECT DISTINCT ON (vehicle_id, name, ts) vehicle_id, ts, name, value, "
+                f"value_text FROM cand c WHERE NOT suspect OR (true{stored_before})",
             )
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE fresh AS "
-            "SELECT DISTINCT ON (vehicle_id, name, ts) vehicle_id, ts, name, value, value_text, "
-            f"make_timestamptz({int(ingested_us)}::BIGINT) AS ingested_at "
-            f"FROM cand c WHERE NOT suspect OR (true{stored_before}) "
-            "ORDER BY vehicle_id, name, ts"
-        )
-        con.execute("DROP TABLE cand")
-        table: pa.Table = _duck.fetch_arrow(
-            con,
-            "SELECT vehicle_id, ts, name, value, value_text, ingested_at, "
-            f"epoch_us(ts) // {_DAY_US} AS day_n FROM fresh",
-        )
-        return table.cast(SIGNALS_SCHEMA.append(pa.field("day_n", pa.int64())))
+            return out
+        finally:
+            con.unregister("cand")
 
     def _write_partitions(self, table: pa.Table, kind: str, day_n: pa.ChunkedArray) -> None:
         for n in pc.unique(day_n).to_pylist():
@@ -310,6 +319,33 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _arrow_rows(batch: Batch) -> pa.Table:
+    """The accepted rows of ``batch`` as Arrow, expanding per-sample vehicle and time in C++."""
+    per_sample = np.asarray(batch.sample_rows, dtype=np.int64)
+    sample_of_row = pa.array(np.repeat(np.arange(len(per_sample)), per_sample))
+    n = batch.num_rows
+    return pa.table(
+        {
+            "vehicle_id": pa.array(batch.sample_vehicle, pa.string()).take(sample_of_row),
+            "ts": pa.array(np.repeat(np.asarray(batch.sample_ts_us, np.int64), per_sample)).cast(
+                TS
+            ),
+            "name": _names_array().take(pa.array(batch.name_code, pa.int32())),
+            "value": pa.array(batch.value, pa.float64()),
+            "value_text": (
+                pa.array(batch.value_text, pa.string())
+                if batch.num_text
+                else pa.nulls(n, pa.string())
+            ),
+        }
+    )
+
+
+@cache
+def _names_array() -> pa.Array:
+    return pa.array(signal_names(), pa.string())
 
 
 def _rejects_table(rejects: list[Reject]) -> pa.Table:
