@@ -238,13 +238,24 @@ def queries(work: Path) -> list[tuple[str, Query, str]]:
     ]
 
 
-def _canon(rows: list[Any]) -> list[tuple[Any, ...]]:
-    """Rows in a comparable form: sorted, floats to 6 significant digits."""
+def _same(a: list[Any], b: list[Any]) -> bool:
+    """Same rows, in any order; floats equal to 1e-9 relative (parallel sums differ in order)."""
+    if len(a) != len(b):
+        return False
 
-    def cell(v: Any) -> Any:
-        return float(f"{v:.6g}") if isinstance(v, float) else v
+    def key(r: Any) -> str:
+        return repr(tuple(v for v in r if not isinstance(v, float)))
 
-    return sorted((tuple(cell(v) for v in r) for r in rows), key=repr)
+    for x, y in zip(sorted(a, key=key), sorted(b, key=key), strict=True):
+        if len(x) != len(y):
+            return False
+        for u, v in zip(x, y, strict=True):
+            if isinstance(u, float) and isinstance(v, float):
+                if not math.isclose(u, v, rel_tol=1e-9, abs_tol=1e-6):
+                    return False
+            elif u != v:
+                return False
+    return True
 
 
 def _run_query(con: Connection, query: Query) -> list[Any]:
@@ -297,7 +308,7 @@ def _run(work: Path, rows: int, size: float, args: argparse.Namespace, console: 
     for name, ours, hand in queries(work):
         t_ours, r_ours = _time(functools.partial(_run_query, vv, ours), args.repeat)
         t_hand, r_hand = _time(functools.partial(_run_query, limit, hand), args.repeat)
-        same = _canon(r_ours) == _canon(r_hand)
+        same = _same(r_ours, r_hand)
         ratio = t_ours / t_hand if t_hand > 0 else math.inf
         table.add_row(name, f"{t_ours:.3f}", f"{t_hand:.3f}", f"{ratio:.2f}x",
                       f"{len(r_ours):,}", "yes" if same else "NO")  # fmt: skip
