@@ -11,8 +11,9 @@ after the other, by
 * ``voltvan ingest`` (parse, validate, dedup, durable Parquet, PUBACK after the write),
   with ``--workers`` 1 (and 2 in an MQTT v5 shared subscription when ``--workers 2``).
 
-Each rate is signals / (last signal delivered or durably stored - first publish). The ratio
-compares voltvan with the fastest bare subscriber of the same run. Peak memory is the VmHWM of
+Each rate is signals / (last signal delivered or durably stored - first publish); every consumer
+runs ``--repeat`` times, interleaved, and the median run is reported. The ratio compares voltvan
+with the fastest bare subscriber of the same invocation. Peak memory is the VmHWM of
 the consuming process(es). Run: ``python bench/ingest.py`` (or ``make bench-ingest``);
 ``--quick`` for a short run. Prints a table and writes ``bench/results/ingest.csv``.
 """
@@ -334,7 +335,8 @@ def main() -> None:
     )
     ap.add_argument("--publishers", type=int, default=2, help="publisher processes (default 2)")
     ap.add_argument("--workers", type=int, default=1, choices=(1, 2), help="also run 2 workers")
-    ap.add_argument("--quick", action="store_true", help="500 vans x 30 s")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per consumer; median reported")
+    ap.add_argument("--quick", action="store_true", help="500 vans x 30 s, one run each")
     ap.add_argument("--mosquitto", default=shutil.which("mosquitto") or "/usr/sbin/mosquitto")
     ap.add_argument("--_bare", nargs=2, type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -342,7 +344,7 @@ def main() -> None:
         bare_subscriber(*args._bare)
         return
     if args.quick:
-        args.vans, args.seconds = 500, 30
+        args.vans, args.seconds, args.repeat = 500, 30, 1
     t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
     stream = Stream(args.vans, args.seconds, args.samples, min(args.signals, len(SIGNALS)), t0)
     sub_bin = shutil.which("mosquitto_sub")
@@ -379,14 +381,20 @@ def main() -> None:
                     lambda p: run_voltvan(p, stream, args.publishers, 2, folder),
                 )
             )
-        for name, fn in runs:
-            broker, port = start_broker(folder, args.mosquitto)  # a fresh broker per run
-            try:
-                print(f"... {name}", flush=True)
-                results.append((name, fn(port)))  # type: ignore[operator]
-            finally:
-                broker.terminate()
-                broker.wait()
+        samples: dict[str, list[dict[str, float]]] = {name: [] for name, _ in runs}
+        for rep in range(args.repeat):  # interleaved, so that a load spike hits every consumer
+            for name, fn in runs:
+                broker, port = start_broker(folder, args.mosquitto)  # a fresh broker per run
+                try:
+                    print(f"... {name} (run {rep + 1}/{args.repeat})", flush=True)
+                    samples[name].append(fn(port))  # type: ignore[operator]
+                finally:
+                    broker.terminate()
+                    broker.wait()
+                shutil.rmtree(folder / "data-1", ignore_errors=True)
+                shutil.rmtree(folder / "data-2", ignore_errors=True)
+        for name, runs_of in samples.items():
+            results.append((name, sorted(runs_of, key=lambda r: r["seconds"])[len(runs_of) // 2]))
     report(stream, results)
 
 
