@@ -167,3 +167,10 @@ def test_open_server_without_tokens_accepts_posts(tmp_path: Path) -> None:
     with TestClient(create_app(WebSettings(data_dir=tmp_path))) as client:
         r = client.post("/v1/vehicles/any-van/signals", content=json.dumps({"samples": []}))
     assert r.status_code == 200 and r.json()["stored"] == 0
+
+
+def test_catalog_and_health_need_no_token(client: TestClient) -> None:
+    """The signal catalog and the liveness route are public."""
+    catalog = client.get("/v1/signals").json()
+    assert catalog["Vehicle.CurrentLocation.Latitude"]["max"] == 90.0
+    assert client.get("/healthz").json() == {"status": "ok"}
