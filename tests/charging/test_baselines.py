@@ -51,7 +51,7 @@ def test_edf_serves_the_earliest_departure_first(four_vans_one_plug_tight: Depot
 
 def test_real_night_voltvan_beats_edf_and_stays_near_the_bound() -> None:
     """On a 30-van night from real Trondheim sessions and SCE TOU-EV-4, voltvan meets every
-    need within limits, costs less than EDF and stays within 5 % of the relaxed LP bound."""
+    need within limits, costs less than EDF and stays within 1 % of the relaxed LP bound."""
     sessions = read_trondheim_sessions(
         shared_path(
             "real", "ev-charging-trondheim-residential", "Dataset_1_EV_charging_reports.csv"
@@ -71,4 +71,5 @@ def test_real_night_voltvan_beats_edf_and_stays_near_the_bound() -> None:
     edf = run_baseline(p, "edf")
     bound = lower_bound(p).cost()["total"]
     assert ours.cost()["total"] < edf.cost()["total"]
-    assert bound <= ours.cost()["total"] <= 1.05 * bound
+    # the bound may equal our cost: allow for rounding in the last digits
+    assert bound * (1 - 1e-9) <= ours.cost()["total"] <= 1.01 * bound

@@ -1,4 +1,10 @@
-"""Depot schedule = connector sessions (list heuristic) + power (LP), and the LP lower bound."""
+"""Depot schedule = connector sessions + power (LP), and the LP lower bound.
+
+Sessions come first from the session guide (the connector-relaxed LP, its charging blocks
+packed onto plugs); when that cannot be shown to sit on the relaxed optimum, the list
+heuristics compete too. Shortfalls are lexicographic: first as many vans met as the relaxed
+MILP allows, then the least missing energy, then the least cost.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from voltvan.charging._assign import (
     Session,
@@ -14,31 +21,55 @@ from voltvan.charging._assign import (
     widen_sessions,
 )
 from voltvan.charging._baselines import baseline_sessions
-from voltvan.charging._lp import LpResult, Window, solve_lp
+from voltvan.charging._guided import guided_lp, relaxed_windows, sessions_from_profile
+from voltvan.charging._lp import LpResult, Window, most_vans_met, solve_lp
 from voltvan.charging._model import DepotProblem, rate_w
 from voltvan.charging._schedule import Schedule, VanPlan
 
 SHORTFALL_TOLERANCE_WH = 1.0
 SHORTFALL_SLACK = 0.02
-"""Leaving fewer vans short may cost this share more missing energy in total."""
+"""Without the MILP, leaving fewer vans short may cost this share more missing energy."""
+MET_WEIGHT = 1000.0
+"""Shortfall penalty multiplier for the vans the MILP chose: the LP keeps them whole."""
+CERTIFIED_GAP = 1e-3
+"""A guided schedule this close to the relaxed LP (same vans met) needs no other candidate."""
+
+Key = tuple[int, float, float]
+"""(vans short, missing Wh, cost): smaller is better, in that order."""
 
 
 @dataclass(frozen=True, slots=True)
 class SchedulerParams:
     """Knobs of the scheduler; the defaults suit a depot night with 15-minute slots.
 
+    ``guided``: start from the session guide (relaxed LP blocks packed onto plugs).
+    ``most_met``: when energy must be short, a MILP on the relaxed LP (one binary per van,
+    at most ``met_node_limit`` branch-and-bound nodes: deterministic) picks the most vans
+    that can all be met; the LPs then keep those vans whole. ``heuristics``: when the list
+    heuristics also run -- ``"fallback"`` only when the guided schedule is not within
+    ``CERTIFIED_GAP`` of the relaxed LP, ``"always"`` or ``"never"``.
+
     ``session_slacks``: how much longer than the time at expected power a van may hold its
-    connector; the scheduler tries each, forwards and backwards in time, and keeps the cheapest
-    schedule with the least shortfall (short sessions free connectors, long ones let the LP
-    shave the peak); with ``baseline_seeds`` it also tries the sessions EDF and LLF would use,
-    so it never meets fewer needs or pays more than they do. ``polish_rounds``:
-    shrink-and-stretch passes that hand idle connector time to neighbouring sessions (each pass
-    can only lower the cost).
+    connector in the list heuristic, run forwards and backwards in time; with
+    ``baseline_seeds`` it also tries the sessions EDF and LLF would use, so it never meets
+    fewer needs or pays more than they do. ``polish_rounds``: shrink-and-stretch passes that
+    hand idle connector time to neighbouring sessions (each pass can only lower the cost).
     """
 
     session_slacks: tuple[float, ...] = (1.2,)
     polish_rounds: int = 1
     baseline_seeds: bool = True
+    guided: bool = True
+    most_met: bool = True
+    met_node_limit: int = 200
+    heuristics: Literal["fallback", "always", "never"] = "fallback"
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    key: Key
+    sessions: dict[str, Session]
+    result: LpResult
 
 
 def schedule_depot(
@@ -53,45 +84,108 @@ def schedule_depot(
     """
     params = params or SchedulerParams()
     t0 = time.perf_counter()
-    best: tuple[tuple[float, float], dict[str, Session], LpResult] | None = None
-    seen: list[dict[str, Session]] = []
-    candidates: list[Callable[[], dict[str, Session]]] = []
+    stats: dict[str, object] = {}
+    weights: dict[str, float] | None = None
+    best: _Candidate | None = None
+    certified = False
+    if params.guided:
+        windows = relaxed_windows(problem, pinned)
+        guide = guided_lp(problem, windows)
+        if params.most_met and _short_count(guide) > 0:
+            found = most_vans_met(problem, windows, node_limit=params.met_node_limit)
+            if found is not None:
+                weights = dict.fromkeys(found[0], MET_WEIGHT)
+                stats["relaxed_most_met_proven"] = found[1]
+                guide = guided_lp(problem, windows, shortfall_weights=weights)
+        guide_key = _key(problem, guide)
+        stats["relaxed_cost"] = guide_key[2]
+        sessions = sessions_from_profile(problem, guide.power_w, windows, pinned)
+        best = _evaluate(problem, sessions, weights)
+        certified = best.key[:2] <= guide_key[:2] and best.key[2] <= guide_key[2] * (
+            1 + CERTIFIED_GAP
+        )
+    if params.heuristics == "always" or (params.heuristics == "fallback" and not certified):
+        for cand in _heuristic_candidates(problem, params, pinned, weights):
+            if best is None or cand.key < best.key:
+                best = cand
+    assert best is not None, "no candidate: enable guided or the heuristics"
+    result = best.result
+    if weights is None and _short_count(result) > 0:
+        result = _fewer_short_vans(problem, best.sessions, result)
+    stats["method"] = "guided" if certified else "best of guided and heuristics"
+    return _to_schedule(problem, best.sessions, result, time.perf_counter() - t0, stats)
+
+
+def _heuristic_candidates(
+    problem: DepotProblem,
+    params: SchedulerParams,
+    pinned: dict[str, str] | None,
+    weights: dict[str, float] | None,
+) -> list[_Candidate]:
+    """The list heuristic forwards and backwards, the EDF/LLF sessions, and a polish."""
+    makers: list[Callable[[], dict[str, Session]]] = []
     for slack in params.session_slacks:
         for assign in (assign_sessions, assign_sessions_backward):
-            candidates.append(functools.partial(assign, problem, slack=slack, pinned=pinned))
+            makers.append(functools.partial(assign, problem, slack=slack, pinned=pinned))
     if params.baseline_seeds and not pinned:
         # the sessions LLF and EDF end up with: the LP on them is never worse than they are
         for policy in ("llf", "edf"):
-            candidates.append(functools.partial(baseline_sessions, problem, policy))
-    for make in candidates:
+            makers.append(functools.partial(baseline_sessions, problem, policy))
+    out: list[_Candidate] = []
+    for make in makers:
         sessions = make()
-        if sessions in seen:
+        if any(c.sessions == sessions for c in out):
             continue
-        seen.append(sessions)
-        result = solve_lp(problem, _windows(problem, sessions))
-        key = (round(sum(result.shortfall_wh.values()), 0), result.objective)
-        if best is None or key < best[0]:
-            best = (key, sessions, result)
-    assert best is not None, "session_slacks must not be empty"
+        out.append(_evaluate(problem, sessions, weights))
+    if not out:
+        return out
+    best = min(out, key=lambda c: c.key)
     for _ in range(params.polish_rounds):
-        sessions = widen_sessions(problem, _shrink(problem, best[1], best[2]))
-        if sessions == best[1]:
+        sessions = widen_sessions(problem, _shrink(problem, best.sessions, best.result))
+        if sessions == best.sessions:
             break
-        result = solve_lp(problem, _windows(problem, sessions))
-        key = (round(sum(result.shortfall_wh.values()), 0), result.objective)
-        if key >= best[0]:
+        cand = _evaluate(problem, sessions, weights)
+        if cand.key >= best.key:
             break
-        best = (key, sessions, result)
-    result = best[2]
-    if any(v > SHORTFALL_TOLERANCE_WH for v in result.shortfall_wh.values()):
-        result = _fewer_short_vans(problem, best[1], result)
-    return _to_schedule(problem, best[1], result, time.perf_counter() - t0)
+        best = cand
+        out.append(cand)
+    return out
+
+
+def _evaluate(
+    problem: DepotProblem, sessions: dict[str, Session], weights: dict[str, float] | None
+) -> _Candidate:
+    result = solve_lp(problem, _windows(problem, sessions), shortfall_weights=weights)
+    return _Candidate(_key(problem, result), sessions, result)
+
+
+def _short_count(result: LpResult) -> int:
+    return sum(1 for x in result.shortfall_wh.values() if x > SHORTFALL_TOLERANCE_WH)
+
+
+def _key(problem: DepotProblem, result: LpResult) -> Key:
+    """Vans short, missing Wh (rounded), and the night's true cost (no tie-breaks)."""
+    missing = round(sum(result.shortfall_wh.values()), 0)
+    return (_short_count(result), missing, _cost(problem, result.power_w))
+
+
+def _cost(problem: DepotProblem, power_w: dict[str, list[float]]) -> float:
+    """Energy at the tariff plus demand charge on the site peak, as ``Schedule.cost``."""
+    slot_h = problem.slot_s / 3600.0
+    prices = problem.prices_per_kwh()
+    site = [problem.base_load(k) for k in range(problem.grid_num_slots)]
+    energy = 0.0
+    for power in power_w.values():
+        for k, p in enumerate(power):
+            site[k] += p / problem.efficiency
+            energy += p / problem.efficiency * slot_h / 1000.0 * prices[k]
+    return energy + max(site, default=0.0) / 1000.0 * problem.tariff.demand_charge_per_kw
 
 
 def _fewer_short_vans(
     problem: DepotProblem, sessions: dict[str, Session], result: LpResult, *, rounds: int = 3
 ) -> LpResult:
-    """When energy must be short, leave as few vans short as we can: reweighted penalties (a van
+    """Without the MILP, leave as few vans short as we can: reweighted penalties (a van
     short by little gets a dearer shortfall, a van that is met a far dearer one), keeping the
     total shortfall within ``SHORTFALL_SLACK`` of the least possible."""
     least = sum(result.shortfall_wh.values())
@@ -157,11 +251,15 @@ def lower_bound(problem: DepotProblem) -> Schedule:
         if rates:
             windows[r.vehicle_id] = Window(r.arrival_s, r.departure_s, max(rates))
     result = solve_lp(problem, windows, occupancy_limit=len(problem.connectors))
-    return _to_schedule(problem, {}, result, time.perf_counter() - t0)
+    return _to_schedule(problem, {}, result, time.perf_counter() - t0, {})
 
 
 def _to_schedule(
-    problem: DepotProblem, sessions: dict[str, Session], result: LpResult, solve_s: float
+    problem: DepotProblem,
+    sessions: dict[str, Session],
+    result: LpResult,
+    solve_s: float,
+    stats: dict[str, object],
 ) -> Schedule:
     slot_h = problem.slot_s / 3600.0
     vans = []
@@ -210,5 +308,5 @@ def _to_schedule(
         connectors=problem.connectors,
         tariff=problem.tariff,
         shortfalls=tuple(shortfalls),
-        stats={"solve_s": solve_s, "lp_objective": result.objective},
+        stats={"solve_s": solve_s, "lp_objective": result.objective, **stats},
     )
