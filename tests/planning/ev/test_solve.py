@@ -59,8 +59,8 @@ def test_small_instances_are_feasible_by_the_checker(name: str, tmp_path: Path) 
 def test_same_seed_same_solution() -> None:
     """With an iteration limit the search is deterministic."""
     bench = read_instance(shared_path("bench", "evrptw", "small", "c101C10.txt"))
-    a = solve_ev(bench.instance, max_iterations=200, seed=3)
-    b = solve_ev(bench.instance, max_iterations=200, seed=3)
+    a = solve_ev(bench.instance, max_iterations=100, seed=3)
+    b = solve_ev(bench.instance, max_iterations=100, seed=3)
     assert [r.visits for r in a.routes] == [r.visits for r in b.routes]
     assert a.distance == b.distance
 

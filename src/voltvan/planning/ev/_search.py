@@ -163,6 +163,53 @@ class EvLocalSearch:
             if on_pass is not None:
                 on_pass()
 
+    def perturb(self, *, max_rounds: int, removed: int = 8) -> int:
+        """Ruin and recreate around a random client; keep what costs less. Returns improvements.
+
+        Runs until the deadline, or ``max_rounds`` rounds when there is none (deterministic).
+        Removal takes a client and its nearest neighbours; reinsertion uses the ejection pool.
+        """
+        better = 0
+        done = 0
+        while not self._out_of_time() and (self.deadline is not None or done < max_rounds):
+            done += 1
+            clients = [c for seq in self.routes for c in seq]
+            if len(clients) < 2:
+                break
+            seed = int(clients[self.rng.integers(len(clients))])
+            gone = [seed, *self.neighbours.get(seed, [])[: removed - 1]]
+            routes = [[c for c in seq if c not in gone] for seq in self.routes]
+            evals: list[RouteEval] = []
+            ok = True
+            for v, seq, old_seq, old_ev in zip(
+                self.vtypes, routes, self.routes, self.evals, strict=True
+            ):
+                if seq == old_seq or not seq:
+                    evals.append(old_ev)
+                    continue
+                ev = self._eval(v, seq)
+                if ev is None:  # removing clients can break a window chain (rare): skip
+                    ok = False
+                    break
+                evals.append(ev)
+            if not ok:
+                continue
+            pool = list(self.rng.permutation(gone))
+            pool = [int(c) for c in pool]
+            if not self._insert_pool(pool, routes, evals, exclude=-1, max_steps=3 * removed):
+                continue
+            before = self.total_cost()
+            saved = (self.routes, self.vtypes, self.evals)
+            self.routes, self.evals = routes, evals
+            self.vtypes = list(self.vtypes)
+            self._drop_empty()
+            if self.total_cost() < before - _EPS:
+                better += 1
+                self.run()
+            else:
+                self.routes, self.vtypes, self.evals = saved
+        return better
+
     def _pass(self) -> bool:
         improved = False
         clients = [c for seq in self.routes for c in seq]

@@ -25,6 +25,7 @@ _NUM_ROUNDS = 8
 _FIRST_SHARE = 0.3
 _log = logging.getLogger(__name__)
 _REDUCTION_RHO_CUT = 0.3
+_PERTURB_ROUNDS = 2  # ruin-and-recreate rounds per PyVRP round without a time limit
 _PYVRP_SHARE = 0.5  # of each round's time; the EV local search gets the rest
 
 
@@ -96,6 +97,8 @@ def solve_ev(
         missing += shed
         unassigned.extend(search.insert_all(missing))
         search.run()
+        if needs_energy:
+            search.perturb(max_rounds=_PERTURB_ROUNDS)
         candidate = _assemble(
             instance, list(zip(search.vtypes, search.evals, strict=True)), unassigned
         )
