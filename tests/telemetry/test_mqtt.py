@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.telemetry.broker import publish, running_broker, start_worker, wait_for
+from tests.telemetry.broker import REPO, publish, running_broker, start_worker, wait_for
 from tests.telemetry.ingest_data import batch_message, stored_rows, write_fleet
 from voltvan.telemetry import open_query, topic_for
 
@@ -160,3 +162,27 @@ def test_shared_subscription_splits_the_stream(tmp_path: Path) -> None:
     writers = {p.name.split("-")[1] for p in (data / "signals").glob("date=*/*.parquet")}
     assert writers == {"w1", "w2"}
     assert stored_rows(data) == rows_of(300) == distinct_keys(data)
+
+
+@pytest.mark.slow
+def test_worker_started_before_the_broker_connects_when_it_comes_up(tmp_path: Path) -> None:
+    """A worker whose broker is not up yet keeps retrying and then ingests normally."""
+    fleet = write_fleet(tmp_path, VANS)
+    data = tmp_path / "data"
+    with running_broker(tmp_path / "broker") as broker:
+        broker.stop()
+        cmd = [
+            sys.executable, "-c", "from voltvan.cli import main; main()", "ingest",
+            "--mqtt", broker.url, "--data", str(data), "--fleet", str(fleet),
+        ]  # fmt: skip
+        log = tmp_path / "late.log"
+        with log.open("wb") as fh:
+            worker = subprocess.Popen(cmd, stdout=fh, stderr=fh, cwd=REPO)
+        broker.workers.append(worker)
+        time.sleep(2.0)  # the worker is up and failing to connect
+        broker.start()
+        wait_for(lambda: "subscribed to" in log.read_text(), timeout_s=30, what="subscription")
+        assert set(publish(broker, stream(30))) == {0}
+        wait_for(lambda: stored_rows(data) >= rows_of(30), what="rows")
+        stop(worker)
+    assert stored_rows(data) == rows_of(30)

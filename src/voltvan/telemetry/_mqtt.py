@@ -156,7 +156,10 @@ class IngestWorker:
             log.info("subscribed to %s", self.params.subscription)
 
     def _on_disconnect(self, _c: object, _u: object, _f: object, reason: Any, _p: object) -> None:
-        log.warning("disconnected from the broker (%s); reconnecting", reason)
+        if self._stop.is_set():
+            log.info("disconnected from the broker")
+        else:
+            log.warning("disconnected from the broker (%s); reconnecting", reason)
 
     def _on_message(self, _c: object, _u: object, msg: Any) -> None:
         self._inbox.put(
