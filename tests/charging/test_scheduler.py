@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
 
 from tests.charging.conftest import NIGHT_TARIFF, request
+from tests.conftest import shared_path
 from voltvan.charging import Connector, DepotProblem, lower_bound, schedule_depot
 from voltvan.charging._check import check_schedule
 from voltvan.charging._model import availability
@@ -128,3 +130,73 @@ def test_widening_only_grows_windows(three_vans_two_plugs: DepotProblem) -> None
     for a, b in itertools.pairwise(spans):
         if a[0] == b[0]:
             assert b[1] >= a[2] - 1e-6
+
+
+def test_power_for_two_meets_two_fully_not_three_partly() -> None:
+    """Three vans need 22 kWh each in the same 4 h; the site gives 44 kWh: two vans get all
+    of theirs and the third carries the whole 22 kWh shortfall."""
+    reqs = tuple(request(v, 18, 22, 0.0, 22_000) for v in "ABC")
+    plugs = tuple(Connector("CP1", j + 1, 11_000) for j in range(3))
+    p = DepotProblem(reqs, plugs, site_limit_w=11_000 / 0.93, tariff=NIGHT_TARIFF)
+    s = schedule_depot(p)
+    assert check_schedule(p, s) == []
+    assert sum(1 for v in s.vans if v.shortfall_wh == 0) == 2
+    assert [x["shortfall_wh"] for x in s.shortfalls] == [pytest.approx(22_000, abs=20)]
+
+
+def test_most_vans_met_before_least_missing_energy() -> None:
+    """A van that needs much can soak up the power two small vans need: the scheduler meets
+    the two small ones (one van short) although that leaves as much energy missing."""
+    reqs = (
+        request("BIG", 18, 22, 0.0, 40_000),
+        request("S1", 18, 22, 0.0, 20_000),
+        request("S2", 18, 22, 0.0, 20_000),
+    )
+    plugs = tuple(Connector("CP1", j + 1, 11_000) for j in range(3))
+    p = DepotProblem(reqs, plugs, site_limit_w=11_000 / 0.93, tariff=NIGHT_TARIFF)
+    s = schedule_depot(p)
+    assert check_schedule(p, s) == []
+    assert [x["vehicle_id"] for x in s.shortfalls] == ["BIG"]
+    assert s.van("S1").shortfall_wh == 0 and s.van("S2").shortfall_wh == 0
+
+
+@pytest.mark.slow
+def test_real_100_van_nights_meet_all_or_the_most_the_relaxation_allows() -> None:
+    """Benchmark-size nights (100 vans, 40 plugs, 170 kW, real Trondheim stays, SCE TOU-EV-4):
+    where the relaxed LP meets everyone, so does the schedule, at the bound's cost; on the
+    impossible night it meets as many vans as the relaxed MILP proves possible, more than EDF."""
+    from voltvan.charging._baselines import run_baseline
+    from voltvan.charging._guided import relaxed_windows
+    from voltvan.charging._lp import most_vans_met
+    from voltvan.charging._sessions import depot_night, read_trondheim_sessions
+    from voltvan.charging._tariffs import read_acn_tariff
+
+    sessions = read_trondheim_sessions(
+        shared_path(
+            "real", "ev-charging-trondheim-residential", "Dataset_1_EV_charging_reports.csv"
+        )
+    )
+    tariff = read_acn_tariff(
+        shared_path("real", "acnportal-tou-tariffs", "sce_tou_ev_4_march_2019.json"),
+        date=dt.date(2019, 7, 2),
+    )
+    for seed, all_met in ((1, True), (0, False)):
+        p = depot_night(
+            sessions,
+            num_vans=100,
+            num_connectors=40,
+            site_limit_w=170_000,
+            tariff=tariff,
+            seed=seed,
+        )
+        s = schedule_depot(p)
+        assert check_schedule(p, s) == []
+        met = sum(1 for v in s.vans if v.shortfall_wh == 0)
+        if all_met:
+            assert met == 100
+            assert s.cost()["total"] <= 1.01 * lower_bound(p).cost()["total"]
+        else:
+            found = most_vans_met(p, relaxed_windows(p))
+            assert found is not None and found[1]
+            assert met == len(found[0]) < 100
+            assert met > sum(1 for v in run_baseline(p, "edf").vans if v.shortfall_wh == 0)
