@@ -19,6 +19,8 @@ from voltvan.domain import Fleet
 from voltvan.plan import Plan
 
 MAX_SWAP_TRIALS = 8
+SWAP_TRIAL_PARAMS = SchedulerParams(session_slacks=(1.3,), most_met=False)
+"""Trials minimise the total missing energy (no MILP): a swap must cut it to be proposed."""
 _EARTH_M = 6_371_000.0
 
 
@@ -43,7 +45,8 @@ def propose_fixes(
     """The schedule with each shortfall carrying its proposed fixes (best first)."""
     if not schedule.shortfalls:
         return schedule
-    base_short = _total_short(schedule)
+    # swaps are judged by the least total missing energy, before and after, on equal terms
+    base_short = _total_short(schedule_depot(problem, SWAP_TRIAL_PARAMS))
     out = []
     for sf in schedule.shortfalls:
         vid = str(sf["vehicle_id"])
@@ -86,7 +89,6 @@ def _best_swap(
         key=lambda r: r.energy_needed_wh,
     )[:MAX_SWAP_TRIALS]
     best: tuple[float, ChargeRequest] | None = None
-    params = SchedulerParams(session_slacks=(1.3,))
     for other in candidates:
         swapped = []
         for r in problem.requests:
@@ -103,7 +105,7 @@ def _best_swap(
             swapped.append(r)
         else:
             trial = dataclasses.replace(problem, requests=tuple(swapped))
-            left = _total_short(schedule_depot(trial, params))
+            left = _total_short(schedule_depot(trial, SWAP_TRIAL_PARAMS))
             if left < base_short - 1.0 and (best is None or left < best[0]):
                 best = (left, other)
     if best is None:
