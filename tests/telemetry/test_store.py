@@ -87,6 +87,15 @@ def test_duplicate_keys_within_one_batch_are_dropped(tmp_path: Path) -> None:
     assert (result.stored, result.duplicates) == (12, 12)
 
 
+def test_group_commit_counts_each_batch(tmp_path: Path) -> None:
+    """write_many writes one file for several batches and counts each batch's own rows."""
+    with open_store(tmp_path) as store:
+        results = store.write_many([batch_of(0, 5), batch_of(3, 5), batch_of(0, 2, vehicle="V2")])
+    assert [(r.stored, r.duplicates) for r in results] == [(20, 0), (12, 8), (8, 0)]
+    assert stored_rows(tmp_path) == 40
+    assert len(list((tmp_path / "signals").glob("date=*/*.parquet"))) == 1
+
+
 def test_last_state_holds_the_newest_value_per_signal(tmp_path: Path) -> None:
     """last_state has one row per (vehicle, signal) with the newest ts, and it is a file."""
     with open_store(tmp_path) as store:
