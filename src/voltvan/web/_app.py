@@ -8,7 +8,6 @@ run each on their own temporary store. Every error, ours or the framework's, lea
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -41,31 +40,26 @@ class WebSettings:
 
 
 class AppState:
-    """The per-app objects routes share: settings and the lazily opened store writer."""
+    """The per-app objects routes share: settings and the group committer of HTTP ingest."""
 
     def __init__(self, settings: WebSettings) -> None:
+        from voltvan.web._commit import GroupCommitter
+
         self.settings = settings
-        self._store: Store | None = None
-        self._lock = threading.Lock()
+        # The writer opens on the first POST, so that a read-only server holds no lock.
+        self.committer = GroupCommitter(self._open_store)
 
-    def store(self) -> Store:
-        """The writer, opened on the first POST so that a read-only server holds no lock."""
-        with self._lock:
-            if self._store is None:
-                from voltvan.telemetry import open_store
+    def _open_store(self) -> Store:
+        from voltvan.telemetry import open_store
 
-                self._store = open_store(
-                    self.settings.data_dir,
-                    writer_id=self.settings.writer_id,
-                    state_interval_s=0.0,  # one batch per request; the state must be current
-                )
-            return self._store
+        return open_store(
+            self.settings.data_dir,
+            writer_id=self.settings.writer_id,
+            state_interval_s=0.0,  # readers expect the state of the van that just posted
+        )
 
     def close(self) -> None:
-        with self._lock:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
+        self.committer.close()
 
 
 def app_state(request: Request) -> AppState:

@@ -6,6 +6,7 @@ always sees the newest closed Parquet files, whoever wrote them.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import decimal
 import math
@@ -14,7 +15,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from voltvan.errors import Forbidden, InvalidInput, NotFound
 from voltvan.telemetry import Batch, Context, open_query, parse_message, signal_catalog
@@ -81,7 +81,7 @@ async def post_signals(vehicle_id: str, request: Request) -> IngestAnswer:
     batch = Batch()
     ctx = Context("http", now_us(), state.settings.fleet, None)
     parse_message(batch, ctx, payload, vehicle_id=vehicle_id)
-    result = await run_in_threadpool(lambda: state.store().write(batch))
+    result = await asyncio.wrap_future(state.committer.submit(batch))
     counts = dict(batch.reject_counts())
     if batch.num_rows == 0 and len(batch.rejects) == 1:
         reject = batch.rejects[0]
