@@ -33,6 +33,8 @@ MET_WEIGHT = 1000.0
 """Shortfall penalty multiplier for the vans the MILP chose: the LP keeps them whole."""
 CERTIFIED_GAP = 1e-3
 """A guided schedule this close to the relaxed LP (same vans met) needs no other candidate."""
+CERTIFIED_MISSING_WH = 10.0
+"""... and missing at most this much more energy than the relaxed LP."""
 
 Key = tuple[int, float, float]
 """(vans short, missing Wh, cost): smaller is better, in that order."""
@@ -101,8 +103,10 @@ def schedule_depot(
         stats["relaxed_cost"] = guide_key[2]
         sessions = sessions_from_profile(problem, guide.power_w, windows, pinned)
         best = _evaluate(problem, sessions, weights)
-        certified = best.key[:2] <= guide_key[:2] and best.key[2] <= guide_key[2] * (
-            1 + CERTIFIED_GAP
+        certified = (
+            best.key[0] <= guide_key[0]
+            and best.key[1] <= guide_key[1] + CERTIFIED_MISSING_WH
+            and best.key[2] <= guide_key[2] * (1 + CERTIFIED_GAP)
         )
     if params.heuristics == "always" or (params.heuristics == "fallback" and not certified):
         for cand in _heuristic_candidates(problem, params, pinned, weights):
