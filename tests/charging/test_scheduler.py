@@ -62,7 +62,7 @@ def test_charges_in_cheap_hours(three_vans_two_plugs: DepotProblem) -> None:
 
 
 def test_cost_is_close_to_the_lower_bound(three_vans_two_plugs: DepotProblem) -> None:
-    """The heuristic sessions cost at most 1 % more than the connector-relaxed LP."""
+    """The scheduled sessions cost at most 1 % more than the connector-relaxed LP."""
     s = schedule_depot(three_vans_two_plugs)
     lb = lower_bound(three_vans_two_plugs)
     assert lb.cost()["total"] <= s.cost()["total"] + 1e-6
