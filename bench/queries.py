@@ -275,20 +275,30 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--rows", type=int, default=100_000_000, help="signal rows to generate")
     ap.add_argument("--vans", type=int, default=10_000, help="number of vans")
-    ap.add_argument("--work", type=Path, default=None, help="where to generate (default: tmp)")
+    ap.add_argument(
+        "--work", type=Path, default=None,
+        help="where to generate (default: tmp); a folder kept by --keep is reused as is",
+    )  # fmt: skip
     ap.add_argument("--repeat", type=int, default=3, help="runs per query (median is shown)")
     ap.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all)")
     ap.add_argument("--keep", action="store_true", help="keep the generated data")
+    ap.add_argument("--only", default="", help="run only queries whose name contains this")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     args = ap.parse_args(argv)
     console = Console()
     work = args.work or Path(tempfile.mkdtemp(prefix="voltvan-bench-queries-"))
-    if args.work is not None and work.exists() and any(work.iterdir()):
+    reuse = args.work is not None and (work / "signals").is_dir()
+    if args.work is not None and work.exists() and any(work.iterdir()) and not reuse:
         console.print(f"[red]{work} is not empty; give an empty or new --work[/]")
         return 2
     try:
         t0 = time.perf_counter()
-        rows, size = generate(work, args.rows, args.vans, console)
+        if reuse:  # data of an earlier --keep run
+            con = connect()
+            n = con.execute(f"SELECT count(*) FROM {_raw(work)}").fetchall()[0][0]
+            rows, size = int(n), float(sum(p.stat().st_size for p in work.rglob("*.parquet")))
+        else:
+            rows, size = generate(work, args.rows, args.vans, console)
         gen_s = time.perf_counter() - t0
         console.print(f"generated {rows:,} rows for {args.vans:,} vans in {gen_s:.0f} s: "
                       f"{size / 1e9:.2f} GB of Parquet (zstd) in {work}")  # fmt: skip
@@ -306,6 +316,8 @@ def _run(work: Path, rows: int, size: float, args: argparse.Namespace, console: 
         table.add_column(col, justify="left" if col == "query" else "right")
     out: list[dict[str, object]] = []
     for name, ours, hand in queries(work):
+        if args.only not in name:
+            continue
         t_ours, r_ours = _time(functools.partial(_run_query, vv, ours), args.repeat)
         t_hand, r_hand = _time(functools.partial(_run_query, limit, hand), args.repeat)
         same = _same(r_ours, r_hand)

@@ -63,27 +63,26 @@ def sessions_sql(
             max(CASE WHEN next_ts IS NOT NULL AND epoch(next_ts) - epoch(ts) <= {p.max_gap_s}
                      THEN next_ts ELSE ts END) AS end_ts
         FROM flag_runs WHERE charging GROUP BY vehicle_id, run
-    ), flag_detail AS (
+    ), flag_detail AS (  -- LEFT JOIN: a session without SoC/power rows still counts
         SELECT f.vehicle_id, f.start_ts, f.end_ts, s.ts, s.name, s.value,
             epoch(lead(s.ts) OVER (PARTITION BY f.vehicle_id, f.start_ts, s.name ORDER BY s.ts))
                 - epoch(s.ts) AS dt
-        FROM flag_sessions f JOIN {SIGNALS} s
+        FROM flag_sessions f LEFT JOIN {SIGNALS} s
           ON s.vehicle_id = f.vehicle_id AND s.ts >= f.start_ts AND s.ts <= f.end_ts
          AND s.name IN ('{SOC}', '{BATTERY_POWER}', '{ENERGY_KWH}')
     ), flagged AS (
-        SELECT f.vehicle_id, f.start_ts, f.end_ts,
-            arg_min(d.value, d.ts) FILTER (WHERE d.name = '{SOC}') AS start_soc_pct,
-            arg_max(d.value, d.ts) FILTER (WHERE d.name = '{SOC}') AS end_soc_pct,
-            sum(greatest(d.value, 0) * coalesce(d.dt, 0)) FILTER (
-                WHERE d.name = '{BATTERY_POWER}') / 3600.0 AS power_wh,
-            1000.0 * (arg_max(d.value, d.ts) FILTER (WHERE d.name = '{ENERGY_KWH}')
-                - arg_min(d.value, d.ts) FILTER (WHERE d.name = '{ENERGY_KWH}')) AS kwh_wh,
-            max(d.value) FILTER (WHERE d.name = '{BATTERY_POWER}') AS peak_power_w,
+        SELECT vehicle_id, start_ts, end_ts,
+            arg_min(value, ts) FILTER (WHERE name = '{SOC}') AS start_soc_pct,
+            arg_max(value, ts) FILTER (WHERE name = '{SOC}') AS end_soc_pct,
+            sum(greatest(value, 0) * coalesce(dt, 0)) FILTER (
+                WHERE name = '{BATTERY_POWER}') / 3600.0 AS power_wh,
+            1000.0 * (arg_max(value, ts) FILTER (WHERE name = '{ENERGY_KWH}')
+                - arg_min(value, ts) FILTER (WHERE name = '{ENERGY_KWH}')) AS kwh_wh,
+            max(value) FILTER (WHERE name = '{BATTERY_POWER}') AS peak_power_w,
             'is_charging' AS source,
-            count(d.value) FILTER (WHERE d.name = '{BATTERY_POWER}') > 0 AS has_power
-        FROM flag_sessions f LEFT JOIN flag_detail d
-          ON d.vehicle_id = f.vehicle_id AND d.start_ts = f.start_ts
-        GROUP BY f.vehicle_id, f.start_ts, f.end_ts
+            count(value) FILTER (WHERE name = '{BATTERY_POWER}') > 0 AS has_power
+        FROM flag_detail
+        GROUP BY vehicle_id, start_ts, end_ts
     ), piv AS (  -- vans without the flag: power or SoC decide, so pivot what they send
         SELECT vehicle_id, ts,
             NULL::DOUBLE AS chg,
