@@ -169,30 +169,39 @@ class Store:
         files each writer wrote after its last state (a crash, or the state's write interval)."""
         con = self._con
         con.execute(
-            "CREATE TABLE state (vehicle_id VARCHAR, name VARCHAR, ts TIMESTAMPTZ, "
+            "CREATE TEMP TABLE loaded (vehicle_id VARCHAR, name VARCHAR, ts TIMESTAMPTZ, "
             "value DOUBLE, value_text VARCHAR, ingested_at TIMESTAMPTZ)"
         )
         state_dir = self.data_dir / "state"
         paths = sorted(state_dir.glob("last_state*.parquet")) if state_dir.exists() else []
         if paths:
             con.execute(
-                f"INSERT INTO state SELECT vehicle_id, name, ts, value, value_text, ingested_at "
+                f"INSERT INTO loaded SELECT vehicle_id, name, ts, value, value_text, ingested_at "
                 f"FROM read_parquet({_duck.sql_list(paths)})"
             )
         newer = _written_after_state(self._signal_files(), paths)
         if newer:
             con.execute(
-                f"INSERT INTO state SELECT vehicle_id, name, ts, value, value_text, ingested_at "
+                f"INSERT INTO loaded SELECT vehicle_id, name, ts, value, value_text, ingested_at "
                 f"FROM read_parquet({_duck.sql_list(newer)})"
             )
-        self._fold_state("state")
+        con.execute(
+            "CREATE TABLE state (vehicle_id VARCHAR, name VARCHAR, ts TIMESTAMPTZ, "
+            "value DOUBLE, value_text VARCHAR, ingested_at TIMESTAMPTZ, "
+            "PRIMARY KEY (vehicle_id, name))"
+        )
+        self._fold_state("loaded")
+        con.execute("DROP TABLE loaded")
 
-    def _fold_state(self, extra: str) -> None:
-        """Keep the newest row per (vehicle, signal) of ``state`` and ``extra``."""
-        union = "state" if extra == "state" else f"(SELECT * FROM state UNION ALL {extra})"
+    def _fold_state(self, rows: str) -> None:
+        """Upsert the newest row per (vehicle, signal) of table ``rows`` into ``state``; the
+        cost grows with the batch, not with the fleet."""
         self._con.execute(
-            f"CREATE OR REPLACE TABLE state AS SELECT * FROM {union} "
-            "QUALIFY row_number() OVER (PARTITION BY vehicle_id, name ORDER BY ts DESC) = 1"
+            "INSERT INTO state SELECT vehicle_id, name, max(ts) AS ts, arg_max(value, ts), "
+            f"arg_max(value_text, ts), max(ingested_at) FROM {rows} GROUP BY vehicle_id, name "
+            "ON CONFLICT (vehicle_id, name) DO UPDATE SET ts = excluded.ts, "
+            "value = excluded.value, value_text = excluded.value_text, "
+            "ingested_at = excluded.ingested_at WHERE excluded.ts > state.ts"
         )
 
     def _signal_files(self, day: str | None = None) -> list[Path]:
@@ -233,10 +242,7 @@ class Store:
         if table is not None and len(table):
             self._con.register("fresh", table)
             try:
-                self._fold_state(
-                    "SELECT vehicle_id, name, max(ts), arg_max(value, ts), "
-                    "arg_max(value_text, ts), max(ingested_at) FROM fresh GROUP BY vehicle_id, name"
-                )
+                self._fold_state("fresh")
             finally:
                 self._con.unregister("fresh")
             self._state_dirty = True

@@ -52,11 +52,7 @@ class AppState:
     def _open_store(self) -> Store:
         from voltvan.telemetry import open_store
 
-        return open_store(
-            self.settings.data_dir,
-            writer_id=self.settings.writer_id,
-            state_interval_s=0.0,  # readers expect the state of the van that just posted
-        )
+        return open_store(self.settings.data_dir, writer_id=self.settings.writer_id)
 
     def close(self) -> None:
         self.committer.close()
