@@ -14,11 +14,14 @@ from typing import Any
 
 from voltvan.charging._model import ChargeRequest, DepotProblem, rate_w
 from voltvan.charging._schedule import Schedule
-from voltvan.charging._scheduler import SchedulerParams, schedule_depot
+from voltvan.charging._scheduler import SchedulerParams, lower_bound, schedule_depot
 from voltvan.domain import Fleet
 from voltvan.plan import Plan
 
 MAX_SWAP_TRIALS = 8
+"""Swaps screened per short van, on the connector-relaxed LP (fast)."""
+MAX_SWAP_CHECKS = 2
+"""The most promising screened swaps re-solved as real schedules; the first that helps wins."""
 SWAP_TRIAL_PARAMS = SchedulerParams(session_slacks=(1.3,), most_met=False)
 """Trials minimise the total missing energy (no MILP): a swap must cut it to be proposed."""
 _EARTH_M = 6_371_000.0
@@ -47,13 +50,14 @@ def propose_fixes(
         return schedule
     # swaps are judged by the least total missing energy, before and after, on equal terms
     base_short = _total_short(schedule_depot(problem, SWAP_TRIAL_PARAMS))
+    base_relaxed = _total_short(lower_bound(problem))
     out = []
     for sf in schedule.shortfalls:
         vid = str(sf["vehicle_id"])
         short = float(sf["shortfall_wh"])
         r = problem.request(vid)
         fixes: list[dict[str, Any]] = []
-        swap = _best_swap(problem, r, base_short, fleet)
+        swap = _best_swap(problem, r, (base_relaxed, base_short), fleet)
         if swap is not None:
             fixes.append(swap)
         fixes.append(_earlier_plug_in(problem, r, short))
@@ -75,9 +79,14 @@ def _compatible(a: ChargeRequest, b: ChargeRequest, fleet: Fleet | None) -> bool
 
 
 def _best_swap(
-    problem: DepotProblem, short: ChargeRequest, base_short: float, fleet: Fleet | None
+    problem: DepotProblem,
+    short: ChargeRequest,
+    base: tuple[float, float],
+    fleet: Fleet | None,
 ) -> dict[str, Any] | None:
-    """Try giving the short van a route that needs less; keep the swap that cuts most."""
+    """Try giving the short van a route that needs less: screen the swaps on the relaxed LP
+    (``base[0]`` is its missing energy now), then re-solve the best few as real schedules and
+    propose the first that cuts the real missing energy (``base[1]``)."""
     candidates = sorted(
         (
             r
@@ -88,7 +97,7 @@ def _best_swap(
         ),
         key=lambda r: r.energy_needed_wh,
     )[:MAX_SWAP_TRIALS]
-    best: tuple[float, ChargeRequest] | None = None
+    screened: list[tuple[float, str, ChargeRequest, DepotProblem]] = []
     for other in candidates:
         swapped = []
         for r in problem.requests:
@@ -105,9 +114,15 @@ def _best_swap(
             swapped.append(r)
         else:
             trial = dataclasses.replace(problem, requests=tuple(swapped))
-            left = _total_short(schedule_depot(trial, SWAP_TRIAL_PARAMS))
-            if left < base_short - 1.0 and (best is None or left < best[0]):
-                best = (left, other)
+            relaxed = _total_short(lower_bound(trial))
+            if relaxed < base[0] - 1.0:
+                screened.append((relaxed, other.vehicle_id, other, trial))
+    best: tuple[float, ChargeRequest] | None = None
+    for _, _, other, trial in sorted(screened, key=lambda x: x[:2])[:MAX_SWAP_CHECKS]:
+        left = _total_short(schedule_depot(trial, SWAP_TRIAL_PARAMS))
+        if left < base[1] - 1.0:
+            best = (left, other)
+            break
     if best is None:
         return None
     return {
