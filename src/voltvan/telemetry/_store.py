@@ -66,6 +66,7 @@ STATE_SCHEMA = pa.schema(
     ]
 )
 _DAY_US = 86_400_000_000
+_RECENT_US = 10 * 60 * 1_000_000  # redeliveries are looked for here first
 _SORT = [("vehicle_id", "ascending"), ("name", "ascending"), ("ts", "ascending")]
 
 
@@ -287,32 +288,42 @@ class Store:
         return fresh.select(schema.names).cast(schema).append_column("day_n", day_n)
 
     def _drop_stored(self, joined: pa.Table) -> pa.Table:
-        """Drop repeated keys and the suspect rows already in the files of their days."""
+        """Drop repeated keys and the suspect rows already in the files of their days.
+
+        Redeliveries are of rows written moments ago, so the files of the last minutes are
+        searched first; the rest of the day only for suspects not found there.
+        """
         con = self._con
-        con.register("cand", joined)
+        con.register("cand_in", joined)
         try:
-            days = [
-                str(r[0])
-                for r in con.execute(
-                    "SELECT DISTINCT strftime(ts, '%Y-%m-%d') FROM cand WHERE suspect"
-                ).fetchall()
-            ]
-            files = [p for d in days for p in self._signal_files(d)]
-            stored_before = ""
-            if files:
-                stored_before = (
-                    f" AND NOT EXISTS (SELECT 1 FROM read_parquet({_duck.sql_list(files)}) p "
-                    "WHERE p.vehicle_id = c.vehicle_id AND p.ts = c.ts AND p.name = c.name)"
-                )
-            out: pa.Table = _duck.fetch_arrow(
-                con,
-                "SELECT DISTINCT ON (vehicle_id, name, ts) vehicle_id, ts, name, value, "
-                f"value_text, part FROM cand c WHERE NOT suspect OR (true{stored_before}) "
-                "ORDER BY vehicle_id, name, ts, part",  # a repeated key counts for the first batch
-            )
-            return out
+            con.execute("CREATE OR REPLACE TEMP TABLE cand AS SELECT * FROM cand_in")
         finally:
-            con.unregister("cand")
+            con.unregister("cand_in")
+        days = [
+            str(r[0])
+            for r in con.execute(
+                "SELECT DISTINCT strftime(ts, '%Y-%m-%d') FROM cand WHERE suspect"
+            ).fetchall()
+        ]
+        files = [p for d in days for p in self._signal_files(d)]
+        recent_us = now_us() - _RECENT_US
+        recent = [p for p in files if _file_us(p) >= recent_us]
+        older = [p for p in files if _file_us(p) < recent_us]
+        for group in (recent, older):
+            if group and con.execute("SELECT count(*) FROM cand WHERE suspect").fetchall()[0][0]:
+                con.execute(
+                    "DELETE FROM cand c WHERE suspect AND EXISTS (SELECT 1 FROM "
+                    f"read_parquet({_duck.sql_list(group)}) p WHERE p.vehicle_id = c.vehicle_id "
+                    "AND p.ts = c.ts AND p.name = c.name)"
+                )
+        out: pa.Table = _duck.fetch_arrow(
+            con,
+            "SELECT DISTINCT ON (vehicle_id, name, ts) vehicle_id, ts, name, value, "
+            "value_text, part FROM cand "
+            "ORDER BY vehicle_id, name, ts, part",  # a repeated key counts for the first batch
+        )
+        con.execute("DROP TABLE cand")
+        return out
 
     def _write_partitions(self, table: pa.Table, kind: str, day_n: pa.ChunkedArray) -> None:
         for n in pc.unique(day_n).to_pylist():
