@@ -109,7 +109,11 @@ def solve_lp(
 
 
 def most_vans_met(
-    problem: DepotProblem, windows: dict[str, Window], *, node_limit: int = 200
+    problem: DepotProblem,
+    windows: dict[str, Window],
+    *,
+    node_limit: int = 200,
+    taper: bool = True,
 ) -> tuple[frozenset[str], bool] | None:
     """The largest set of vans that can all get their whole need together, and whether HiGHS
     proved it largest within ``node_limit`` branch-and-bound nodes (deterministic, unlike a
@@ -117,9 +121,10 @@ def most_vans_met(
 
     One binary per van that needs energy: its shortfall may be positive only when the binary
     is 0; maximise the binaries. Prices play no part here: the LP that follows spends least
-    on the chosen vans.
+    on the chosen vans. Without ``taper`` the batteries' slow-down near full is left out: a
+    further relaxation (its count can only be larger) that solves several times faster.
     """
-    m = _build(problem, windows, None, None, None, EARLY_TIE_PER_KWH)
+    m = _build(problem, windows, None, None, None, EARLY_TIE_PER_KWH, taper=taper)
     vans = [v for v, j in m.shortfall_var.items() if m.required_wh[v] > MET_TOLERANCE_WH]
     nv, nz = len(m.cost), len(vans)
     if nz == 0:
@@ -171,6 +176,8 @@ def _build(
     shortfall_weights: dict[str, float] | None,
     early_weights: dict[str, float] | None,
     early_per_kwh: float,
+    *,
+    taper: bool = True,
 ) -> _Model:
     n = problem.grid_num_slots
     slot_s = problem.slot_s
@@ -236,7 +243,7 @@ def _build(
             row([(j, 1.0) for j in xs], top)
         # taper: power in a slot <= rate * (a + b * soc at the slot's start)
         soc_max = (r.energy_arrival_wh + top) / r.battery_wh
-        lines = [(a, b) for a, b in r.taper.lines() if a + b * soc_max < 1.0]
+        lines = [(a, b) for a, b in r.taper.lines() if a + b * soc_max < 1.0] if taper else []
         if xs and w is not None and lines:
             cum_prev: int | None = None
             for i, j in enumerate(xs):
