@@ -16,8 +16,8 @@ from pathlib import Path
 
 from voltvan.errors import InvalidInput
 from voltvan.telemetry import _duck
+from voltvan.telemetry._layout import FileLock, fsync_dir, iter_partitions
 from voltvan.telemetry._messages import now_us
-from voltvan.telemetry._store import _fsync_dir, _Lock, iter_partitions
 
 _KINDS = {"signals": "vehicle_id, name, ts", "rejected": "received_at"}
 
@@ -31,8 +31,8 @@ class CompactResult:
     rows_after: int
 
 
-def _exclusive(data_dir: Path) -> _Lock:
-    return _Lock(
+def _exclusive(data_dir: Path) -> FileLock:
+    return FileLock(
         data_dir / ".store.lock",
         shared=False,
         what="a writer (voltvan ingest/serve) is running on this data directory; stop it first",
@@ -84,10 +84,10 @@ def _compact_folder(
     finally:
         os.close(fd)
     tmp.replace(final)
-    _fsync_dir(folder)
+    fsync_dir(folder)
     for f in files:
         f.unlink()
-    _fsync_dir(folder)
+    fsync_dir(folder)
     rows_after = int(con.sql(f"SELECT count(*) FROM {_duck.sql_string(final)}").fetchall()[0][0])
     return CompactResult(kind, day, len(files), rows_before, rows_after)
 

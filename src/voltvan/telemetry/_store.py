@@ -11,93 +11,39 @@ with the data. Layout: docs/formats/telemetry.md.
 
 from __future__ import annotations
 
-import fcntl
 import math
-import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache
+from datetime import datetime
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from voltvan.errors import Conflict, InvalidInput
 from voltvan.telemetry import _duck
-from voltvan.telemetry._messages import Batch, Context, Reject, add_samples, now_us
-from voltvan.telemetry._signals import signal_names
+from voltvan.telemetry._layout import (
+    DAY_US,
+    SIGNALS_SCHEMA,
+    STATE_SCHEMA,
+    TS,
+    FileLock,
+    arrow_rows,
+    day_of,
+    file_us,
+    rejects_table,
+    state_file,
+    write_parquet_atomic,
+    written_after_state,
+)
+from voltvan.telemetry._layout import iter_partitions as iter_partitions
+from voltvan.telemetry._messages import Batch, Context, add_samples, now_us
 
-TS = pa.timestamp("us", tz="UTC")
-SIGNALS_SCHEMA = pa.schema(
-    [
-        ("vehicle_id", pa.string()),
-        ("ts", TS),
-        ("name", pa.string()),
-        ("value", pa.float64()),
-        ("value_text", pa.string()),
-        ("ingested_at", TS),
-    ]
-)
-REJECTED_SCHEMA = pa.schema(
-    [
-        ("received_at", TS),
-        ("source", pa.string()),
-        ("topic", pa.string()),
-        ("vehicle_id", pa.string()),
-        ("reason", pa.string()),
-        ("detail", pa.string()),
-        ("payload", pa.string()),
-    ]
-)
-STATE_SCHEMA = pa.schema(
-    [
-        ("vehicle_id", pa.string()),
-        ("name", pa.string()),
-        ("ts", TS),
-        ("value", pa.float64()),
-        ("value_text", pa.string()),
-        ("ingested_at", TS),
-    ]
-)
-_DAY_US = 86_400_000_000
 _RECENT_US = 10 * 60 * 1_000_000  # redeliveries are looked for here first
 _SORT = [("vehicle_id", "ascending"), ("name", "ascending"), ("ts", "ascending")]
-
-
-def day_of(ts_us: int) -> str:
-    """The ``YYYY-MM-DD`` partition (UTC) of a timestamp in microseconds."""
-    return date.fromordinal(719_163 + ts_us // _DAY_US).isoformat()
-
-
-def state_file(data_dir: Path, writer_id: str) -> Path:
-    name = "last_state.parquet" if writer_id == "main" else f"last_state-{writer_id}.parquet"
-    return data_dir / "state" / name
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_parquet_atomic(table: pa.Table, path: Path) -> None:
-    """Write ``table`` to ``path`` so that ``path`` holds the whole file or nothing, on disk."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        pq.write_table(table, fh, compression="zstd")
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
-    _fsync_dir(path.parent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,25 +53,6 @@ class WriteResult:
     stored: int
     duplicates: int
     rejected: int
-
-
-class _Lock:
-    """An advisory lock file; released when the process dies, so a SIGKILL never wedges it."""
-
-    def __init__(self, path: Path, *, shared: bool, what: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh: IO[bytes] | None = path.open("ab")
-        try:
-            fcntl.flock(self._fh, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._fh.close()
-            self._fh = None
-            raise Conflict(f"{what} ({path})") from None
-
-    def release(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
 
 
 class Store:
@@ -142,11 +69,11 @@ class Store:
             raise InvalidInput(f"writer id {writer_id!r} must be letters, digits, - or _")
         self.data_dir = data_dir
         self.writer_id = writer_id
-        self._maint = _Lock(
+        self._maint = FileLock(
             data_dir / ".store.lock", shared=True, what="store maintenance is running"
         )
         try:
-            self._own = _Lock(
+            self._own = FileLock(
                 data_dir / f".writer-{writer_id}.lock",
                 shared=False,
                 what=f"another process already writes as {writer_id!r}",
@@ -180,7 +107,7 @@ class Store:
                 f"INSERT INTO loaded SELECT vehicle_id, name, ts, value, value_text, ingested_at "
                 f"FROM read_parquet({_duck.sql_list(paths)})"
             )
-        newer = _written_after_state(self._signal_files(), paths)
+        newer = written_after_state(self._signal_files(), paths)
         if newer:
             con.execute(
                 f"INSERT INTO loaded SELECT vehicle_id, name, ts, value, value_text, ingested_at "
@@ -238,8 +165,8 @@ class Store:
                 )
         rejects = [r for b in batches for r in b.rejects]
         if rejects:
-            day_n = pa.array([r.received_at_us // _DAY_US for r in rejects], pa.int64())
-            self._write_partitions(_rejects_table(rejects), "rejected", day_n)
+            day_n = pa.array([r.received_at_us // DAY_US for r in rejects], pa.int64())
+            self._write_partitions(rejects_table(rejects), "rejected", day_n)
         if table is not None and len(table):
             self._con.register("fresh", table)
             try:
@@ -263,7 +190,7 @@ class Store:
         older one (a redelivery, a late sample) is looked up in the files of its day.
         """
         con = self._con
-        parts = [_arrow_rows(b, i) for i, b in enumerate(batches) if b.num_rows]
+        parts = [arrow_rows(b, i) for i, b in enumerate(batches) if b.num_rows]
         con.register("incoming", pa.concat_tables(parts))
         try:
             joined: pa.Table = _duck.fetch_arrow(
@@ -282,7 +209,7 @@ class Store:
             fresh = self._drop_stored(joined)
         fresh = fresh.sort_by(_SORT)
         stamp = pa.array(np.full(len(fresh), ingested_us, dtype=np.int64)).cast(TS)
-        day_n = pc.divide(fresh["ts"].cast(pa.int64()), _DAY_US)
+        day_n = pc.divide(fresh["ts"].cast(pa.int64()), DAY_US)
         fresh = fresh.append_column("ingested_at", stamp)
         schema = SIGNALS_SCHEMA.append(pa.field("part", pa.int32()))
         return fresh.select(schema.names).cast(schema).append_column("day_n", day_n)
@@ -307,8 +234,8 @@ class Store:
         ]
         files = [p for d in days for p in self._signal_files(d)]
         recent_us = now_us() - _RECENT_US
-        recent = [p for p in files if _file_us(p) >= recent_us]
-        older = [p for p in files if _file_us(p) < recent_us]
+        recent = [p for p in files if file_us(p) >= recent_us]
+        older = [p for p in files if file_us(p) < recent_us]
         for group in (recent, older):
             if group and con.execute("SELECT count(*) FROM cand WHERE suspect").fetchall()[0][0]:
                 con.execute(
@@ -330,7 +257,7 @@ class Store:
             part = table.filter(pc.equal(day_n, n))
             self._seq += 1
             name = f"{now_us()}-{self.writer_id}-{self._seq:06d}.parquet"
-            day = day_of(int(n) * _DAY_US)
+            day = day_of(int(n) * DAY_US)
             write_parquet_atomic(part, self.data_dir / kind / f"date={day}" / name)
 
     def _write_state(self) -> None:
@@ -357,50 +284,6 @@ class Store:
         self.close()
 
 
-def _arrow_rows(batch: Batch, part: int) -> pa.Table:
-    """The accepted rows of ``batch`` as Arrow, expanding per-sample vehicle and time in C++;
-    ``part`` tags the rows of one batch in a group commit."""
-    per_sample = np.asarray(batch.sample_rows, dtype=np.int64)
-    sample_of_row = pa.array(np.repeat(np.arange(len(per_sample)), per_sample))
-    n = batch.num_rows
-    return pa.table(
-        {
-            "vehicle_id": pa.array(batch.sample_vehicle, pa.string()).take(sample_of_row),
-            "ts": pa.array(np.repeat(np.asarray(batch.sample_ts_us, np.int64), per_sample)).cast(
-                TS
-            ),
-            "name": _names_array().take(pa.array(batch.name_code, pa.int32())),
-            "value": pa.array(batch.value, pa.float64()),
-            "value_text": (
-                pa.array(batch.value_text, pa.string())
-                if batch.num_text
-                else pa.nulls(n, pa.string())
-            ),
-            "part": pa.array(np.full(n, part, dtype=np.int32)),
-        }
-    )
-
-
-@cache
-def _names_array() -> pa.Array:
-    return pa.array(signal_names(), pa.string())
-
-
-def _rejects_table(rejects: list[Reject]) -> pa.Table:
-    return pa.table(
-        {
-            "received_at": pa.array([r.received_at_us for r in rejects], pa.int64()).cast(TS),
-            "source": [r.source for r in rejects],
-            "topic": pa.array([r.topic for r in rejects], pa.string()),
-            "vehicle_id": pa.array([r.vehicle_id for r in rejects], pa.string()),
-            "reason": [r.reason for r in rejects],
-            "detail": [r.detail for r in rejects],
-            "payload": [r.payload for r in rejects],
-        },
-        schema=REJECTED_SCHEMA,
-    )
-
-
 def open_store(
     data_dir: str | Path, *, writer_id: str = "main", state_interval_s: float = 1.0
 ) -> Store:
@@ -413,44 +296,6 @@ def open_store(
     path = Path(data_dir)
     path.mkdir(parents=True, exist_ok=True)
     return Store(path, writer_id, state_interval_s=state_interval_s)
-
-
-def _file_writer(path: Path) -> str:
-    """The writer id in a batch file name ``<us>-<writer>-<seq>.parquet`` (or ``compacted``)."""
-    rest = path.stem.split("-", 1)[-1]
-    return rest if rest == "compacted" else rest.rsplit("-", 1)[0]
-
-
-def _file_us(path: Path) -> int:
-    head = path.stem.split("-", 1)[0]
-    return int(head) if head.isdigit() else 0
-
-
-def _written_after_state(files: list[Path], states: list[Path]) -> list[Path]:
-    """The batch files a writer wrote after its own last-state file (by the time in the name,
-    so no file is stat'ed); all files of writers without one; compactions after any state."""
-    cutoff: dict[str, int] = {}
-    for p in states:
-        stem = p.stem.removeprefix("last_state")
-        writer = stem.removeprefix("-") if stem else "main"
-        cutoff[writer] = int((p.stat().st_mtime - 2.0) * 1_000_000)
-    oldest = min(cutoff.values(), default=None)
-    out = []
-    for f in files:
-        writer = _file_writer(f)
-        limit = oldest if writer == "compacted" else cutoff.get(writer)
-        if limit is None or _file_us(f) >= limit:
-            out.append(f)
-    return out
-
-
-def iter_partitions(data_dir: Path, kind: str) -> Iterator[tuple[str, Path]]:
-    """``(YYYY-MM-DD, folder)`` of every day partition of ``kind`` (signals, rejected)."""
-    base = data_dir / kind
-    if base.exists():
-        for folder in sorted(base.glob("date=*")):
-            if folder.is_dir():
-                yield folder.name.removeprefix("date="), folder
 
 
 def write_samples(

@@ -1,0 +1,189 @@
+"""The on-disk layout of a telemetry data directory: schemas, file names, atomic writes, locks.
+
+See docs/formats/telemetry.md. Everything that decides what a file is called, what it holds and
+how it reaches the disk lives here, so that the writer (``_store``) and maintenance
+(``_maintain``) cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from voltvan.errors import Conflict
+from voltvan.telemetry._messages import Batch, Reject
+from voltvan.telemetry._signals import signal_names
+
+TS = pa.timestamp("us", tz="UTC")
+SIGNALS_SCHEMA = pa.schema(
+    [
+        ("vehicle_id", pa.string()),
+        ("ts", TS),
+        ("name", pa.string()),
+        ("value", pa.float64()),
+        ("value_text", pa.string()),
+        ("ingested_at", TS),
+    ]
+)
+REJECTED_SCHEMA = pa.schema(
+    [
+        ("received_at", TS),
+        ("source", pa.string()),
+        ("topic", pa.string()),
+        ("vehicle_id", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("payload", pa.string()),
+    ]
+)
+STATE_SCHEMA = pa.schema(
+    [
+        ("vehicle_id", pa.string()),
+        ("name", pa.string()),
+        ("ts", TS),
+        ("value", pa.float64()),
+        ("value_text", pa.string()),
+        ("ingested_at", TS),
+    ]
+)
+DAY_US = 86_400_000_000
+
+
+def day_of(ts_us: int) -> str:
+    """The ``YYYY-MM-DD`` partition (UTC) of a timestamp in microseconds."""
+    return date.fromordinal(719_163 + ts_us // DAY_US).isoformat()
+
+
+def state_file(data_dir: Path, writer_id: str) -> Path:
+    name = "last_state.parquet" if writer_id == "main" else f"last_state-{writer_id}.parquet"
+    return data_dir / "state" / name
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_parquet_atomic(table: pa.Table, path: Path) -> None:
+    """Write ``table`` to ``path`` so that ``path`` holds the whole file or nothing, on disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as fh:
+        pq.write_table(table, fh, compression="zstd")
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    fsync_dir(path.parent)
+
+
+class FileLock:
+    """An advisory lock file; released when the process dies, so a SIGKILL never wedges it."""
+
+    def __init__(self, path: Path, *, shared: bool, what: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh: IO[bytes] | None = path.open("ab")
+        try:
+            fcntl.flock(self._fh, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._fh.close()
+            self._fh = None
+            raise Conflict(f"{what} ({path})") from None
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def arrow_rows(batch: Batch, part: int) -> pa.Table:
+    """The accepted rows of ``batch`` as Arrow, expanding per-sample vehicle and time in C++;
+    ``part`` tags the rows of one batch in a group commit."""
+    per_sample = np.asarray(batch.sample_rows, dtype=np.int64)
+    sample_of_row = pa.array(np.repeat(np.arange(len(per_sample)), per_sample))
+    n = batch.num_rows
+    return pa.table(
+        {
+            "vehicle_id": pa.array(batch.sample_vehicle, pa.string()).take(sample_of_row),
+            "ts": pa.array(np.repeat(np.asarray(batch.sample_ts_us, np.int64), per_sample)).cast(
+                TS
+            ),
+            "name": _names_array().take(pa.array(batch.name_code, pa.int32())),
+            "value": pa.array(batch.value, pa.float64()),
+            "value_text": (
+                pa.array(batch.value_text, pa.string())
+                if batch.num_text
+                else pa.nulls(n, pa.string())
+            ),
+            "part": pa.array(np.full(n, part, dtype=np.int32)),
+        }
+    )
+
+
+@cache
+def _names_array() -> pa.Array:
+    return pa.array(signal_names(), pa.string())
+
+
+def rejects_table(rejects: list[Reject]) -> pa.Table:
+    return pa.table(
+        {
+            "received_at": pa.array([r.received_at_us for r in rejects], pa.int64()).cast(TS),
+            "source": [r.source for r in rejects],
+            "topic": pa.array([r.topic for r in rejects], pa.string()),
+            "vehicle_id": pa.array([r.vehicle_id for r in rejects], pa.string()),
+            "reason": [r.reason for r in rejects],
+            "detail": [r.detail for r in rejects],
+            "payload": [r.payload for r in rejects],
+        },
+        schema=REJECTED_SCHEMA,
+    )
+
+
+def file_writer(path: Path) -> str:
+    """The writer id in a batch file name ``<us>-<writer>-<seq>.parquet`` (or ``compacted``)."""
+    rest = path.stem.split("-", 1)[-1]
+    return rest if rest == "compacted" else rest.rsplit("-", 1)[0]
+
+
+def file_us(path: Path) -> int:
+    head = path.stem.split("-", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+def written_after_state(files: list[Path], states: list[Path]) -> list[Path]:
+    """The batch files a writer wrote after its own last-state file (by the time in the name,
+    so no file is stat'ed); all files of writers without one; compactions after any state."""
+    cutoff: dict[str, int] = {}
+    for p in states:
+        stem = p.stem.removeprefix("last_state")
+        writer = stem.removeprefix("-") if stem else "main"
+        cutoff[writer] = int((p.stat().st_mtime - 2.0) * 1_000_000)
+    oldest = min(cutoff.values(), default=None)
+    out = []
+    for f in files:
+        writer = file_writer(f)
+        limit = oldest if writer == "compacted" else cutoff.get(writer)
+        if limit is None or file_us(f) >= limit:
+            out.append(f)
+    return out
+
+
+def iter_partitions(data_dir: Path, kind: str) -> Iterator[tuple[str, Path]]:
+    """``(YYYY-MM-DD, folder)`` of every day partition of ``kind`` (signals, rejected)."""
+    base = data_dir / kind
+    if base.exists():
+        for folder in sorted(base.glob("date=*")):
+            if folder.is_dir():
+                yield folder.name.removeprefix("date="), folder
