@@ -1,9 +1,11 @@
 """The one module that imports PyVRP: the capacitated VRP with time windows core of the engine.
 
 PyVRP takes integers only, so this module owns the scaling. Distances and durations are multiplied
-by :data:`DISTANCE_SCALE` and :data:`DURATION_SCALE` and rounded; costs are in units of
-:data:`COST_SCALE` per unit of real cost. Benchmark distances carry one decimal (DIMACS) or are
-unrounded Euclidean, so a scale of 1000 keeps rounding far below what the objective can see.
+by :data:`DISTANCE_SCALE` and :data:`DURATION_SCALE` and rounded. Unit costs and demands are
+passed as they are when they are whole numbers (as in every benchmark: PyVRP's penalty manager is
+tuned for that), else multiplied by :data:`COST_SCALE` and :data:`DEMAND_SCALE`. Benchmark
+distances carry one decimal (DIMACS) or are unrounded Euclidean, so a scale of 1000 keeps rounding
+far below what the objective can see.
 
 Charging stations are not part of the PyVRP model: the engine hands PyVRP the depot-and-client
 relaxation (with travel times inflated by the expected charging time, see ``_solve``) and inserts
@@ -59,11 +61,22 @@ class RelaxationModel:
         self.instance = instance
         n_keep = instance.num_depots + instance.num_clients
         self._n_keep = n_keep
+        costs = [
+            c
+            for vt in instance.vehicle_types
+            for c in (vt.unit_distance_cost, vt.unit_duration_cost, vt.fixed_cost)
+        ]
+        self.cost_scale = 1 if all(float(c).is_integer() for c in costs) else COST_SCALE
+        amounts = np.concatenate(
+            [np.ravel(instance.demand), [c for vt in instance.vehicle_types for c in vt.capacity]]
+        )
+        finite = amounts[np.isfinite(amounts)]
+        self.demand_scale = 1 if np.all(finite == np.round(finite)) else DEMAND_SCALE
         self._fleet_cost = 0
         if instance.fleet_minimisation:
             longest = float(np.max(instance.distance[:n_keep, :n_keep]))
             self._fleet_cost = _to_int(
-                2.0 * longest * max(instance.num_clients, 1) + 1.0, DISTANCE_SCALE * COST_SCALE
+                2.0 * longest * max(instance.num_clients, 1) + 1.0, DISTANCE_SCALE * self.cost_scale
             )
 
     def data(
@@ -109,7 +122,7 @@ class RelaxationModel:
                 group_of[node] = g
         clients = []
         for i in inst.clients:
-            demand = [round(float(q) * DEMAND_SCALE) for q in inst.demand[i]]
+            demand = [round(float(q) * self.demand_scale) for q in inst.demand[i]]
             clients.append(
                 pyvrp.Client(
                     i,
@@ -129,14 +142,15 @@ class RelaxationModel:
         vehicle_types = [
             pyvrp.VehicleType(
                 vt.num_available if max_vehicles is None else min(vt.num_available, max_vehicles),
-                capacity=[round(float(c) * DEMAND_SCALE) for c in vt.capacity],
+                capacity=[_to_int(float(c), self.demand_scale) for c in vt.capacity],
                 start_depot=vt.depot,
                 end_depot=vt.depot,
-                fixed_cost=self._fleet_cost + _to_int(vt.fixed_cost, DISTANCE_SCALE * COST_SCALE),
+                fixed_cost=self._fleet_cost
+                + _to_int(vt.fixed_cost, DISTANCE_SCALE * self.cost_scale),
                 tw_early=_to_int(vt.shift_start_s, DURATION_SCALE),
                 tw_late=_to_int(vt.shift_end_s + credit, DURATION_SCALE),
-                unit_distance_cost=round(vt.unit_distance_cost * COST_SCALE),
-                unit_duration_cost=round(vt.unit_duration_cost * COST_SCALE),
+                unit_distance_cost=round(vt.unit_distance_cost * self.cost_scale),
+                unit_duration_cost=round(vt.unit_duration_cost * self.cost_scale),
                 name=vt.name,
             )
             for vt in inst.vehicle_types
