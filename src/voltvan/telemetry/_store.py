@@ -17,9 +17,12 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -28,10 +31,8 @@ from voltvan.telemetry import _duck
 from voltvan.telemetry._layout import (
     DAY_US,
     SIGNALS_SCHEMA,
-    STATE_SCHEMA,
     TS,
     FileLock,
-    arrow_rows,
     day_of,
     file_us,
     rejects_table,
@@ -41,9 +42,10 @@ from voltvan.telemetry._layout import (
 )
 from voltvan.telemetry._layout import iter_partitions as iter_partitions
 from voltvan.telemetry._messages import Batch, Context, add_samples, now_us
+from voltvan.telemetry._watermark import LastState, name_rank, names_array
 
+_T = TypeVar("_T")
 _RECENT_US = 10 * 60 * 1_000_000  # redeliveries are looked for here first
-_SORT = [("vehicle_id", "ascending"), ("name", "ascending"), ("ts", "ascending")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ class Store:
         self._state_written_at = -math.inf
         self._con = _duck.connect(threads=2)
         self._con.execute("SET TimeZone = 'UTC'")
+        self._state = LastState()
         self._load_state()
 
     # -- opening ------------------------------------------------------------------------------
@@ -95,42 +98,18 @@ class Store:
     def _load_state(self) -> None:
         """Rebuild the last state (the high-water marks): all last-state files, plus the signal
         files each writer wrote after its last state (a crash, or the state's write interval)."""
-        con = self._con
-        con.execute(
-            "CREATE TEMP TABLE loaded (vehicle_id VARCHAR, name VARCHAR, ts TIMESTAMPTZ, "
-            "value DOUBLE, value_text VARCHAR, ingested_at TIMESTAMPTZ)"
-        )
         state_dir = self.data_dir / "state"
         paths = sorted(state_dir.glob("last_state*.parquet")) if state_dir.exists() else []
-        if paths:
-            con.execute(
-                f"INSERT INTO loaded SELECT vehicle_id, name, ts, value, value_text, ingested_at "
-                f"FROM read_parquet({_duck.sql_list(paths)})"
-            )
         newer = written_after_state(self._signal_files(), paths)
-        if newer:
-            con.execute(
-                f"INSERT INTO loaded SELECT vehicle_id, name, ts, value, value_text, ingested_at "
-                f"FROM read_parquet({_duck.sql_list(newer)})"
-            )
-        con.execute(
-            "CREATE TABLE state (vehicle_id VARCHAR, name VARCHAR, ts TIMESTAMPTZ, "
-            "value DOUBLE, value_text VARCHAR, ingested_at TIMESTAMPTZ, "
-            "PRIMARY KEY (vehicle_id, name))"
-        )
-        self._fold_state("loaded")
-        con.execute("DROP TABLE loaded")
-
-    def _fold_state(self, rows: str) -> None:
-        """Upsert the newest row per (vehicle, signal) of table ``rows`` into ``state``; the
-        cost grows with the batch, not with the fleet."""
-        self._con.execute(
-            "INSERT INTO state SELECT vehicle_id, name, max(ts) AS ts, arg_max(value, ts), "
-            f"arg_max(value_text, ts), max(ingested_at) FROM {rows} GROUP BY vehicle_id, name "
-            "ON CONFLICT (vehicle_id, name) DO UPDATE SET ts = excluded.ts, "
-            "value = excluded.value, value_text = excluded.value_text, "
-            "ingested_at = excluded.ingested_at WHERE excluded.ts > state.ts"
-        )
+        for group in (paths, newer):
+            if group:
+                self._state.load(
+                    _duck.fetch_arrow(
+                        self._con,
+                        "SELECT vehicle_id, name, ts, value, value_text, ingested_at "
+                        f"FROM read_parquet({_duck.sql_list(group)})",
+                    )
+                )
 
     def _signal_files(self, day: str | None = None) -> list[Path]:
         base = self.data_dir / "signals"
@@ -153,104 +132,132 @@ class Store:
 
     def _write(self, batches: Sequence[Batch]) -> list[WriteResult]:
         ingested = now_us()
-        stored_by_part: dict[int, int] = {}
-        table: pa.Table | None = None
+        stored = np.zeros(len(batches), np.int64)
         if any(b.num_rows for b in batches):
-            table = self._new_rows(batches, ingested)
-            counts = pc.value_counts(table["part"])
-            stored_by_part = {int(v["values"]): int(v["counts"]) for v in counts.to_pylist()}
-            if len(table):
-                self._write_partitions(
-                    table.drop_columns(["day_n", "part"]), "signals", table["day_n"]
-                )
+            fresh = self._new_rows(batches, ingested)
+            if fresh is not None:
+                table, day_n, part = fresh
+                stored = np.bincount(part, minlength=len(batches))
+                self._write_partitions(table, "signals", day_n)
         rejects = [r for b in batches for r in b.rejects]
         if rejects:
-            day_n = pa.array([r.received_at_us // DAY_US for r in rejects], pa.int64())
-            self._write_partitions(rejects_table(rejects), "rejected", day_n)
-        if table is not None and len(table):
-            self._con.register("fresh", table)
-            try:
-                self._fold_state("fresh")
-            finally:
-                self._con.unregister("fresh")
+            days = pa.array([r.received_at_us // DAY_US for r in rejects], pa.int64())
+            self._write_partitions(rejects_table(rejects), "rejected", days)
+        if stored.any():
             self._state_dirty = True
             if time.monotonic() - self._state_written_at >= self.state_interval_s:
                 self._write_state()
         return [
-            WriteResult(
-                stored_by_part.get(i, 0), b.num_rows - stored_by_part.get(i, 0), len(b.rejects)
-            )
+            WriteResult(int(stored[i]), b.num_rows - int(stored[i]), len(b.rejects))
             for i, b in enumerate(batches)
         ]
 
-    def _new_rows(self, batches: Sequence[Batch], ingested_us: int) -> pa.Table:
-        """The rows of ``batch`` not stored yet, sorted, with their UTC day number ``day_n``.
+    def _new_rows(
+        self, batches: Sequence[Batch], ingested_us: int
+    ) -> tuple[pa.Table, pa.Array, npt.NDArray[np.int64]] | None:
+        """The rows of ``batches`` not stored yet, sorted, with their UTC day number and the
+        index of the batch each came from; the last state is raised to them.
 
         A row newer than the last state of its (vehicle, signal) is new by construction; an
         older one (a redelivery, a late sample) is looked up in the files of its day.
         """
-        con = self._con
-        parts = [arrow_rows(b, i) for i, b in enumerate(batches) if b.num_rows]
-        con.register("incoming", pa.concat_tables(parts))
-        try:
-            joined: pa.Table = _duck.fetch_arrow(
-                con,
-                "SELECT i.*, coalesce(i.ts <= s.ts, false) AS suspect "
-                "FROM incoming i LEFT JOIN state s USING (vehicle_id, name)",
+        parts = [(i, b) for i, b in enumerate(batches) if b.num_rows]
+        vehicles = _cat([b.sample_vehicle for _, b in parts])
+        per_sample = np.array(_cat([b.sample_rows for _, b in parts]), np.int64)
+        sample_of_row = np.repeat(np.arange(len(vehicles)), per_sample)
+        ts = np.array(_cat([b.sample_ts_us for _, b in parts]), np.int64)[sample_of_row]
+        code = np.array(_cat([b.name_code for _, b in parts]), np.int64)
+        part_of_row = np.repeat(
+            np.array([i for i, _ in parts], np.int64), [b.num_rows for _, b in parts]
+        )
+        state = self._state
+        keys = state.vehicle_index(vehicles)[sample_of_row] * state.width + code
+        rank = {v: r for r, v in enumerate(sorted(set(vehicles)))}
+        vehicle_rank = np.fromiter(map(rank.__getitem__, vehicles), np.int64, len(vehicles))
+        order = np.lexsort((ts, name_rank()[code], vehicle_rank[sample_of_row]))
+        k, t = keys[order], ts[order]
+        repeat = np.zeros(len(order), bool)
+        repeat[1:] = (k[1:] == k[:-1]) & (t[1:] == t[:-1])  # a repeat keeps the first batch's
+        keep = ~repeat
+        late = keep & (t <= state.ts[k])
+        if late.any():
+            keep[late] = ~self._stored_already(
+                [vehicles[i] for i in sample_of_row[order[late]]], t[late], code[order[late]]
             )
-            (row,) = con.execute(
-                "SELECT count(*) FROM (SELECT DISTINCT vehicle_id, name, ts FROM incoming)"
-            ).fetchall()
-        finally:
-            con.unregister("incoming")
-        if row[0] == len(joined) and not pc.any(joined["suspect"]).as_py():
-            fresh = joined.drop_columns(["suspect"])  # the common case: all new, no repeats
-        else:
-            fresh = self._drop_stored(joined)
-        fresh = fresh.sort_by(_SORT)
-        stamp = pa.array(np.full(len(fresh), ingested_us, dtype=np.int64)).cast(TS)
-        day_n = pc.divide(fresh["ts"].cast(pa.int64()), DAY_US)
-        fresh = fresh.append_column("ingested_at", stamp)
-        schema = SIGNALS_SCHEMA.append(pa.field("part", pa.int32()))
-        return fresh.select(schema.names).cast(schema).append_column("day_n", day_n)
+        if not keep.any():
+            return None
+        rows = order[keep]
+        k, t = k[keep], t[keep]
+        value = pa.array(_cat([b.value for _, b in parts]), pa.float64())
+        text = (
+            pa.array(_cat([b.value_text for _, b in parts]), pa.string())
+            if any(b.num_text for _, b in parts)
+            else None
+        )
+        take = pa.array(rows)
+        table = pa.table(
+            {
+                "vehicle_id": pa.array(vehicles, pa.string()).take(pa.array(sample_of_row[rows])),
+                "ts": pa.array(t).cast(TS),
+                "name": names_array().take(pa.array(code[rows])),
+                "value": value.take(take),
+                "value_text": text.take(take) if text is not None else pa.nulls(len(rows)),
+                "ingested_at": pa.array(np.full(len(rows), ingested_us, np.int64)).cast(TS),
+            },
+            schema=SIGNALS_SCHEMA,
+        )
+        last = np.append(k[1:] != k[:-1], True)  # each key's newest kept row
+        kept_value = table["value"].to_numpy()
+        kept_text = (
+            np.array(table["value_text"].to_pylist(), dtype=object) if text is not None else None
+        )
+        state.update(
+            k[last],
+            t[last],
+            kept_value[last],
+            kept_text[last] if kept_text is not None else None,
+            ingested_us,
+        )
+        return table, pa.array(t // DAY_US), part_of_row[rows]
 
-    def _drop_stored(self, joined: pa.Table) -> pa.Table:
-        """Drop repeated keys and the suspect rows already in the files of their days.
+    def _stored_already(
+        self, vehicles: list[str], ts: npt.NDArray[np.int64], code: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.bool_]:
+        """Which of these (unique) keys are in the signal files of their days.
 
         Redeliveries are of rows written moments ago, so the files of the last minutes are
-        searched first; the rest of the day only for suspects not found there.
+        searched first; the rest of the day only for keys not found there.
         """
         con = self._con
-        con.register("cand_in", joined)
-        try:
-            con.execute("CREATE OR REPLACE TEMP TABLE cand AS SELECT * FROM cand_in")
-        finally:
-            con.unregister("cand_in")
-        days = [
-            str(r[0])
-            for r in con.execute(
-                "SELECT DISTINCT strftime(ts, '%Y-%m-%d') FROM cand WHERE suspect"
-            ).fetchall()
+        found = np.zeros(len(ts), bool)
+        cand = pa.table(
+            {
+                "i": pa.array(np.arange(len(ts))),
+                "vehicle_id": pa.array(vehicles, pa.string()),
+                "ts": pa.array(ts).cast(TS),
+                "name": names_array().take(pa.array(code)),
+            }
+        )
+        files = [
+            p for n in np.unique(ts // DAY_US) for p in self._signal_files(day_of(int(n) * DAY_US))
         ]
-        files = [p for d in days for p in self._signal_files(d)]
         recent_us = now_us() - _RECENT_US
         recent = [p for p in files if file_us(p) >= recent_us]
         older = [p for p in files if file_us(p) < recent_us]
         for group in (recent, older):
-            if group and con.execute("SELECT count(*) FROM cand WHERE suspect").fetchall()[0][0]:
-                con.execute(
-                    "DELETE FROM cand c WHERE suspect AND EXISTS (SELECT 1 FROM "
+            if not group or found.all():
+                continue
+            con.register("cand", cand.filter(pa.array(~found)))
+            try:
+                hits = con.execute(
+                    "SELECT c.i FROM cand c WHERE EXISTS (SELECT 1 FROM "
                     f"read_parquet({_duck.sql_list(group)}) p WHERE p.vehicle_id = c.vehicle_id "
                     "AND p.ts = c.ts AND p.name = c.name)"
-                )
-        out: pa.Table = _duck.fetch_arrow(
-            con,
-            "SELECT DISTINCT ON (vehicle_id, name, ts) vehicle_id, ts, name, value, "
-            "value_text, part FROM cand "
-            "ORDER BY vehicle_id, name, ts, part",  # a repeated key counts for the first batch
-        )
-        con.execute("DROP TABLE cand")
-        return out
+                ).fetchall()
+            finally:
+                con.unregister("cand")
+            found[[h[0] for h in hits]] = True
+        return found
 
     def _write_partitions(self, table: pa.Table, kind: str, day_n: pa.ChunkedArray) -> None:
         for n in pc.unique(day_n).to_pylist():
@@ -263,12 +270,7 @@ class Store:
     def _write_state(self) -> None:
         self._state_dirty = False
         self._state_written_at = time.monotonic()
-        table = _duck.fetch_arrow(
-            self._con,
-            "SELECT vehicle_id, name, ts, value, value_text, ingested_at FROM state "
-            "ORDER BY vehicle_id, name",
-        )
-        write_parquet_atomic(table.cast(STATE_SCHEMA), state_file(self.data_dir, self.writer_id))
+        write_parquet_atomic(self._state.table(), state_file(self.data_dir, self.writer_id))
 
     def close(self) -> None:
         if self._state_dirty:
@@ -282,6 +284,11 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _cat(lists: list[list[_T]]) -> list[_T]:
+    """One list of the items of ``lists``, without a copy in the common single-batch case."""
+    return lists[0] if len(lists) == 1 else list(chain.from_iterable(lists))
 
 
 def open_store(
