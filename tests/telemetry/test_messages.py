@@ -138,7 +138,7 @@ _values = st.one_of(
 _names = st.sampled_from([SPEED, SOC, LAT, LON, CHARGING, FIX, "Vehicle.Warp", ""])
 _ts = st.one_of(
     st.just(iso(T0)),
-    st.datetimes(timezones=st.just(T0.tzinfo)).map(lambda d: d.isoformat()),  # type: ignore[arg-type]
+    st.datetimes(timezones=st.just(T0.tzinfo)).map(lambda d: d.isoformat()),
     st.text(max_size=12),
     st.integers(),
 )
@@ -159,3 +159,74 @@ def test_fuzz_near_valid_messages(message: dict[str, object]) -> None:
     assert out.num_rows + len(out.rejects) <= values + bad_ts
     if not bad_ts:
         assert out.num_rows + len(out.rejects) == values
+
+
+ODO = "Vehicle.TraveledDistance"  # uint32 in metres
+
+
+def test_shape_fast_path_still_checks_every_value() -> None:
+    """After a valid sample cached its shape, same-shaped samples with bad values are refused."""
+    good = {SPEED: 10.0, ODO: 5, CHARGING: True}
+    bad = [
+        ({SPEED: 1e9, ODO: 5, CHARGING: True}, "out_of_range"),
+        ({SPEED: 10.0, ODO: 2**40, CHARGING: False}, "out_of_range"),
+        ({SPEED: 10.0, ODO: -1, CHARGING: False}, "out_of_range"),
+        ({SPEED: 10.0, ODO: 5.5, CHARGING: False}, "wrong_type"),
+        ({SPEED: True, ODO: 5, CHARGING: False}, "wrong_type"),
+        ({SPEED: 10.0, ODO: 5, CHARGING: 1}, "wrong_type"),
+    ]
+    for signals, reason in bad:
+        out = parse(
+            {"samples": [{"ts": iso(T0), "signals": good}, {"ts": iso(T0), "signals": signals}]}
+        )
+        assert reasons(out) == [reason], signals
+        assert out.num_rows == 5
+    ok = parse({"ts": iso(T0), "signals": good})
+    assert ok.value == [10.0, 5.0, 1.0] and ok.value_text == [None, None, None]
+
+
+def _reference(signals: dict[str, object]) -> tuple[list[tuple[str, object]], list[str]]:
+    """Rows and reasons by the full per-value check alone (no fast path)."""
+    from voltvan.telemetry._messages import _check_value, _Invalid
+    from voltvan.telemetry._signals import signal_catalog
+
+    rows: list[tuple[str, object]] = []
+    bad: list[str] = []
+    for name, raw in signals.items():
+        sig = signal_catalog().get(name)
+        if sig is None:
+            bad.append("unknown_signal")
+            continue
+        try:
+            value, text = _check_value(sig, raw)
+        except _Invalid as exc:
+            bad.append(exc.reason)
+            continue
+        rows.append((name, text if text is not None else value))
+    return rows, bad
+
+
+_value = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.booleans(),
+    st.sampled_from(["THREE_D", "x", ""]),
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(st.dictionaries(st.sampled_from([SPEED, SOC, ODO, CHARGING, FIX, LAT]), _value),
+             min_size=1, max_size=4)
+)  # fmt: skip
+def test_fast_paths_agree_with_the_full_check(samples: list[dict[str, object]]) -> None:
+    """Whatever the values, the fast paths accept and refuse exactly what the full check does."""
+    out = parse({"samples": [{"ts": iso(T0), "signals": s} for s in samples]})
+    want_rows = [r for s in samples for r in _reference(s)[0]]
+    want_bad = [b for s in samples for b in _reference(s)[1]]
+    got = [
+        (n, t if t is not None else v)
+        for n, v, t in zip(out.name, out.value, out.value_text, strict=True)
+    ]
+    assert got == want_rows
+    assert reasons(out) == want_bad

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 import sys
 from collections import Counter
@@ -174,20 +175,20 @@ def _ts_us(raw: str) -> int:
 
 
 @cache
-def _numeric_bounds() -> dict[str, tuple[float, float, bool, int]]:
-    """(min, max, is_integer, code) of every numeric signal, finite bounds for the fast path."""
+def _fast_checks() -> dict[str, tuple[int, float, float, bool, bool]]:
+    """(code, min, max, takes fractions, is boolean) of every number and boolean signal: what
+    a value needs to pass without the full check (finite bounds, so one comparison chain)."""
     big = sys.float_info.max
     codes = signal_codes()
-    return {
-        name: (
-            sig.min if sig.min is not None else -big,
-            sig.max if sig.max is not None else big,
-            sig.is_integer,
-            codes[name],
-        )
-        for name, sig in signal_catalog().items()
-        if sig.kind == "number"
-    }
+    out: dict[str, tuple[int, float, float, bool, bool]] = {}
+    for name, sig in signal_catalog().items():
+        if sig.kind == "number":
+            lo = sig.min if sig.min is not None else -big
+            hi = sig.max if sig.max is not None else big
+            out[name] = (codes[name], lo, hi, not sig.is_integer, False)
+        elif sig.kind == "boolean":
+            out[name] = (codes[name], 0.0, 1.0, False, True)
+    return out
 
 
 def _check_value(sig: Signal, raw: object) -> tuple[float | None, str | None]:
@@ -250,25 +251,30 @@ def add_sample(
     except _Invalid as bad:
         _reject(out, ctx, vehicle_id, bad, {"ts": ts, "signals": signals})
         return
-    bounds = _numeric_bounds()
+    if type(signals) is dict and _add_by_shape(out, vehicle_id, ts_us, signals):
+        return
+    fast = _fast_checks()
     codes: list[int] = []
     values: list[float | None] = []
-    texts: list[str | None] = []
-    num_text = 0
+    texts: list[tuple[int, str]] = []  # (position in this sample, text): strings are rare
     for name, raw in signals.items():
-        # Fast path: an in-range number (NaN and infinities fail the comparison).
-        b = bounds.get(name)
-        if b is not None:
+        # Fast path: an in-range number or a boolean (NaN and infinities fail the comparison).
+        f = fast.get(name)
+        if f is not None:
             kind = type(raw)
-            if kind is float and not b[2] and b[0] <= raw <= b[1]:  # type: ignore[operator]
-                codes.append(b[3])
-                values.append(raw)  # type: ignore[arg-type]
-                texts.append(None)
-                continue
-            if kind is int and b[0] <= raw <= b[1]:  # type: ignore[operator]
-                codes.append(b[3])
-                values.append(float(raw))  # type: ignore[arg-type]
-                texts.append(None)
+            if kind is float:
+                if f[3] and f[1] <= raw <= f[2]:  # type: ignore[operator]
+                    codes.append(f[0])
+                    values.append(raw)  # type: ignore[arg-type]
+                    continue
+            elif kind is int:
+                if not f[4] and f[1] <= raw <= f[2]:  # type: ignore[operator]
+                    codes.append(f[0])
+                    values.append(float(raw))  # type: ignore[arg-type]
+                    continue
+            elif kind is bool and f[4]:
+                codes.append(f[0])
+                values.append(1.0 if raw else 0.0)
                 continue
         sig = signal_catalog().get(name)
         try:
@@ -278,18 +284,80 @@ def add_sample(
         except _Invalid as bad:
             _reject(out, ctx, vehicle_id, bad, {"ts": ts, "signals": {name: raw}})
             continue
+        if text is not None:
+            texts.append((len(codes), text))
         codes.append(signal_codes()[name])
         values.append(value)
-        texts.append(text)
-        num_text += text is not None
     if codes:
         out.sample_vehicle.append(vehicle_id)
         out.sample_ts_us.append(ts_us)
         out.sample_rows.append(len(codes))
         out.name_code.extend(codes)
         out.value.extend(values)
-        out.value_text.extend(texts)
-        out.num_text += num_text
+        base = len(out.value_text)
+        out.value_text.extend([None] * len(codes))
+        for at, text in texts:
+            out.value_text[base + at] = text
+        out.num_text += len(texts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What every sample with these names and value types needs: codes and bounds in order."""
+
+    codes: tuple[int, ...]
+    lo: tuple[float, ...]
+    hi: tuple[float, ...]
+
+
+_SHAPES: dict[tuple[tuple[str, ...], tuple[type, ...]], _Shape | None] = {}
+_SHAPE_TYPES = {(False, False): (float, int), (True, False): (int,), (False, True): (bool,)}
+
+
+def _shape_of(names: tuple[str, ...], types: tuple[type, ...]) -> _Shape | None:
+    """The shape of a sample whose every value passes on type and range alone, else None."""
+    fast = _fast_checks()
+    checks = [fast.get(n) for n in names]
+    if any(
+        c is None or t not in _SHAPE_TYPES[(not c[3] and not c[4], c[4])]
+        for c, t in zip(checks, types, strict=True)
+    ):
+        return None
+    return _Shape(
+        tuple(c[0] for c in checks if c is not None),
+        tuple(c[1] for c in checks if c is not None),
+        tuple(c[2] for c in checks if c is not None),
+    )
+
+
+def _add_by_shape(out: Batch, vehicle_id: str, ts_us: int, signals: dict[str, object]) -> bool:
+    """Append a sample whose values are all plain in-range numbers or booleans, checking them
+    with C-level loops; False (nothing appended) when any value needs the full check.
+
+    A fleet sends the same names with the same value types in every sample, so the per-name
+    lookups are done once per (names, types) and a sample costs a few list operations.
+    """
+    names = tuple(signals)
+    values = list(signals.values())
+    key = (names, tuple(map(type, values)))
+    shape = _SHAPES.get(key, _UNSEEN)
+    if shape is _UNSEEN:
+        if len(_SHAPES) >= 4096:
+            _SHAPES.clear()
+        shape = _SHAPES[key] = _shape_of(*key)
+    if shape is None or not (all(map(_le, shape.lo, values)) and all(map(_le, values, shape.hi))):
+        return False  # NaN fails both comparisons; infinities fail the finite bounds
+    out.sample_vehicle.append(vehicle_id)
+    out.sample_ts_us.append(ts_us)
+    out.sample_rows.append(len(values))
+    out.name_code.extend(shape.codes)
+    out.value.extend(map(float, values))  # type: ignore[arg-type]
+    out.value_text.extend([None] * len(values))
+    return True
+
+
+_UNSEEN = _Shape((), (), ())
+_le: Callable[[object, object], bool] = operator.le  # type: ignore[assignment]  # numbers by shape
 
 
 def _reject(out: Batch, ctx: Context, vid: str | None, bad: _Invalid, payload: object) -> None:
@@ -334,9 +402,9 @@ def parse_message(
         if not isinstance(sample, dict):
             _reject(out, ctx, vid, _Invalid("schema", "a sample must be an object"), sample)
             continue
-        extra = sample.keys() - _SAMPLE_KEYS
         signals = sample.get("signals")
-        if extra or "ts" not in sample or not isinstance(signals, dict):
+        if len(sample) != 2 or "ts" not in sample or not isinstance(signals, dict):
+            extra = sample.keys() - _SAMPLE_KEYS
             detail = (
                 f"unexpected sample keys {sorted(extra)[:5]}"
                 if extra

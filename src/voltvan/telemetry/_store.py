@@ -92,6 +92,9 @@ class Store:
         self._con.execute("SET TimeZone = 'UTC'")
         self._state = LastState()
         self._load_state()
+        # pyarrow imports pandas on the first conversion of a Python list (half a second);
+        # pay that now rather than on the first batch of a live stream.
+        pa.array([0.0], pa.float64())
 
     # -- opening ------------------------------------------------------------------------------
 
