@@ -21,6 +21,7 @@ the consuming process(es). Run: ``python bench/ingest.py`` (or ``make bench-inge
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -36,6 +37,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
@@ -165,13 +167,21 @@ def bare_subscriber(port: int, expected: int) -> None:
     client.on_message = on_message
     client.on_connect = on_connect
     client.on_subscribe = on_subscribe
-    props = Properties(PacketTypes.CONNECT)
+    props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
     props.ReceiveMaximum = RECEIVE_MAXIMUM
     client.connect("127.0.0.1", port, properties=props)
     client.loop_start()
     done.wait(timeout=1800)
     print(
-        json.dumps({"end": end[0], "count": count[0], "hwm_kb": _hwm_kb(os.getpid())}), flush=True
+        json.dumps(
+            {
+                "end": end[0],
+                "count": count[0],
+                "hwm_kb": _hwm_kb(os.getpid()),
+                "cpu_s": _cpu_s(os.getpid()),
+            }
+        ),
+        flush=True,
     )
     client.disconnect()
     client.loop_stop()
@@ -207,7 +217,7 @@ def start_broker(folder: Path, binary: str) -> tuple[subprocess.Popen[bytes], in
     raise RuntimeError("mosquitto did not start")
 
 
-def publish_all(port: int, stream: Stream, parts: int) -> tuple[float, list[mp.Process]]:
+def publish_all(port: int, stream: Stream, parts: int) -> tuple[float, list[Any]]:
     ctx = mp.get_context("fork")
     start = ctx.Event()
     procs = [
@@ -227,13 +237,21 @@ def run_mosquitto_sub(port: int, stream: Stream, parts: int, sub_bin: str) -> di
     sub = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     time.sleep(0.5)
     t0, pubs = publish_all(port, stream, parts)
-    hwm = 0
+    hwm, cpu_s = 0, 0.0
     while sub.poll() is None:
         hwm = max(hwm, _safe_hwm(sub.pid))
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError, IndexError):
+            cpu_s = _cpu_s(sub.pid)  # the last reading before it exits (a lower bound)
         time.sleep(0.02)
     end = time.time()
     pub_end = _join(pubs)
-    return {"seconds": end - t0, "publish_s": pub_end - t0, "hwm_kb": hwm}
+    return {"seconds": end - t0, "publish_s": pub_end - t0, "hwm_kb": hwm, "cpu_s": cpu_s}
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds a live process has used (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _safe_hwm(pid: int) -> int:
@@ -243,7 +261,7 @@ def _safe_hwm(pid: int) -> int:
         return 0
 
 
-def _join(pubs: list[mp.Process]) -> float:
+def _join(pubs: list[Any]) -> float:
     for p in pubs:
         p.join()
     return time.time()
@@ -258,7 +276,12 @@ def run_bare(port: int, stream: Stream, parts: int) -> dict[str, float]:
     result = json.loads(sub.stdout.readline())
     sub.wait()
     pub_end = _join(pubs)
-    return {"seconds": result["end"] - t0, "publish_s": pub_end - t0, "hwm_kb": result["hwm_kb"]}
+    return {
+        "seconds": result["end"] - t0,
+        "publish_s": pub_end - t0,
+        "hwm_kb": result["hwm_kb"],
+        "cpu_s": result["cpu_s"],
+    }
 
 
 def write_fleet(folder: Path, vans: int) -> Path:
@@ -288,6 +311,7 @@ def run_voltvan(
             if proc.poll() is not None:
                 raise RuntimeError(log.read_text())
             time.sleep(0.05)
+    cpu0 = sum(_cpu_s(p.pid) for p, _ in procs)  # imports and start-up are not ingest work
     t0, pubs = publish_all(port, stream, parts)
     counted: dict[Path, int] = {}
     total, last_mtime, hwm = 0, t0, 0
@@ -308,6 +332,7 @@ def run_voltvan(
         if any(p.poll() is not None for p, _ in procs):
             raise RuntimeError("an ingest worker died: " + procs[0][1].read_text()[-2000:])
     pub_end = _join(pubs)
+    cpu_s = sum(_cpu_s(p.pid) for p, _ in procs) - cpu0
     for proc, _ in procs:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
@@ -322,7 +347,80 @@ def run_voltvan(
         "hwm_kb": hwm,
         "rows": rows,
         "files": len(counted),
+        "cpu_s": cpu_s,
     }
+
+
+def http_client(port: int, stream: Stream, requests: int, clients: int) -> None:
+    """POST the first ``requests`` messages from ``clients`` concurrent connections; print JSON."""
+    import asyncio
+
+    import httpx
+
+    bodies = iter(
+        [
+            (van_id(v, stream.vans), message(stream, v, w))
+            for w in range(stream.windows)
+            for v in range(stream.vans)
+        ][:requests]
+    )
+    stored = [0]
+
+    async def post_all() -> float:
+        limits = httpx.Limits(max_connections=clients)
+        url = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+
+            async def one_client() -> None:
+                for vid, body in bodies:  # one shared iterator: each message is sent once
+                    r = await client.post(
+                        f"/v1/vehicles/{vid}/signals",
+                        content=body,
+                        headers={"content-type": "application/json"},
+                    )
+                    r.raise_for_status()
+                    stored[0] += int(r.json()["stored"])
+
+            t0 = time.time()
+            await asyncio.gather(*(one_client() for _ in range(clients)))
+            return time.time() - t0
+
+    seconds = asyncio.run(post_all())
+    print(json.dumps({"seconds": seconds, "stored": stored[0]}), flush=True)
+
+
+def run_http(stream: Stream, requests: int, clients: int, folder: Path) -> dict[str, float]:
+    """``voltvan serve`` with ``clients`` concurrent posters: requests/s and server CPU."""
+    data = folder / "data-http"
+    fleet = write_fleet(folder, stream.vans)
+    port = free_port()
+    cmd = [
+        sys.executable, "-c", "from voltvan.cli import main; main()", "serve",
+        "--data", str(data), "--fleet", str(fleet), "--port", str(port),
+    ]  # fmt: skip
+    server = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            time.sleep(0.05)
+        cpu0 = _cpu_s(server.pid)
+        out = subprocess.run(
+            [sys.executable, __file__, "--_http", str(port), str(requests), str(clients)],
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "BENCH_VANS": str(stream.vans), "BENCH_T0": stream.t0.isoformat()},
+        )  # fmt: skip
+        cpu_s = _cpu_s(server.pid) - cpu0
+        hwm = _safe_hwm(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+        shutil.rmtree(data, ignore_errors=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    n = min(requests, stream.messages)
+    return {"seconds": result["seconds"], "requests": n, "stored": result["stored"],
+            "cpu_s": cpu_s, "hwm_kb": hwm}  # fmt: skip
 
 
 def main() -> None:
@@ -338,15 +436,27 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per consumer; median reported")
     ap.add_argument("--quick", action="store_true", help="500 vans x 30 s, one run each")
     ap.add_argument("--mosquitto", default=shutil.which("mosquitto") or "/usr/sbin/mosquitto")
+    ap.add_argument(
+        "--http", type=int, default=2000, help="HTTP requests per HTTP run (0: no HTTP run)"
+    )
+    ap.add_argument("--clients", type=int, default=32, help="concurrent HTTP clients (32)")
     ap.add_argument("--_bare", nargs=2, type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--_http", nargs=3, type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._bare:
         bare_subscriber(*args._bare)
         return
     if args.quick:
-        args.vans, args.seconds, args.repeat = 500, 30, 1
+        args.vans, args.seconds, args.repeat, args.http = 500, 30, 1, 500
     t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    if args._http:  # the HTTP client process: the same stream as its parent's
+        t0 = datetime.fromisoformat(os.environ["BENCH_T0"])
+        args.vans = int(os.environ["BENCH_VANS"])
     stream = Stream(args.vans, args.seconds, args.samples, min(args.signals, len(SIGNALS)), t0)
+    if args._http:
+        port, requests, clients = args._http
+        http_client(port, stream, requests, clients)
+        return
     sub_bin = shutil.which("mosquitto_sub")
     print(
         f"stream: {stream.vans} vans x {stream.signals} signals x {stream.seconds} s = "
@@ -395,7 +505,13 @@ def main() -> None:
                 shutil.rmtree(folder / "data-2", ignore_errors=True)
         for name, runs_of in samples.items():
             results.append((name, sorted(runs_of, key=lambda r: r["seconds"])[len(runs_of) // 2]))
+        http_runs = []
+        for rep in range(args.repeat if args.http else 0):
+            print(f"... voltvan serve, HTTP (run {rep + 1}/{args.repeat})", flush=True)
+            http_runs.append(run_http(stream, args.http, args.clients, folder))
     report(stream, results)
+    if http_runs:
+        report_http(sorted(http_runs, key=lambda r: r["seconds"])[len(http_runs) // 2], args)
 
 
 def report(stream: Stream, results: list[tuple[str, dict[str, float]]]) -> None:
@@ -405,29 +521,64 @@ def report(stream: Stream, results: list[tuple[str, dict[str, float]]]) -> None:
     bare = [r for n, r in results if "voltvan" not in n]
     limit = max(stream.total_signals / r["seconds"] for r in bare)
     table = Table(title=f"ingest: {stream.total_signals:,} signals, {stream.messages:,} messages")
-    for col in ("consumer", "seconds", "signals/s", "vs best bare", "publish s", "peak MB"):
+    cols = (
+        "consumer",
+        "seconds",
+        "signals/s",
+        "vs best bare",
+        "publish s",
+        "peak MB",
+        "CPU µs/signal",
+    )
+    for col in cols:
         table.add_column(col, justify="left" if col == "consumer" else "right")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "ingest.csv"
     with out.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["consumer", "vans", "signals", "messages", "seconds", "signals_per_s",
-                    "ratio_to_best_bare", "publish_s", "peak_mb"])  # fmt: skip
+                    "ratio_to_best_bare", "publish_s", "peak_mb", "cpu_us_per_signal"])  # fmt: skip
         for name, r in results:
             rate = stream.total_signals / r["seconds"]
             ratio = rate / limit
+            cpu_us = r.get("cpu_s", math.nan) / stream.total_signals * 1e6
             row = [name, f"{r['seconds']:.2f}", f"{rate:,.0f}", f"{ratio:.2f}",
-                   f"{r['publish_s']:.2f}", f"{r['hwm_kb'] / 1024:.0f}"]  # fmt: skip
+                   f"{r['publish_s']:.2f}", f"{r['hwm_kb'] / 1024:.0f}",
+                   f"{cpu_us:.2f}"]  # fmt: skip
             table.add_row(*row)
             w.writerow([name, stream.vans, stream.total_signals, stream.messages,
                         f"{r['seconds']:.3f}", f"{rate:.0f}", f"{ratio:.3f}",
-                        f"{r['publish_s']:.3f}", f"{r['hwm_kb'] / 1024:.1f}"])  # fmt: skip
+                        f"{r['publish_s']:.3f}", f"{r['hwm_kb'] / 1024:.1f}",
+                        f"{cpu_us:.3f}"])  # fmt: skip
     Console().print(table)
     print(f"wrote {out.relative_to(REPO)}")
     vv = [r for n, r in results if "voltvan" in n]
     for r in vv:
         if r.get("rows") != stream.total_signals:
             print(f"WARNING: stored {r.get('rows')} rows, expected {stream.total_signals}")
+
+
+def report_http(r: dict[str, float], args: argparse.Namespace) -> None:
+    n = r["requests"]
+    signals = n * args.samples * min(args.signals, len(SIGNALS))
+    text = (
+        f"HTTP ingest: {n:,.0f} requests of {args.samples} samples x "
+        f"{min(args.signals, len(SIGNALS))} signals from {args.clients} clients in "
+        f"{r['seconds']:.2f} s = {n / r['seconds']:,.0f} requests/s, "
+        f"{signals / r['seconds']:,.0f} signals/s; server CPU {r['cpu_s'] / n * 1e3:.2f} ms per "
+        f"request; stored {r['stored']:,.0f} of {signals:,} rows; server peak "
+        f"{r['hwm_kb'] / 1024:.0f} MB"
+    )
+    print(text)
+    with (RESULTS / "ingest_http.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["requests", "clients", "seconds", "requests_per_s", "signals_per_s",
+                    "server_cpu_ms_per_request", "stored", "peak_mb"])  # fmt: skip
+        w.writerow([n, args.clients, f"{r['seconds']:.3f}", f"{n / r['seconds']:.1f}",
+                    f"{signals / r['seconds']:.0f}", f"{r['cpu_s'] / n * 1e3:.3f}",
+                    int(r["stored"]), f"{r['hwm_kb'] / 1024:.1f}"])  # fmt: skip
+    if r["stored"] != signals:
+        print(f"WARNING: HTTP stored {r['stored']:,.0f} rows, expected {signals:,}")
 
 
 if __name__ == "__main__":
