@@ -15,12 +15,13 @@ import math
 import operator
 import re
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from voltvan.telemetry._signals import Signal, signal_catalog, signal_codes, signal_names
 
@@ -232,9 +233,8 @@ def _dead_text(obj: object) -> str:
     return text[:MAX_DEAD_LETTER_CHARS]
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    """Where a message came from and what it is checked against."""
+class Context(NamedTuple):
+    """Where a message came from and what it is checked against (a tuple: one per message)."""
 
     source: str
     received_at_us: int
@@ -476,4 +476,4 @@ def add_samples(
 
 def now_us() -> int:
     """Microseconds since the epoch, UTC: the clock every ingest path stamps with."""
-    return int(datetime.now(UTC).timestamp() * 1_000_000)
+    return time.time_ns() // 1000

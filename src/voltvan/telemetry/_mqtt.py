@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from voltvan.errors import InvalidInput
@@ -78,8 +78,9 @@ class IngestStats:
     rejected: Counter[str] = field(default_factory=Counter)
 
 
-@dataclass(frozen=True, slots=True)
-class _Arrival:
+class _Arrival(NamedTuple):
+    """One received message (a tuple: made once per message on paho's thread)."""
+
     generation: int
     mid: int
     qos: int
@@ -104,7 +105,7 @@ class IngestWorker:
         self.fleet = fleet
         self.stats = IngestStats()
         self._on_flush = on_flush
-        self._inbox: queue.Queue[_Arrival] = queue.Queue()
+        self._inbox: queue.SimpleQueue[_Arrival] = queue.SimpleQueue()  # C, no locks in Python
         self._stop = threading.Event()
         self._writes: queue.Queue[tuple[Batch, list[_Arrival]] | None] = queue.Queue(maxsize=1)
         self._failure: BaseException | None = None
