@@ -105,7 +105,7 @@ class IngestWorker:
         self.fleet = fleet
         self.stats = IngestStats()
         self._on_flush = on_flush
-        self._inbox: queue.SimpleQueue[_Arrival] = queue.SimpleQueue()  # C, no locks in Python
+        self._inbox: queue.Queue[_Arrival] = queue.Queue()
         self._stop = threading.Event()
         self._writes: queue.Queue[tuple[Batch, list[_Arrival]] | None] = queue.Queue(maxsize=1)
         self._failure: BaseException | None = None
