@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -149,7 +150,10 @@ def test_one_writer_per_id(tmp_path: Path) -> None:
 
 def test_write_samples_validates_like_live_data(tmp_path: Path) -> None:
     """Importer samples get the same checks and dead letters as MQTT messages."""
-    samples = [(iso(T0), {SPEED: 12.0}), (T0 + timedelta(seconds=1), {SPEED: 9999.0})]
+    samples: list[tuple[datetime | str, Mapping[str, object]]] = [
+        (iso(T0), {SPEED: 12.0}),
+        (T0 + timedelta(seconds=1), {SPEED: 9999.0}),
+    ]
     with open_store(tmp_path) as store:
         result = write_samples(store, "V1", samples, source="import")
     assert (result.stored, result.rejected) == (1, 1)
