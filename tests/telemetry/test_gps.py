@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from voltvan.telemetry._gps import GpsParams, flag_gps_faults, haversine_m, path_length_m
+from voltvan.telemetry._gps import GpsParams, flag_gps_faults, path_length_m
 
 LAT0, LON0 = 34.0, -6.8
 M_PER_DEG_LAT = 111_195.0
@@ -15,12 +15,6 @@ def _straight_track(n: int, speed_mps: float) -> tuple[np.ndarray, ...]:
     lat = LAT0 + t * speed_mps / M_PER_DEG_LAT
     lon = np.full(n, LON0)
     return t, lat, lon, np.full(n, speed_mps)
-
-
-def test_haversine_one_degree_of_latitude() -> None:
-    """One degree of latitude is about 111.2 km."""
-    d = haversine_m(np.array([0.0]), np.array([0.0]), np.array([1.0]), np.array([0.0]))
-    assert abs(d[0] - M_PER_DEG_LAT) < 50
 
 
 def test_clean_track_has_no_faults() -> None:

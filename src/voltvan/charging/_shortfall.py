@@ -17,6 +17,7 @@ from voltvan.charging._schedule import Schedule
 from voltvan.charging._scheduler import SchedulerParams, lower_bound, schedule_depot
 from voltvan.domain import Fleet
 from voltvan.plan import Plan
+from voltvan.travel import haversine_m
 
 MAX_SWAP_TRIALS = 8
 """Swaps screened per short van, on the connector-relaxed LP (fast)."""
@@ -24,18 +25,10 @@ MAX_SWAP_CHECKS = 2
 """The most promising screened swaps re-solved as real schedules; the first that helps wins."""
 SWAP_TRIAL_PARAMS = SchedulerParams(session_slacks=(1.3,), most_met=False)
 """Trials minimise the total missing energy (no MILP): a swap must cut it to be proposed."""
-_EARTH_M = 6_371_000.0
 
 
 def _total_short(s: Schedule) -> float:
     return sum(v.shortfall_wh for v in s.vans)
-
-
-def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_M * math.asin(math.sqrt(h))
 
 
 def propose_fixes(
@@ -157,7 +150,7 @@ def _charging_stop(
     best: tuple[float, str, str] | None = None
     for ch in fleet.public_chargers:
         for v in route.visits:
-            d = _haversine_m(v.lat, v.lon, ch.lat, ch.lon)
+            d = float(haversine_m(v.lat, v.lon, ch.lat, ch.lon))
             if best is None or d < best[0]:
                 best = (d, ch.id, v.location_id)
     assert best is not None

@@ -18,7 +18,7 @@ import numpy as np
 from voltvan.domain import ConsumptionParams
 from voltvan.energy import ObservedTrip
 from voltvan.plan import Plan, Route
-from voltvan.telemetry._gps import haversine_m
+from voltvan.travel import haversine_m
 
 AlertKind = Literal["low_soc_for_route", "long_stop", "high_consumption"]
 Severity = Literal["warning", "critical"]

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from voltvan.telemetry._duck import Connection
-from voltvan.telemetry._gps import GpsParams, flag_gps_faults, haversine_m
+from voltvan.telemetry._gps import GpsParams, flag_gps_faults
 from voltvan.telemetry._trips import (
     AIR_TEMPERATURE,
     ENERGY_KWH,
@@ -28,6 +28,7 @@ from voltvan.telemetry._trips import (
     SPEED,
     fetch_table,
 )
+from voltvan.travel import haversine_m
 
 NET_CAPACITY = "Vehicle.Powertrain.TractionBattery.NetCapacity"
 
