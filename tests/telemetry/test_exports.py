@@ -19,3 +19,17 @@ def test_store_and_query_entry_points_are_exported() -> None:
     for name in ("open_store", "open_query", "write_samples", "register_view_hook", "Store"):
         assert name in telemetry.__all__
     assert web.__all__ == ["WebSettings", "create_app"]
+
+
+def test_analytics_entry_points_are_exported() -> None:
+    """Derive, alerts, GPS cleaning, import and calibration are reachable from the package."""
+    for name in (
+        "derive",
+        "AnalyticsParams",
+        "flag_gps_faults",
+        "import_rsk_twizy",
+        "low_soc_alerts",
+        "calibrate",
+        "estimate_health",
+    ):
+        assert name in telemetry.__all__

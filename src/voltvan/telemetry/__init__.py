@@ -2,12 +2,26 @@
 
 Writes go through one :class:`Store` per writer (``open_store``); reads go through
 ``open_query``, which needs nothing but the closed Parquet files. Layout and message format:
-``docs/formats/telemetry.md``.
+``docs/formats/telemetry.md``. Analytics (``derive``, alerts, calibration) build derived tables on
+top of the same files: ``docs/analytics.md``.
 """
 
+from voltvan.telemetry._alerts import Alert as Alert
+from voltvan.telemetry._alerts import AlertParams as AlertParams
+from voltvan.telemetry._alerts import high_consumption_alerts as high_consumption_alerts
+from voltvan.telemetry._alerts import long_stop_alerts as long_stop_alerts
+from voltvan.telemetry._alerts import low_soc_alerts as low_soc_alerts
+from voltvan.telemetry._calibrate import calibrate as calibrate
+from voltvan.telemetry._charging_sessions import ChargingParams as ChargingParams
+from voltvan.telemetry._derived import AnalyticsParams as AnalyticsParams
+from voltvan.telemetry._derived import derive as derive
 from voltvan.telemetry._fleet import Tokens as Tokens
 from voltvan.telemetry._fleet import load_fleet_ids as load_fleet_ids
 from voltvan.telemetry._fleet import load_tokens as load_tokens
+from voltvan.telemetry._gps import GpsParams as GpsParams
+from voltvan.telemetry._gps import flag_gps_faults as flag_gps_faults
+from voltvan.telemetry._health import estimate_health as estimate_health
+from voltvan.telemetry._import import import_rsk_twizy as import_rsk_twizy
 from voltvan.telemetry._messages import REJECT_REASONS as REJECT_REASONS
 from voltvan.telemetry._messages import TOPIC_FILTER as TOPIC_FILTER
 from voltvan.telemetry._messages import Batch as Batch
@@ -30,24 +44,39 @@ from voltvan.telemetry._store import Store as Store
 from voltvan.telemetry._store import WriteResult as WriteResult
 from voltvan.telemetry._store import open_store as open_store
 from voltvan.telemetry._store import write_samples as write_samples
+from voltvan.telemetry._trips import TripParams as TripParams
 
 __all__ = [
     "RAW_VIEWS",
     "REJECT_REASONS",
     "TOPIC_FILTER",
     "VSS_VERSION",
+    "Alert",
+    "AlertParams",
+    "AnalyticsParams",
     "Batch",
+    "ChargingParams",
     "Context",
+    "GpsParams",
     "Reject",
     "RejectReason",
     "Signal",
     "Store",
     "Tokens",
+    "TripParams",
     "WriteResult",
     "add_samples",
+    "calibrate",
+    "derive",
+    "estimate_health",
+    "flag_gps_faults",
     "get_signal",
+    "high_consumption_alerts",
+    "import_rsk_twizy",
     "load_fleet_ids",
     "load_tokens",
+    "long_stop_alerts",
+    "low_soc_alerts",
     "open_query",
     "open_store",
     "parse_message",
