@@ -217,18 +217,179 @@ def start_broker(folder: Path, binary: str) -> tuple[subprocess.Popen[bytes], in
     raise RuntimeError("mosquitto did not start")
 
 
+C_PUBLISHER = r"""
+#include <mosquitto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile long acked = 0;
+static volatile int connected = 0;
+
+static void on_connect(struct mosquitto *m, void *u, int rc) {
+    (void)m; (void)u; connected = rc == 0 ? 1 : -1;
+}
+static void on_publish(struct mosquitto *m, void *u, int mid) {
+    (void)m; (void)u; (void)mid; acked++;
+}
+
+/* argv: port, file of "topic<TAB>payload" lines. Prints "ready" once connected, publishes
+   everything with QoS 1 when a byte arrives on stdin, exits once every PUBACK is in. */
+int main(int argc, char **argv) {
+    if (argc != 3) return 2;
+    FILE *f = fopen(argv[2], "rb");
+    if (!f) return 3;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc(size + 1);
+    if (fread(buf, 1, size, f) != (size_t)size) return 4;
+    fclose(f);
+    long n = 0;
+    for (long i = 0; i < size; i++) n += buf[i] == '\n';
+    char **topic = malloc(n * sizeof *topic), **payload = malloc(n * sizeof *payload);
+    int *len = malloc(n * sizeof *len);
+    char *p = buf;
+    for (long i = 0; i < n; i++) {
+        char *tab = strchr(p, '\t'), *nl = strchr(tab, '\n');
+        *tab = 0; *nl = 0;
+        topic[i] = p; payload[i] = tab + 1; len[i] = (int)(nl - tab - 1);
+        p = nl + 1;
+    }
+    mosquitto_lib_init();
+    struct mosquitto *m = mosquitto_new(NULL, 1, NULL);
+    mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+    mosquitto_max_inflight_messages_set(m, 1000);
+    mosquitto_connect_callback_set(m, on_connect);
+    mosquitto_publish_callback_set(m, on_publish);
+    if (mosquitto_connect(m, "127.0.0.1", atoi(argv[1]), 60) != MOSQ_ERR_SUCCESS) return 5;
+    mosquitto_loop_start(m);
+    while (!connected) usleep(1000);
+    if (connected < 0) return 6;
+    printf("ready\n");
+    fflush(stdout);
+    char go;
+    if (read(0, &go, 1) != 1) return 7;
+    for (long i = 0; i < n; i++) {
+        int rc;
+        while ((rc = mosquitto_publish(m, NULL, topic[i], len[i], payload[i], 1, 0))
+               == MOSQ_ERR_NOMEM)
+            usleep(100);
+        if (rc != MOSQ_ERR_SUCCESS) return 8;
+    }
+    while (acked < n) usleep(500);
+    mosquitto_disconnect(m);
+    mosquitto_loop_stop(m, 0);
+    mosquitto_destroy(m);
+    mosquitto_lib_cleanup();
+    return 0;
+}
+"""
+
+
+def build_c_publisher(folder: Path) -> Path | None:
+    """Compile the C publisher against libmosquitto; None (use Python) when that cannot work.
+
+    Built here at run time so that no binary lives in the repository; needs gcc and
+    Debian's libmosquitto-dev.
+    """
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    if gcc is None:
+        return None
+    src, exe = folder / "publisher.c", folder / "publisher"
+    src.write_text(C_PUBLISHER)
+    done = subprocess.run(
+        [gcc, "-O2", "-o", str(exe), str(src), "-lmosquitto"], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        print("C publisher not built, using Python publishers:", done.stderr.strip()[-300:])
+        return None
+    return exe
+
+
+def write_payload_files(folder: Path, stream: Stream, parts: int) -> list[Path]:
+    """The same messages, in the same order, that the Python publishers send: one file a part."""
+    files = []
+    for part in range(parts):
+        path = folder / f"payloads-{part}.txt"
+        with path.open("wb") as fh:
+            for w in range(stream.windows):
+                for v in range(part, stream.vans, parts):
+                    topic = f"voltvan/v1/vehicles/{van_id(v, stream.vans)}/signals"
+                    fh.write(topic.encode() + b"\t" + message(stream, v, w) + b"\n")
+        files.append(path)
+    return files
+
+
+@dataclass
+class CPublishers:
+    """The compiled publisher and its pre-built payload files (one per publisher process)."""
+
+    exe: Path
+    files: list[Path]
+
+
+class _CRun:
+    """Running C publishers, joined like the multiprocessing ones; keeps their CPU time."""
+
+    def __init__(self, procs: list[subprocess.Popen[bytes]]) -> None:
+        self.procs = procs
+        self.cpu_s = 0.0
+
+    def join(self) -> None:
+        for p in self.procs:
+            if p.returncode is None:
+                _, status, usage = os.wait4(p.pid, 0)
+                p.returncode = os.waitstatus_to_exitcode(status)
+                self.cpu_s += usage.ru_utime + usage.ru_stime
+                if p.returncode != 0:
+                    raise RuntimeError(f"C publisher exited with {p.returncode}")
+
+
+LOAD_ONLY = "load generator alone"
+PUBLISHER: CPublishers | None = None  # set by main(); None: the Python publishers
+
+
 def publish_all(port: int, stream: Stream, parts: int) -> tuple[float, list[Any]]:
+    if PUBLISHER is not None:
+        procs = [
+            subprocess.Popen(
+                [str(PUBLISHER.exe), str(port), str(f)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+            for f in PUBLISHER.files
+        ]
+        for p in procs:  # loaded and connected
+            assert p.stdout is not None
+            if p.stdout.readline().strip() != b"ready":
+                raise RuntimeError("C publisher failed to start")
+        t0 = time.time()
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write(b"g")
+            p.stdin.close()
+        return t0, [_CRun(procs)]
     ctx = mp.get_context("fork")
     start = ctx.Event()
-    procs = [
+    procs_py = [
         ctx.Process(target=publisher, args=(port, stream, i, parts, start)) for i in range(parts)
     ]
-    for p in procs:
-        p.start()
+    for pp in procs_py:
+        pp.start()
     time.sleep(1.0 + stream.messages / 20_000)  # let them build their payloads and connect
     t0 = time.time()
     start.set()
-    return t0, procs
+    return t0, procs_py
+
+
+def run_publishers_alone(port: int, stream: Stream, parts: int) -> dict[str, float]:
+    """The load generator with no subscriber: its own rate (the broker drops the messages)."""
+    t0, pubs = publish_all(port, stream, parts)
+    end = _join(pubs)
+    cpu = sum(p.cpu_s for p in pubs if isinstance(p, _CRun))
+    return {"seconds": end - t0, "publish_s": end - t0, "hwm_kb": 0, "cpu_s": cpu}
 
 
 def run_mosquitto_sub(port: int, stream: Stream, parts: int, sub_bin: str) -> dict[str, float]:
@@ -432,6 +593,13 @@ def main() -> None:
         "--signals", type=int, default=10, help=f"signals per sample (max {len(SIGNALS)})"
     )
     ap.add_argument("--publishers", type=int, default=2, help="publisher processes (default 2)")
+    ap.add_argument(
+        "--publisher",
+        choices=("auto", "c", "python"),
+        default="auto",
+        help="load generator: C (libmosquitto, compiled here with gcc), paho-mqtt processes,\n"
+        "or auto = C when gcc and libmosquitto-dev are present (default)",
+    )
     ap.add_argument("--workers", type=int, default=1, choices=(1, 2), help="also run 2 workers")
     ap.add_argument("--repeat", type=int, default=3, help="runs per consumer; median reported")
     ap.add_argument("--quick", action="store_true", help="500 vans x 30 s, one run each")
@@ -458,16 +626,28 @@ def main() -> None:
         http_client(port, stream, requests, clients)
         return
     sub_bin = shutil.which("mosquitto_sub")
+    global PUBLISHER
+    tmp_ctx = tempfile.TemporaryDirectory(prefix="voltvan-bench-ingest-")
+    folder = Path(tmp_ctx.name)
+    if args.publisher != "python":
+        exe = build_c_publisher(folder)
+        if exe is None and args.publisher == "c":
+            sys.exit("--publisher c: cannot build the C publisher (needs gcc, libmosquitto-dev)")
+        if exe is not None:
+            PUBLISHER = CPublishers(exe, write_payload_files(folder, stream, args.publishers))
+    kind = "C (libmosquitto)" if PUBLISHER else "Python (paho-mqtt)"
     print(
         f"stream: {stream.vans} vans x {stream.signals} signals x {stream.seconds} s = "
         f"{stream.total_signals:,} signals in {stream.messages:,} messages of "
-        f"{stream.samples} samples; {args.publishers} publisher processes; {os.cpu_count()} CPUs",
+        f"{stream.samples} samples; {args.publishers} {kind} publisher processes; "
+        f"{os.cpu_count()} CPUs",
         flush=True,
     )
     results: list[tuple[str, dict[str, float]]] = []
-    with tempfile.TemporaryDirectory(prefix="voltvan-bench-ingest-") as tmp:
-        folder = Path(tmp)
-        runs: list[tuple[str, object]] = []
+    with tmp_ctx:
+        runs: list[tuple[str, object]] = [
+            (LOAD_ONLY, lambda p: run_publishers_alone(p, stream, args.publishers))
+        ]
         if sub_bin:
             runs.append(
                 (
@@ -509,7 +689,16 @@ def main() -> None:
         for rep in range(args.repeat if args.http else 0):
             print(f"... voltvan serve, HTTP (run {rep + 1}/{args.repeat})", flush=True)
             http_runs.append(run_http(stream, args.http, args.clients, folder))
-    report(stream, results)
+    load = [r for n, r in results if n == LOAD_ONLY]
+    report(stream, [(n, r) for n, r in results if n != LOAD_ONLY])
+    if load:
+        r = load[0]
+        cpu = f", {r['cpu_s'] / stream.total_signals * 1e6:.2f} µs CPU/signal" if r["cpu_s"] else ""
+        print(
+            f"load generator alone ({kind}, {args.publishers} processes, no subscriber): "
+            f"{r['seconds']:.2f} s = {stream.messages / r['seconds']:,.0f} messages/s, "
+            f"{stream.total_signals / r['seconds']:,.0f} signals/s{cpu}"
+        )
     if http_runs:
         report_http(sorted(http_runs, key=lambda r: r["seconds"])[len(http_runs) // 2], args)
 
