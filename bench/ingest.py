@@ -447,7 +447,11 @@ def run_bare(port: int, stream: Stream, parts: int) -> dict[str, float]:
 
 def write_fleet(folder: Path, vans: int) -> Path:
     path = folder / "fleet.toml"
-    path.write_text(f'format_version = 1\n[[vans]]\ntype = "van"\ncount = {vans}\n')
+    path.write_text(  # a full scenario fleet: the ingest worker reads it with the scenario parser
+        'format_version = 1\n[[depots]]\nid = "D1"\nlat = 52.5\nlon = 13.4\n'
+        '[[vehicle_types]]\nid = "van"\nbattery_kwh = 64\nmass_kg = 2690\npayload_kg = 1000\n'
+        f'volume_m3 = 12.0\n[[vans]]\ntype = "van"\ncount = {vans}\n'
+    )
     return path
 
 
