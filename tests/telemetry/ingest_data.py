@@ -33,11 +33,20 @@ def batch_message(first: int, count: int, *, t0: datetime = T0) -> bytes:
     return json.dumps({"samples": [sample(i, t0=t0) for i in range(first, first + count)]}).encode()
 
 
+FLEET_HEAD = (
+    'format_version = 1\n[[depots]]\nid = "D1"\nlat = 52.5\nlon = 13.4\n'
+    '[[vehicle_types]]\nid = "large"\nbattery_kwh = 64\nmass_kg = 2690\npayload_kg = 1000\n'
+    "volume_m3 = 12.0\n"
+    '[[vehicle_types]]\nid = "small"\nbattery_kwh = 77\nmass_kg = 2280\npayload_kg = 650\n'
+    "volume_m3 = 3.9\n"
+)
+
+
 def write_fleet(folder: Path, ids: list[str]) -> Path:
-    """A minimal fleet.toml naming the given vans."""
+    """A minimal valid fleet.toml (one depot, two van types) naming the given vans."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "fleet.toml"
-    lines = ["format_version = 1", ""]
+    lines = [FLEET_HEAD]
     for vid in ids:
         lines += ["[[vans]]", f'id = "{vid}"', 'type = "large"', ""]
     path.write_text("\n".join(lines))

@@ -68,11 +68,9 @@ def _fleet_info(
     from voltvan.energy import vehicle_mass_kg
 
     if path is not None:
-        from voltvan.scenario._fleet import parse_fleet
-        from voltvan.scenario._toml import TomlSource
+        from voltvan.scenario import read_fleet
 
-        file = path / "fleet.toml" if path.is_dir() else path
-        fleet = parse_fleet(TomlSource(file, label=str(file))).fleet
+        fleet = read_fleet(path)
         types = {t.id: t for t in fleet.vehicle_types}
         for v in fleet.vans:
             vt = types[v.type_id]

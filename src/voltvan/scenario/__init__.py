@@ -9,6 +9,7 @@ from voltvan.scenario._city import Neighbourhood as Neighbourhood
 from voltvan.scenario._fleet import FORMAT_VERSION as FORMAT_VERSION
 from voltvan.scenario._generate import Day as Day
 from voltvan.scenario._generate import generate_scenario as generate_scenario
+from voltvan.scenario._read import read_fleet as read_fleet
 from voltvan.scenario._read import read_scenario as read_scenario
 from voltvan.scenario._summary import ScenarioSummary as ScenarioSummary
 from voltvan.scenario._summary import summarize as summarize
@@ -23,6 +24,7 @@ __all__ = [
     "Neighbourhood",
     "ScenarioSummary",
     "generate_scenario",
+    "read_fleet",
     "read_scenario",
     "summarize",
     "window_kind",

@@ -40,6 +40,20 @@ def read_scenario(path: str | Path) -> Scenario:
         raise exc.at(file=matrix_label) from None
 
 
+def read_fleet(path: str | Path) -> Fleet:
+    """Only the fleet of a scenario (its ``fleet.toml``, or the folder holding it).
+
+    Telemetry and analytics need the vans and their types but not the day's stops; reading the
+    fleet through the same parser keeps van ids (``count`` expansion included) identical.
+    """
+    file = Path(path)
+    if file.is_dir():
+        file = file / FLEET_FILE
+    if not file.exists():
+        raise InvalidInput("file not found", file=str(file))
+    return parse_fleet(TomlSource(file, label=str(file))).fleet
+
+
 def _folder(path: Path) -> Path:
     if not path.exists():
         raise InvalidInput("scenario folder not found", file=str(path))

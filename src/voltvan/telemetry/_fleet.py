@@ -20,35 +20,15 @@ from voltvan.telemetry._messages import is_vehicle_id
 
 def load_fleet_ids(path: str | Path) -> frozenset[str]:
     """The van ids of a ``fleet.toml`` (or of the ``fleet.toml`` in a scenario folder)."""
+    from voltvan.scenario import read_fleet
+
     file = Path(path)
-    if file.is_dir():
-        file = file / "fleet.toml"
-    data = _read_toml(file)
-    vans = data.get("vans", [])
-    if not isinstance(vans, list):
-        raise InvalidInput("vans must be an array of tables [[vans]]", file=file, field="vans")
-    ids: list[str] = []
-    for i, van in enumerate(vans):
-        where = f"vans[{i}]"
-        if not isinstance(van, dict):
-            raise InvalidInput(f"{where} must be a table", file=file, field="vans")
-        if "count" in van:
-            count, type_id = van["count"], van.get("type", "")
-            if not isinstance(count, int) or count < 1:
-                raise InvalidInput(f"{where}: count must be a positive integer", file=file,
-                                   field="count")  # fmt: skip
-            prefix = str(van.get("id_prefix", f"{type_id}-"))
-            width = max(2, len(str(count)))
-            ids.extend(f"{prefix}{k:0{width}d}" for k in range(1, count + 1))
-        elif isinstance(van.get("id"), str):
-            ids.append(van["id"])
-        else:
-            raise InvalidInput(f"{where} needs an id (or a count)", file=file, field="id")
+    ids = [van.id for van in read_fleet(file).vans]
     for vid in ids:
         if not is_vehicle_id(vid):
             raise InvalidInput(
                 f"van id {vid!r} cannot be used in an MQTT topic (letters, digits, _ . : -)",
-                file=file,
+                file=file / "fleet.toml" if file.is_dir() else file,
                 field="id",
             )
     return frozenset(ids)
