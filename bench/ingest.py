@@ -3,8 +3,10 @@
 A fleet of ``--vans`` vans sends ``--signals`` VSS signals at 1 Hz for ``--seconds`` seconds of
 vehicle time, compressed: every message is a batch of ``--samples`` one-second samples, as
 telematics units send them. ``--publishers`` processes publish the pre-built stream with QoS 1
-to a private Mosquitto (started here on a free port). The same stream is consumed, one run
-after the other, by
+to a private Mosquitto (started here on a free port): by default a small C libmosquitto
+publisher compiled here with gcc (so that the load generator is not the bottleneck), else
+paho-mqtt processes (``--publisher``). The load generator is also timed alone. The same stream
+is consumed, one run after the other, by
 
 * ``mosquitto_sub`` (C, QoS 1, counts and discards: what the broker can deliver),
 * a bare paho-mqtt subscriber (Python, QoS 1, counts only: the limit of a Python client),
