@@ -1,13 +1,22 @@
-"""Imports every command module; each one attaches one capability's commands to the app."""
+"""Attaches every capability's commands to the app, in the order ``voltvan --help`` lists them.
+
+Each module decorates ``app`` when imported; the order here is the order of a fleet's day:
+make a scenario, plan it, look at it, charge for it, then run and analyse the vans.
+"""
 
 from __future__ import annotations
 
-from voltvan.cli import (
-    _analytics,  # noqa: F401  (import, derive, report trips|energy|charging|alerts)
-    _charge,  # noqa: F401  (charge, csms)
-    _plan,  # noqa: F401  (plan, demo)
-    _report_plan,  # noqa: F401  (render)
-    _scenario,  # noqa: F401  (scenario generate|check)
-    _solve,  # noqa: F401  (solve)
-    _telemetry,  # noqa: F401  (ingest, serve, query, store)
+import importlib
+
+COMMAND_MODULES = (
+    "_scenario",  # scenario generate|check
+    "_plan",  # plan, demo
+    "_report_plan",  # render
+    "_solve",  # solve (benchmark instances)
+    "_charge",  # charge, csms
+    "_telemetry",  # ingest, serve, query, store
+    "_analytics",  # import, derive, report trips|energy|charging|alerts
 )
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"voltvan.cli.{_name}")
