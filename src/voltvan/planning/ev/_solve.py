@@ -27,6 +27,11 @@ _log = logging.getLogger(__name__)
 _REDUCTION_RHO_CUT = 0.3
 _PERTURB_ROUNDS = 2  # ruin-and-recreate rounds per PyVRP round without a time limit
 _PYVRP_SHARE = 0.5  # of each round's time; the EV local search gets the rest
+_REDUCE_PYVRP_SHARE = 0.25  # in a one-van-less round, where route elimination needs the time
+_REDUCE_SHARE = 0.7  # of a reduction round's EV time spent removing routes
+_REDUCE_ATTEMPTS = 3  # route-removal attempts per reduction round without a time limit
+_REDUCE_STEPS = 400  # pool steps before one route-removal attempt gives up
+_REDUCE_STEPS_UNTIMED = 15  # the same when runs are bounded by iterations (tests): kept short
 
 
 def solve_ev(
@@ -54,7 +59,7 @@ def solve_ev(
     fleet_weight = _fleet_weight(instance)
     for r in range(rounds):
         round_start = time.perf_counter()
-        share = _FIRST_SHARE if r == 0 else (1 - _FIRST_SHARE) / max(rounds - 1, 1)
+        share = _FIRST_SHARE if r == 0 else (1 - _FIRST_SHARE) * _round_weight(r, rounds)
         if rounds == 1:
             share = 1.0
         deadline = None
@@ -65,6 +70,7 @@ def solve_ev(
             target = max(1, len(best.routes) - (r % 2)) if best.is_feasible else None
             seed_routes = _relaxed(instance, best)
         # a fleet-reduction round prices charging lower: the labelling, not PyVRP, has the last word
+        reducing = target is not None and r % 2 == 1 and needs_energy
         rho_round = rho if target is None or r % 2 == 0 else max(0.0, rho - _REDUCTION_RHO_CUT)
         extra = rho_round * charge_s_per_wh * instance.energy_wh[0] if rho_round > 0 else None
         data = model.data(extra, max_vehicles=target)
@@ -76,6 +82,8 @@ def solve_ev(
             budget = remaining if r == rounds - 1 else min(remaining, time_limit_s * share)
             deadline = round_start + budget if r < rounds - 1 else end - 0.02
             share_pyvrp = _PYVRP_SHARE if needs_energy else 0.98  # nothing to charge: PyVRP is best
+            if reducing:
+                share_pyvrp = _REDUCE_PYVRP_SHARE
             limit_s = max(0.05, (deadline - time.perf_counter()) * share_pyvrp)
         iters = None if max_iterations is None else max(1, int(max_iterations * share))
         relaxed = model.solve(
@@ -96,6 +104,15 @@ def solve_ev(
         missing = [c for c in instance.clients if c not in planned and c not in in_group]
         missing += shed
         unassigned.extend(search.insert_all(missing))
+        if reducing:
+            # the van less is the point of this round: most EV time goes to route elimination,
+            # before the local search (which can eat a short round), the rest to polishing
+            until = None
+            if deadline is not None:
+                until = time.perf_counter() + _REDUCE_SHARE * (deadline - time.perf_counter())
+            steps = _REDUCE_STEPS if deadline is not None else _REDUCE_STEPS_UNTIMED
+            gone = search.reduce_fleet(max_attempts=_REDUCE_ATTEMPTS, max_steps=steps, until=until)
+            _log.debug("round %d: route elimination removed %d routes", r, gone)
         search.run()
         if needs_energy:
             search.perturb(max_rounds=_PERTURB_ROUNDS)
@@ -142,6 +159,12 @@ def solve_ev(
     return EvSolution(
         best.routes, best.unassigned, best.cost, best.distance, best.is_feasible, stats
     )
+
+
+def _round_weight(r: int, rounds: int) -> float:
+    """Share of the later rounds' time: a one-van-less (odd) round gets twice a polishing one."""
+    weights = [2.0 if k % 2 == 1 else 1.0 for k in range(1, rounds)]
+    return (2.0 if r % 2 == 1 else 1.0) / max(sum(weights), 1.0)
 
 
 def _charge_time_per_wh(instance: EvInstance) -> float:
