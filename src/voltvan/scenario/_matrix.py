@@ -7,28 +7,18 @@ present (a missing pair is an error rather than a silent guess); the diagonal de
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 from voltvan.domain import TravelMatrix
 from voltvan.errors import InvalidInput
-from voltvan.scenario._text import read_text, sniff_delimiter
+from voltvan.scenario._text import open_csv
 from voltvan.scenario._units import compact, parse_number
 
 COLUMNS = ("from", "to", "distance_m", "duration_s")
 
 
 def read_matrix(path: Path, *, label: str) -> TravelMatrix:
-    text = read_text(path, label=label)
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    try:
-        header = [h.strip() for h in next(rows)]
-    except StopIteration:
-        raise InvalidInput(
-            "empty file: expected a header line (from,to,distance_m,duration_s)", file=label
-        ) from None
-    except csv.Error as exc:
-        raise InvalidInput(f"not a CSV file: {exc}", file=label, line=1) from None
+    rows, header = open_csv(path, label=label, expected="from,to,distance_m,duration_s")
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise InvalidInput(

@@ -9,14 +9,13 @@ further windows ``tw2_start, tw2_end``, ``tw3_...`` as ``HH:MM``; ``service_s`` 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from voltvan.domain import DAY_S, Stop, TimeWindow
 from voltvan.errors import InvalidInput
-from voltvan.scenario._text import read_text, sniff_delimiter
+from voltvan.scenario._text import open_csv
 from voltvan.scenario._units import compact, format_time, parse_number, parse_time
 
 REQUIRED = ("id", "lat", "lon")
@@ -28,16 +27,7 @@ ANY_TIME = TimeWindow(0.0, float(DAY_S))
 
 def read_stops(path: Path, *, label: str) -> tuple[tuple[Stop, ...], list[int]]:
     """The stops and the line each came from (for cross-checks that fail later)."""
-    text = read_text(path, label=label)
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    try:
-        header = [h.strip() for h in next(rows)]
-    except StopIteration:
-        raise InvalidInput(
-            "empty file: expected a header line (id,lat,lon,...)", file=label
-        ) from None
-    except csv.Error as exc:
-        raise InvalidInput(f"not a CSV file: {exc}", file=label, line=1) from None
+    rows, header = open_csv(path, label=label, expected="id,lat,lon,...")
     _check_header(header, label)
     col = {h: i for i, h in enumerate(header)}
     windows = _window_columns(header, label)

@@ -1,10 +1,16 @@
-"""Opening input files with errors a user can act on: missing, binary, not UTF-8."""
+"""Opening input files with errors a user can act on: missing, binary, not UTF-8, no header."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from voltvan.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 
 def read_text(path: Path, *, label: str) -> str:
@@ -35,3 +41,19 @@ def sniff_delimiter(text: str) -> str:
     if ";" in header:
         return ";"
     return "\t" if "\t" in header else ","
+
+
+def open_csv(path: Path, *, label: str, expected: str) -> tuple[Reader, list[str]]:
+    """The CSV rows after the header, and the stripped header; ``expected`` describes it.
+
+    The reader's ``line_num`` gives the file line of the row last read.
+    """
+    text = read_text(path, label=label)
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    try:
+        header = [h.strip() for h in next(rows)]
+    except StopIteration:
+        raise InvalidInput(f"empty file: expected a header line ({expected})", file=label) from None
+    except csv.Error as exc:
+        raise InvalidInput(f"not a CSV file: {exc}", file=label, line=1) from None
+    return rows, header
