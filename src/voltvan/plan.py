@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from voltvan.errors import InvalidInput
+from voltvan.files import read_json
 
 PLAN_FORMAT_VERSION = 1
 
@@ -182,13 +183,7 @@ class Plan:
 
     @classmethod
     def read_json(cls, path: Path) -> Plan:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise InvalidInput("file not found", file=path) from exc
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"not JSON: {exc.msg}", file=path, line=exc.lineno) from exc
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(read_json(path), source=str(path))
 
     def to_geojson(self) -> dict[str, Any]:
         """Routes as LineStrings and visits as Points (lon/lat order, as GeoJSON wants)."""

@@ -7,8 +7,6 @@ OCPP server can re-plan from it alone, without the scenario files.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 from voltvan.charging._model import ChargeRequest, Connector, DepotProblem, Taper
 from voltvan.domain import Tariff, TariffPeriod
 from voltvan.errors import InvalidInput
+from voltvan.files import read_json, write_atomic
 
 SCHEDULE_FORMAT_VERSION = 1
 
@@ -194,13 +193,7 @@ class Schedule:
 
     @classmethod
     def read_json(cls, path: Path) -> Schedule:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise InvalidInput("file not found", file=path) from exc
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"not JSON: {exc.msg}", file=path, line=exc.lineno) from exc
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(read_json(path), source=str(path))
 
     def to_problem(self) -> DepotProblem:
         """The problem this schedule answers, for re-planning from the schedule alone."""
@@ -231,18 +224,3 @@ class Schedule:
             start_s=self.start_s,
             num_slots=self.num_slots,
         )
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 from pathlib import Path
-from typing import Any
 
 from voltvan.domain import DAY_S, Tariff, TariffPeriod
 from voltvan.errors import InvalidInput
+from voltvan.files import read_json
 
 _MASKS = {"ALL": range(7), "WEEKDAYS": range(5), "WEEKENDS": range(5, 7)}
 
@@ -32,12 +31,9 @@ def _in_season(date: dt.date, start: str, end: str) -> bool:
 
 def read_acn_tariff(path: Path, *, date: dt.date) -> Tariff:
     """The tariff in force on ``date`` (its season and its weekday/weekend entry)."""
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InvalidInput("file not found", file=path) from exc
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"not JSON: {exc.msg}", file=path, line=exc.lineno) from exc
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise InvalidInput("not a tariff: expected a JSON object", file=path)
     schedules = data.get("schedule")
     if not isinstance(schedules, list) or not schedules:
         raise InvalidInput("no schedule entries", file=path, field="schedule")

@@ -108,9 +108,9 @@ def charge_command(
     from voltvan.charging import schedule_depot
     from voltvan.charging._build import problem_from_plan, read_arrivals, read_base_load
     from voltvan.charging._chart import chart_html
-    from voltvan.charging._schedule import write_atomic
     from voltvan.charging._shortfall import propose_fixes
     from voltvan.charging._tariffs import read_acn_tariff
+    from voltvan.files import write_atomic
     from voltvan.plan import Plan
     from voltvan.scenario import read_scenario
 
