@@ -1,11 +1,14 @@
-"""EvLocalSearch.reduce_fleet: the ejection-pool route elimination, checked independently."""
+"""EvLocalSearch: the ejection-pool route elimination (checked independently) and its bounds."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import shared_path
 from voltvan.benchmarks import read_instance, write_solution
@@ -66,3 +69,23 @@ def test_reduce_fleet_is_deterministic_without_deadline() -> None:
     a.reduce_fleet(max_attempts=3, max_steps=20)
     b.reduce_fleet(max_attempts=3, max_steps=20)
     assert a.routes == b.routes
+
+
+def test_round_counts_bound_the_phases_even_with_a_deadline() -> None:
+    """Given counts, a far deadline changes nothing: the same routes as with no deadline at all."""
+    _, timed = _singletons("c101C5")
+    _, untimed = _singletons("c101C5")
+    timed.deadline = time.perf_counter() + 3600.0
+    for search in (timed, untimed):
+        search.reduce_fleet(max_attempts=3, max_steps=20)
+        search.perturb(max_rounds=2)
+    assert timed.routes == untimed.routes
+
+
+def test_a_phase_without_count_or_deadline_is_refused() -> None:
+    """No count and no deadline would never end: refused up front."""
+    _, search = _singletons("c101C5")
+    with pytest.raises(ValueError, match="count or a deadline"):
+        search.perturb(max_rounds=None)
+    with pytest.raises(ValueError, match="count or a deadline"):
+        search.reduce_fleet(max_attempts=None)

@@ -163,15 +163,17 @@ class EvLocalSearch:
             if on_pass is not None:
                 on_pass()
 
-    def perturb(self, *, max_rounds: int, removed: int = 8) -> int:
+    def perturb(self, *, max_rounds: int | None, removed: int = 8) -> int:
         """Ruin and recreate around a random client; keep what costs less. Returns improvements.
 
-        Runs until the deadline, or ``max_rounds`` rounds when there is none (deterministic).
-        Removal takes a client and its nearest neighbours; reinsertion uses the ejection pool.
+        Runs ``max_rounds`` rounds (deterministic when they end before the deadline), or until the
+        deadline when ``max_rounds`` is None. Removal takes a client and its nearest neighbours;
+        reinsertion uses the ejection pool.
         """
+        _check_bounded(max_rounds, self.deadline)
         better = 0
         done = 0
-        while not self._out_of_time() and (self.deadline is not None or done < max_rounds):
+        while not self._out_of_time() and (max_rounds is None or done < max_rounds):
             done += 1
             clients = [c for seq in self.routes for c in seq]
             if len(clients) < 2:
@@ -211,7 +213,7 @@ class EvLocalSearch:
         return better
 
     def reduce_fleet(
-        self, *, max_attempts: int, max_steps: int = 400, until: float | None = None
+        self, *, max_attempts: int | None, max_steps: int = 400, until: float | None = None
     ) -> int:
         """Remove whole routes with a long ejection-pool search; returns the routes removed.
 
@@ -219,10 +221,12 @@ class EvLocalSearch:
         easy routes but not on tight windows (r103 keeps one van above the best-known). Here a
         route's clients go to the pool, and whenever a client cannot even be placed by ejecting
         one other, the other routes are shaken by random feasible relocations (the perturbation of
-        Nagata and Braysy's EAMA) instead of giving up. Runs until the deadline, or
-        ``max_attempts`` removal attempts when there is none (deterministic); ``until`` is an
-        earlier deadline for this phase only, to leave time to polish what it found.
+        Nagata and Braysy's EAMA) instead of giving up. Makes ``max_attempts`` removal attempts
+        (deterministic when they end before the deadline), or runs until the deadline when
+        ``max_attempts`` is None; ``until`` is an earlier deadline for this phase only, to leave
+        time to polish what it found.
         """
+        _check_bounded(max_attempts, self.deadline if until is None else until)
         saved = self.deadline
         if until is not None:
             self.deadline = until if saved is None else min(until, saved)
@@ -231,11 +235,11 @@ class EvLocalSearch:
         finally:
             self.deadline = saved
 
-    def _reduce(self, max_attempts: int, max_steps: int) -> int:
+    def _reduce(self, max_attempts: int | None, max_steps: int) -> int:
         removed = 0
         attempts = 0
         while len(self.routes) > 1 and not self._out_of_time():
-            if self.deadline is None and attempts >= max_attempts:
+            if max_attempts is not None and attempts >= max_attempts:
                 break
             attempts += 1
             order = sorted(
@@ -559,3 +563,9 @@ class EvLocalSearch:
             self.vtypes.append(vehicle_type)
             self.evals.append(ev_new)
         return rest
+
+
+def _check_bounded(count: int | None, deadline: float | None) -> None:
+    """A phase without a count runs until its deadline, so it must have one."""
+    if count is None and deadline is None:
+        raise ValueError("give a round count or a deadline")

@@ -25,13 +25,13 @@ _NUM_ROUNDS = 8
 _FIRST_SHARE = 0.3
 _log = logging.getLogger(__name__)
 _REDUCTION_RHO_CUT = 0.3
-_PERTURB_ROUNDS = 2  # ruin-and-recreate rounds per PyVRP round without a time limit
+_PERTURB_ROUNDS = 2  # ruin-and-recreate rounds per PyVRP round when iterations bound the run
 _PYVRP_SHARE = 0.5  # of each round's time; the EV local search gets the rest
 _REDUCE_PYVRP_SHARE = 0.25  # in a one-van-less round, where route elimination needs the time
 _REDUCE_SHARE = 0.7  # of a reduction round's EV time spent removing routes
-_REDUCE_ATTEMPTS = 3  # route-removal attempts per reduction round without a time limit
+_REDUCE_ATTEMPTS = 3  # route-removal attempts per reduction round when iterations bound the run
 _REDUCE_STEPS = 400  # pool steps before one route-removal attempt gives up
-_REDUCE_STEPS_UNTIMED = 15  # the same when runs are bounded by iterations (tests): kept short
+_REDUCE_STEPS_COUNTED = 15  # the same when runs are bounded by iterations (tests): kept short
 
 
 def solve_ev(
@@ -42,10 +42,16 @@ def solve_ev(
     seed: int = 0,
     on_progress: Callable[[EvProgress], None] | None = None,
 ) -> EvSolution:
-    """Plan routes with charging stops; deterministic for a given seed and ``max_iterations``."""
+    """Plan routes with charging stops; deterministic for a given seed and ``max_iterations``.
+
+    With ``max_iterations`` every phase is bounded by counts, so a time limit given as well is
+    only a cap (the result is reproducible when the counts run out first); with a time limit
+    alone the later phases use all the time they are given.
+    """
     instance.validate()
     if time_limit_s is None and max_iterations is None:
         max_iterations = _DEFAULT_ITERATIONS
+    counted = max_iterations is not None
     started = time.perf_counter()
     model = RelaxationModel(instance)
     planners = [ChargingPlanner(instance, v) for v in range(len(instance.vehicle_types))]
@@ -110,12 +116,13 @@ def solve_ev(
             until = None
             if deadline is not None:
                 until = time.perf_counter() + _REDUCE_SHARE * (deadline - time.perf_counter())
-            steps = _REDUCE_STEPS if deadline is not None else _REDUCE_STEPS_UNTIMED
-            gone = search.reduce_fleet(max_attempts=_REDUCE_ATTEMPTS, max_steps=steps, until=until)
+            steps = _REDUCE_STEPS_COUNTED if counted else _REDUCE_STEPS
+            attempts = _REDUCE_ATTEMPTS if counted else None
+            gone = search.reduce_fleet(max_attempts=attempts, max_steps=steps, until=until)
             _log.debug("round %d: route elimination removed %d routes", r, gone)
         search.run()
         if needs_energy:
-            search.perturb(max_rounds=_PERTURB_ROUNDS)
+            search.perturb(max_rounds=_PERTURB_ROUNDS if counted else None)
         candidate = _assemble(
             instance, list(zip(search.vtypes, search.evals, strict=True)), unassigned
         )
