@@ -1,11 +1,11 @@
 """The MQTT ingest worker: at-least-once from the broker, exactly-once into the store.
 
-paho-mqtt's network thread only queues what arrives. The worker thread parses into batches;
-a writer thread writes each batch through the store and only then acknowledges (PUBACK) the
-messages of that batch, so the broker redelivers anything that was not durably written when
-the worker dies; the store drops the redelivered rows it already holds. The session is
-persistent (fixed client id, clean start off, a session expiry) so messages published while the
-worker is down wait in the broker.
+The network thread (``_mqtt_client.Subscriber``) only queues what arrives, a list per socket
+read. The worker thread parses into batches; a writer thread writes each batch through the store
+and only then acknowledges (PUBACK) the messages of that batch, so the broker redelivers anything
+that was not durably written when the worker dies; the store drops the redelivered rows it already
+holds. The session is persistent (fixed client id, clean start off, a session expiry) so messages
+published while the worker is down wait in the broker.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from voltvan.errors import InvalidInput
 from voltvan.telemetry._messages import TOPIC_FILTER, Batch, Context, now_us, parse_message
+from voltvan.telemetry._mqtt_client import Delivery, Options, Subscriber
 from voltvan.telemetry._store import Store
 
 log = logging.getLogger("voltvan.ingest")
@@ -78,19 +79,14 @@ class IngestStats:
     rejected: Counter[str] = field(default_factory=Counter)
 
 
-class _Arrival(NamedTuple):
-    """One received message (a tuple: made once per message on paho's thread)."""
-
-    generation: int
-    mid: int
-    qos: int
-    topic: str
-    payload: bytes
-    received_us: int
-
-
 class IngestWorker:
-    """Subscribe, batch, write, acknowledge; call :meth:`run` (blocks until :meth:`stop`)."""
+    """Subscribe, batch, write, acknowledge; call :meth:`run` (blocks until :meth:`stop`).
+
+    Three threads: the network thread reads the socket and parses each read straight into the
+    current batch (one thread holding the GIL for Python work, instead of two handing messages
+    over a queue); the writer thread writes full batches and then acknowledges them; the thread
+    in :meth:`run` flushes batches that are old enough, or complete because the stream paused.
+    """
 
     def __init__(
         self,
@@ -105,69 +101,75 @@ class IngestWorker:
         self.fleet = fleet
         self.stats = IngestStats()
         self._on_flush = on_flush
-        self._inbox: queue.Queue[_Arrival] = queue.Queue()
         self._stop = threading.Event()
-        self._writes: queue.Queue[tuple[Batch, list[_Arrival]] | None] = queue.Queue(maxsize=1)
+        self._writer_gone = threading.Event()
+        self._writes: queue.Queue[tuple[Batch, list[_Pending]] | None] = queue.Queue(maxsize=1)
         self._failure: BaseException | None = None
-        self._generation = 0
-        self._client = self._make_client()
-
-    def _make_client(self) -> Any:
-        import paho.mqtt.client as mqtt
-        from paho.mqtt.enums import CallbackAPIVersion
-        from paho.mqtt.packettypes import PacketTypes
-        from paho.mqtt.properties import Properties
-
-        p = self.params
-        client = mqtt.Client(
-            callback_api_version=CallbackAPIVersion.VERSION2,
-            client_id=p.client_id,
-            protocol=mqtt.MQTTv5,
-            manual_ack=True,
+        self._lock = threading.Lock()  # guards the open batch below
+        self._batch = Batch()
+        self._pending: list[_Pending] = []
+        self._num_pending = 0
+        self._first_at = 0.0
+        self._last_at = 0.0
+        p = params
+        self._client = Subscriber(
+            Options(
+                host=p.host,
+                port=p.port,
+                client_id=p.client_id,
+                topic_filter=p.subscription,
+                qos=1,
+                username=p.username,
+                password=p.password,
+                clean_start=False,
+                session_expiry_s=p.session_expiry_s,
+                receive_maximum=p.receive_maximum,
+                keepalive_s=p.keepalive_s,
+            ),
+            self._on_messages,
+            on_connect=self._on_connect,
         )
-        if p.username is not None:
-            client.username_pw_set(p.username, p.password)
-        client.reconnect_delay_set(min_delay=1, max_delay=10)
-        client.on_connect = self._on_connect
-        client.on_message = self._on_message
-        client.on_disconnect = self._on_disconnect
-        client.on_subscribe = self._on_subscribe
-        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        props.SessionExpiryInterval = p.session_expiry_s
-        props.ReceiveMaximum = p.receive_maximum
-        self._connect_props = props
-        return client
 
-    # -- paho's network thread -----------------------------------------------------------------
+    # -- the network thread --------------------------------------------------------------------
 
-    def _on_connect(self, client: Any, _u: object, flags: Any, reason: Any, _p: object) -> None:
-        if reason.is_failure:
-            log.warning("broker refused the connection: %s", reason)
-            return
-        self._generation += 1
+    def _on_connect(self, _session_present: bool) -> None:
         self.stats.connects += 1
-        client.subscribe(self.params.subscription, qos=1)
-        log.info("connected (session present: %s)", flags.session_present)
 
-    def _on_subscribe(self, _c: object, _u: object, _mid: int, codes: Any, _p: object) -> None:
-        failed = [c for c in codes if c.is_failure]
-        if failed:
-            log.error("the broker refused the subscription: %s", failed[0])
-        else:
-            log.info("subscribed to %s", self.params.subscription)
+    def _on_messages(self, generation: int, deliveries: list[Delivery]) -> None:
+        p = self.params
+        received_us = now_us()
+        fleet = self.fleet
+        mids: list[int] = []
+        with self._lock:
+            started = time.perf_counter()
+            batch = self._batch
+            for d in deliveries:
+                parse_message(batch, Context("mqtt", received_us, fleet, d.topic), d.payload)
+                if d.qos:
+                    mids.append(d.mid)
+            now = time.monotonic()
+            self.stats.parse_s += time.perf_counter() - started
+            if not self._pending:
+                self._first_at = now
+            self._last_at = now
+            self._pending.append(_Pending(generation, len(deliveries), mids))
+            self._num_pending += len(deliveries)
+            full = batch.num_rows >= p.flush_rows or self._num_pending >= max(
+                1, p.receive_maximum // 2
+            )
+            job = self._take() if full else None
+        if job is not None:
+            self._put_write(job)  # blocks while the writer is busy: back-pressure to the broker
 
-    def _on_disconnect(self, _c: object, _u: object, _f: object, reason: Any, _p: object) -> None:
-        if self._stop.is_set():
-            log.info("disconnected from the broker")
-        else:
-            log.warning("disconnected from the broker (%s); reconnecting", reason)
+    def _take(self) -> tuple[Batch, list[_Pending]]:
+        """Close the open batch (call with the lock held)."""
+        job = (self._batch, self._pending)
+        self._batch = Batch()
+        self._pending = []
+        self._num_pending = 0
+        return job
 
-    def _on_message(self, _c: object, _u: object, msg: Any) -> None:
-        self._inbox.put(
-            _Arrival(self._generation, msg.mid, msg.qos, msg.topic, msg.payload, now_us())
-        )
-
-    # -- the worker thread ---------------------------------------------------------------------
+    # -- the thread that calls run() -----------------------------------------------------------
 
     def stop(self) -> None:
         """Ask :meth:`run` to write what it holds, acknowledge it and return."""
@@ -175,17 +177,9 @@ class IngestWorker:
 
     def run(self) -> IngestStats:
         """Connect (retrying while the broker is down) and ingest until :meth:`stop`."""
-        p = self.params
-        self._client.connect_async(
-            p.host,
-            p.port,
-            keepalive=p.keepalive_s,
-            clean_start=False,
-            properties=self._connect_props,
-        )
-        self._client.loop_start()
         writer = threading.Thread(target=self._write_batches, name="voltvan-ingest-writer")
         writer.start()
+        self._client.start()
         try:
             self._loop()
         finally:
@@ -193,82 +187,87 @@ class IngestWorker:
                 with contextlib.suppress(queue.Full):
                     self._writes.put(None, timeout=0.1)
             writer.join()
-            self._client.disconnect()
-            self._client.loop_stop()
+            self._client.stop()
+            log.info("disconnected from the broker")
         if self._failure is not None:
             raise self._failure
         return self.stats
 
-    def _write_batches(self) -> None:
-        """The writer thread: Parquet, DuckDB and fsync release the GIL, so parsing the next
-        batch overlaps with writing this one."""
-        while (job := self._writes.get()) is not None:
-            try:
-                self._flush(*job)
-            except BaseException as exc:  # nothing of this batch is acknowledged: redelivered
-                log.error("write failed, stopping without acknowledging: %s", exc)
-                self._failure = exc
-                self._stop.set()
-                return
-
     def _loop(self) -> None:
+        """Flush on age (``flush_interval_s``) or when the stream pauses with a sizeable batch
+        (it is not going to fill up soon, and its messages wait for their PUBACK)."""
         p = self.params
-        batch = Batch()
-        pending: list[_Arrival] = []
-        first_at = 0.0
-        max_pending = max(1, p.receive_maximum // 2)
-        while True:
-            if self._failure is not None:
-                return
-            if self._stop.is_set():
-                # Write what is parsed; whatever is still queued is not acknowledged, so the
-                # broker keeps it in the session for the next start.
-                if pending:
-                    self._put_write(batch, pending)
-                return
-            wait_s = p.flush_interval_s
-            if pending:
-                wait_s = max(0.0, first_at + p.flush_interval_s - time.monotonic())
-            try:
-                item: _Arrival | None = self._inbox.get(timeout=min(wait_s, 0.2))
-            except queue.Empty:
-                item = None
-            if item is not None:
-                if not pending:
-                    first_at = time.monotonic()
-                pending.append(item)
-                started = time.perf_counter()
-                ctx = Context("mqtt", item.received_us, self.fleet, item.topic)
-                parse_message(batch, ctx, item.payload)
-                self.stats.parse_s += time.perf_counter() - started
-            if pending and (
-                batch.num_rows >= p.flush_rows
-                or len(pending) >= max_pending
-                or time.monotonic() - first_at >= p.flush_interval_s
-            ):
-                self._put_write(batch, pending)
-                batch = Batch()
-                pending = []
-
-    def _put_write(self, batch: Batch, pending: list[_Arrival]) -> None:
+        idle_rows = max(1, p.flush_rows // 10)
         while self._failure is None:
-            with contextlib.suppress(queue.Full):
-                self._writes.put((batch, pending), timeout=0.1)
+            stopping = self._stop.wait(_TICK_S)
+            now = time.monotonic()
+            with self._lock:
+                due = bool(self._pending) and (
+                    stopping
+                    or now - self._first_at >= p.flush_interval_s
+                    or (self._batch.num_rows >= idle_rows and now - self._last_at >= _PAUSE_S)
+                )
+                job = self._take() if due else None
+            if job is not None:
+                self._put_write(job)
+            if stopping:
+                # What arrives from now on is not acknowledged: the broker keeps it in the
+                # session for the next start.
                 return
 
-    def _flush(self, batch: Batch, pending: list[_Arrival]) -> None:
+    # -- the writer thread ---------------------------------------------------------------------
+
+    def _write_batches(self) -> None:
+        """Parquet, DuckDB and fsync release the GIL, so parsing the next batch overlaps with
+        writing this one."""
+        try:
+            while (job := self._writes.get()) is not None:
+                try:
+                    self._flush(*job)
+                except BaseException as exc:  # nothing of this batch is acknowledged
+                    log.error("write failed, stopping without acknowledging: %s", exc)
+                    self._failure = exc
+                    self._stop.set()
+                    return
+        finally:
+            self._writer_gone.set()
+
+    def _put_write(self, job: tuple[Batch, list[_Pending]]) -> None:
+        while self._failure is None and not self._writer_gone.is_set():
+            with contextlib.suppress(queue.Full):
+                self._writes.put(job, timeout=0.1)
+                return
+
+    def _flush(self, batch: Batch, pending: list[_Pending]) -> None:
         started = time.perf_counter()
         result = self.store.write(batch)  # durable when it returns
         self.stats.write_s += time.perf_counter() - started
-        generation = self._generation
-        for item in pending:
-            if item.qos > 0 and item.generation == generation:
-                self._client.ack(item.mid, item.qos)
+        for generation, mids in _by_generation(pending):
+            self._client.ack(generation, mids)  # an older connection's: the broker resends
         s = self.stats
-        s.messages += len(pending)
+        s.messages += sum(item.messages for item in pending)
         s.stored += result.stored
         s.duplicates += result.duplicates
         s.rejected.update(batch.reject_counts())
         s.flushes += 1
         if self._on_flush is not None:
             self._on_flush(s)
+
+
+_TICK_S = 0.02  # how often batches are checked for age and pauses
+_PAUSE_S = 0.05  # a stream silent this long has paused
+
+
+class _Pending(NamedTuple):
+    """What a batch owes the broker for one socket read: how many messages and which PUBACKs."""
+
+    generation: int
+    messages: int
+    mids: list[int]
+
+
+def _by_generation(pending: list[_Pending]) -> list[tuple[int, list[int]]]:
+    out: dict[int, list[int]] = {}
+    for item in pending:
+        out.setdefault(item.generation, []).extend(item.mids)
+    return list(out.items())
