@@ -11,17 +11,14 @@ import fcntl
 import os
 from collections.abc import Iterator
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import IO
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from voltvan.errors import Conflict
-from voltvan.telemetry._messages import Batch, Reject
-from voltvan.telemetry._signals import signal_names
+from voltvan.telemetry._messages import Reject
 
 TS = pa.timestamp("us", tz="UTC")
 SIGNALS_SCHEMA = pa.schema(
@@ -76,12 +73,16 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_parquet_atomic(table: pa.Table, path: Path) -> None:
-    """Write ``table`` to ``path`` so that ``path`` holds the whole file or nothing, on disk."""
+def write_parquet_atomic(table: pa.Table, path: Path, *, store_schema: bool = True) -> None:
+    """Write ``table`` to ``path`` so that ``path`` holds the whole file or nothing, on disk.
+
+    ``store_schema=False`` leaves out Arrow's own schema, so readers see the Parquet types
+    (a dictionary column reads back as plain strings).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("wb") as fh:
-        pq.write_table(table, fh, compression="zstd")
+        pq.write_table(table, fh, compression="zstd", store_schema=store_schema)
         fh.flush()
         os.fsync(fh.fileno())
     tmp.replace(path)
@@ -105,35 +106,6 @@ class FileLock:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
-
-
-def arrow_rows(batch: Batch, part: int) -> pa.Table:
-    """The accepted rows of ``batch`` as Arrow, expanding per-sample vehicle and time in C++;
-    ``part`` tags the rows of one batch in a group commit."""
-    per_sample = np.asarray(batch.sample_rows, dtype=np.int64)
-    sample_of_row = pa.array(np.repeat(np.arange(len(per_sample)), per_sample))
-    n = batch.num_rows
-    return pa.table(
-        {
-            "vehicle_id": pa.array(batch.sample_vehicle, pa.string()).take(sample_of_row),
-            "ts": pa.array(np.repeat(np.asarray(batch.sample_ts_us, np.int64), per_sample)).cast(
-                TS
-            ),
-            "name": _names_array().take(pa.array(batch.name_code, pa.int32())),
-            "value": pa.array(batch.value, pa.float64()),
-            "value_text": (
-                pa.array(batch.value_text, pa.string())
-                if batch.num_text
-                else pa.nulls(n, pa.string())
-            ),
-            "part": pa.array(np.full(n, part, dtype=np.int32)),
-        }
-    )
-
-
-@cache
-def _names_array() -> pa.Array:
-    return pa.array(signal_names(), pa.string())
 
 
 def rejects_table(rejects: list[Reject]) -> pa.Table:

@@ -169,15 +169,19 @@ class Store:
         per_sample = np.array(_cat([b.sample_rows for _, b in parts]), np.int64)
         sample_of_row = np.repeat(np.arange(len(vehicles)), per_sample)
         ts = np.array(_cat([b.sample_ts_us for _, b in parts]), np.int64)[sample_of_row]
-        code = np.array(_cat([b.name_code for _, b in parts]), np.int64)
+        code = np.concatenate([np.frombuffer(b.codes, np.uint16) for _, b in parts]).astype(
+            np.int64
+        )
         part_of_row = np.repeat(
             np.array([i for i, _ in parts], np.int64), [b.num_rows for _, b in parts]
         )
         state = self._state
         keys = state.vehicle_index(vehicles)[sample_of_row] * state.width + code
-        rank = {v: r for r, v in enumerate(sorted(set(vehicles)))}
+        ids = sorted(set(vehicles))
+        rank = {v: r for r, v in enumerate(ids)}
         vehicle_rank = np.fromiter(map(rank.__getitem__, vehicles), np.int64, len(vehicles))
-        order = np.lexsort((ts, name_rank()[code], vehicle_rank[sample_of_row]))
+        row_vehicle = vehicle_rank[sample_of_row]
+        order = _file_order(row_vehicle * len(name_rank()) + name_rank()[code], ts)
         k, t = keys[order], ts[order]
         repeat = np.zeros(len(order), bool)
         repeat[1:] = (k[1:] == k[:-1]) & (t[1:] == t[:-1])  # a repeat keeps the first batch's
@@ -191,23 +195,22 @@ class Store:
             return None
         rows = order[keep]
         k, t = k[keep], t[keep]
-        value = pa.array(_cat([b.value for _, b in parts]), pa.float64())
-        text = (
-            pa.array(_cat([b.value_text for _, b in parts]), pa.string())
-            if any(b.num_text for _, b in parts)
-            else None
-        )
+        values = np.concatenate([np.frombuffer(b.values, np.float64) for _, b in parts])
+        text = _texts(parts) if any(b.texts for _, b in parts) else None
+        value = pa.array(values, pa.float64(), mask=np.isnan(values) if text is not None else None)
         take = pa.array(rows)
         table = pa.table(
             {
-                "vehicle_id": pa.array(vehicles, pa.string()).take(pa.array(sample_of_row[rows])),
+                "vehicle_id": pa.DictionaryArray.from_arrays(
+                    row_vehicle[rows].astype(np.int32), pa.array(ids, pa.string())
+                ),
                 "ts": pa.array(t).cast(TS),
-                "name": names_array().take(pa.array(code[rows])),
+                "name": pa.DictionaryArray.from_arrays(code[rows].astype(np.int32), names_array()),
                 "value": value.take(take),
                 "value_text": text.take(take) if text is not None else pa.nulls(len(rows)),
                 "ingested_at": pa.array(np.full(len(rows), ingested_us, np.int64)).cast(TS),
             },
-            schema=SIGNALS_SCHEMA,
+            schema=_WRITE_SCHEMA,
         )
         last = np.append(k[1:] != k[:-1], True)  # each key's newest kept row
         kept_value = table["value"].to_numpy()
@@ -262,13 +265,17 @@ class Store:
             found[[h[0] for h in hits]] = True
         return found
 
-    def _write_partitions(self, table: pa.Table, kind: str, day_n: pa.ChunkedArray) -> None:
-        for n in pc.unique(day_n).to_pylist():
-            part = table.filter(pc.equal(day_n, n))
+    def _write_partitions(self, table: pa.Table, kind: str, day_n: pa.Array) -> None:
+        days = pc.unique(day_n).to_pylist()
+        for n in days:
+            part = table if len(days) == 1 else table.filter(pc.equal(day_n, n))
             self._seq += 1
             name = f"{now_us()}-{self.writer_id}-{self._seq:06d}.parquet"
             day = day_of(int(n) * DAY_US)
-            write_parquet_atomic(part, self.data_dir / kind / f"date={day}" / name)
+            # Dictionary columns are written as plain strings: readers see SIGNALS_SCHEMA.
+            write_parquet_atomic(
+                part, self.data_dir / kind / f"date={day}" / name, store_schema=kind != "signals"
+            )
 
     def _write_state(self) -> None:
         self._state_dirty = False
@@ -287,6 +294,44 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# The signal files' columns as written: vehicle and signal name as dictionaries (codes into
+# the batch's vehicles and the catalog's names), so no string is built per row; Parquet stores
+# them as dictionary-encoded strings either way.
+_WRITE_SCHEMA = pa.schema(
+    [
+        f.with_type(pa.dictionary(pa.int32(), pa.string()))
+        if f.name in ("vehicle_id", "name")
+        else f
+        for f in SIGNALS_SCHEMA
+    ]
+)
+
+
+def _file_order(group: npt.NDArray[np.int64], ts: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """The stable order by (group, ts): the files' sort order, so that repeats are adjacent
+    and the first of them is the earliest batch's.
+
+    Rows arrive in time order per van and signal, so one stable sort by group is usually
+    already ordered by time inside each group; the two-key sort is only needed when not.
+    """
+    order = np.argsort(group, kind="stable")
+    g, t = group[order], ts[order]
+    if bool(np.all((g[1:] != g[:-1]) | (t[1:] >= t[:-1]))):
+        return order
+    return np.lexsort((ts, group))
+
+
+def _texts(parts: list[tuple[int, Batch]]) -> pa.Array:
+    """The text values of the rows of ``parts``, null where a row holds a number."""
+    out: list[str | None] = [None] * sum(b.num_rows for _, b in parts)
+    base = 0
+    for _, b in parts:
+        for i, text in b.texts.items():
+            out[base + i] = text
+        base += b.num_rows
+    return pa.array(out, pa.string())
 
 
 def _cat(lists: list[list[_T]]) -> list[_T]:
