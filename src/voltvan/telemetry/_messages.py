@@ -60,6 +60,20 @@ def topic_for(vehicle_id: str) -> str:
 
 def vehicle_from_topic(topic: str) -> str | None:
     """The vehicle id in a signals topic, or None when the topic is not one."""
+    vid = _TOPIC_VEHICLE.get(topic)
+    if vid is None:
+        vid = _vehicle_from_topic(topic)
+        if vid is not None:
+            if len(_TOPIC_VEHICLE) >= 65_536:
+                _TOPIC_VEHICLE.clear()
+            _TOPIC_VEHICLE[topic] = vid
+    return vid
+
+
+_TOPIC_VEHICLE: dict[str, str] = {}  # a fleet's topics, parsed once each
+
+
+def _vehicle_from_topic(topic: str) -> str | None:
     parts = topic.split("/")
     if len(parts) != 5 or parts[:3] != ["voltvan", "v1", "vehicles"] or parts[4] != "signals":
         return None
@@ -369,7 +383,7 @@ def _add_by_shape(out: Batch, vehicle_id: str, ts_us: int, signals: dict[str, ob
     out.sample_ts_us.append(ts_us)
     out.sample_rows.append(len(values))
     out.codes.extend(shape.codes)
-    out.values.extend(map(float, values))  # type: ignore[arg-type]
+    out.values.extend(values)  # type: ignore[arg-type]  # numbers and booleans, as doubles
     return True
 
 
@@ -418,7 +432,7 @@ def _add_message_by_shape(out: Batch, ctx: Context, vid: str, samples: list[obje
     out.sample_ts_us.extend(ts_us)  # type: ignore[arg-type]
     out.sample_rows.extend([len(names)] * n)
     out.codes.extend(shape.codes)
-    out.values.extend(map(float, values))  # type: ignore[arg-type]
+    out.values.extend(values)  # type: ignore[arg-type]  # numbers and booleans, as doubles
     return True
 
 
