@@ -9,7 +9,9 @@ paho-mqtt processes (``--publisher``). The load generator is also timed alone. T
 is consumed, one run after the other, by
 
 * ``mosquitto_sub`` (C, QoS 1, counts and discards: what the broker can deliver),
-* a bare paho-mqtt subscriber (Python, QoS 1, counts only: the limit of a Python client),
+* a bare paho-mqtt subscriber (Python, QoS 1, counts only: the common Python client),
+* voltvan's own MQTT client, bare (QoS 1, counts and acknowledges only: the limit of the
+  client the worker uses),
 * ``voltvan ingest`` (parse, validate, dedup, durable Parquet, PUBACK after the write),
   with ``--workers`` 1 (and 2 in an MQTT v5 shared subscription when ``--workers 2``).
 
@@ -150,6 +152,7 @@ def bare_subscriber(port: int, expected: int) -> None:
     count = [0]
     done = threading.Event()
     end = [0.0]
+    cpu0 = [0.0]
 
     def on_message(_c: object, _u: object, _m: object) -> None:
         count[0] += 1
@@ -161,6 +164,7 @@ def bare_subscriber(port: int, expected: int) -> None:
         c.subscribe(TOPIC_FILTER, qos=1)
 
     def on_subscribe(*_: object) -> None:
+        cpu0[0] = _cpu_s(os.getpid())
         print("subscribed", flush=True)
 
     client = mqtt.Client(
@@ -174,19 +178,55 @@ def bare_subscriber(port: int, expected: int) -> None:
     client.connect("127.0.0.1", port, properties=props)
     client.loop_start()
     done.wait(timeout=1800)
+    _print_bare_result(end[0], count[0], cpu0[0])
+    client.disconnect()
+    client.loop_stop()
+
+
+def lean_subscriber(port: int, expected: int) -> None:
+    """The same count with voltvan's own MQTT client, acknowledging every read at once: the
+    limit of the client the ingest worker uses, with no parsing or storing."""
+    import threading
+
+    from voltvan.telemetry._mqtt_client import Delivery, Options, Subscriber
+
+    count = [0]
+    done = threading.Event()
+    end = [0.0]
+    cpu0 = [0.0]
+
+    def subscribed(_ok: bool, _why: str) -> None:
+        cpu0[0] = _cpu_s(os.getpid())  # imports and start-up are not counting work
+        print("subscribed", flush=True)
+
+    def on_messages(generation: int, deliveries: list[Delivery]) -> None:
+        sub.ack(generation, [d.mid for d in deliveries])
+        count[0] += len(deliveries)
+        if count[0] >= expected:
+            end[0] = time.time()
+            done.set()
+
+    options = Options("127.0.0.1", port, "bare-lean", TOPIC_FILTER,
+                      receive_maximum=RECEIVE_MAXIMUM, clean_start=True)  # fmt: skip
+    sub = Subscriber(options, on_messages, on_subscribe=subscribed)
+    sub.start()
+    done.wait(timeout=1800)
+    _print_bare_result(end[0], count[0], cpu0[0])
+    sub.stop()
+
+
+def _print_bare_result(end: float, count: int, cpu0_s: float) -> None:
     print(
         json.dumps(
             {
-                "end": end[0],
-                "count": count[0],
+                "end": end,
+                "count": count,
                 "hwm_kb": _hwm_kb(os.getpid()),
-                "cpu_s": _cpu_s(os.getpid()),
+                "cpu_s": _cpu_s(os.getpid()) - cpu0_s,
             }
         ),
         flush=True,
     )
-    client.disconnect()
-    client.loop_stop()
 
 
 def _hwm_kb(pid: int) -> int:
@@ -430,8 +470,8 @@ def _join(pubs: list[Any]) -> float:
     return time.time()
 
 
-def run_bare(port: int, stream: Stream, parts: int) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--_bare", str(port), str(stream.messages)]
+def run_bare(port: int, stream: Stream, parts: int, client: str) -> dict[str, float]:
+    cmd = [sys.executable, __file__, f"--_{client}", str(port), str(stream.messages)]
     sub = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     assert sub.stdout is not None
     assert sub.stdout.readline().strip() == "subscribed"
@@ -593,7 +633,9 @@ def run_http(stream: Stream, requests: int, clients: int, folder: Path) -> dict[
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--vans", type=int, default=2000, help="vans in the fleet (default 2000)")
-    ap.add_argument("--seconds", type=int, default=60, help="vehicle seconds per van (default 60)")
+    ap.add_argument(
+        "--seconds", type=int, default=300, help="vehicle seconds per van (default 300)"
+    )
     ap.add_argument("--samples", type=int, default=10, help="1 Hz samples per message (default 10)")
     ap.add_argument(
         "--signals", type=int, default=10, help=f"signals per sample (max {len(SIGNALS)})"
@@ -615,10 +657,14 @@ def main() -> None:
     )
     ap.add_argument("--clients", type=int, default=32, help="concurrent HTTP clients (32)")
     ap.add_argument("--_bare", nargs=2, type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--_lean", nargs=2, type=int, help=argparse.SUPPRESS)
     ap.add_argument("--_http", nargs=3, type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._bare:
         bare_subscriber(*args._bare)
+        return
+    if args._lean:
+        lean_subscriber(*args._lean)
         return
     if args.quick:
         args.vans, args.seconds, args.repeat, args.http = 500, 30, 1, 500
@@ -662,7 +708,16 @@ def main() -> None:
                 )
             )
         runs.append(
-            ("paho bare subscriber (count only)", lambda p: run_bare(p, stream, args.publishers))
+            (
+                "paho bare subscriber (count only)",
+                lambda p: run_bare(p, stream, args.publishers, "bare"),
+            )
+        )
+        runs.append(
+            (
+                "voltvan MQTT client bare (count only)",
+                lambda p: run_bare(p, stream, args.publishers, "lean"),
+            )
         )
         runs.append(
             (
@@ -713,7 +768,7 @@ def report(stream: Stream, results: list[tuple[str, dict[str, float]]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    bare = [r for n, r in results if "voltvan" not in n]
+    bare = [r for n, r in results if "count only" in n]
     limit = max(stream.total_signals / r["seconds"] for r in bare)
     table = Table(title=f"ingest: {stream.total_signals:,} signals, {stream.messages:,} messages")
     cols = (
@@ -747,7 +802,7 @@ def report(stream: Stream, results: list[tuple[str, dict[str, float]]]) -> None:
                         f"{cpu_us:.3f}"])  # fmt: skip
     Console().print(table)
     print(f"wrote {out.relative_to(REPO)}")
-    vv = [r for n, r in results if "voltvan" in n]
+    vv = [r for n, r in results if "ingest" in n]
     for r in vv:
         if r.get("rows") != stream.total_signals:
             print(f"WARNING: stored {r.get('rows')} rows, expected {stream.total_signals}")
