@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from tests.telemetry.analytics_data import T0, Row, rows_from_series, write_signals
 from voltvan.telemetry._charging_sessions import charging_sessions, sessions_sql
 from voltvan.telemetry._daily import daily_energy_sql, driving_time_sql
-from voltvan.telemetry._derived import connect, derive
+from voltvan.telemetry._derived import DERIVED_TABLES, connect, derive
 from voltvan.telemetry._health import estimate_health
 from voltvan.telemetry._trips import (
     BATTERY_POWER,
@@ -203,3 +204,41 @@ def test_gps_distance_per_van_in_one_pass(tmp_path: Path) -> None:
     assert [(v, s, f) for v, _, s, f in got] == [("A", "gps", 0), ("B", "gps", 4)]
     for _, dist, _, _ in got:
         assert dist == pytest.approx(8_990.0, rel=0.01)
+
+
+def _across_midnight(data: Path) -> None:
+    """Parked 23:30-23:50, a 30 min trip at 10 m/s using 2 SoC points, parked until 00:40."""
+    speed = [0.0] * 1200 + [36.0] * 1800 + [0.0] * 1200
+    soc = [80.0] * 1200 + [80.0 - 2.0 * i / 1800 for i in range(1800)] + [78.0] * 1200
+    start = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+    rows = rows_from_series("V1", SPEED, speed, start=start)
+    write_signals(data, rows + rows_from_series("V1", SOC, soc, start=start))
+
+
+def test_trip_across_midnight_is_derived_on_its_start_day(tmp_path: Path) -> None:
+    """One trip, in the first day's partition and daily energy; none the next day; deriving
+    either day alone writes the same files as deriving both."""
+    full, alone = tmp_path / "full", tmp_path / "alone"
+    for data in (full, alone):
+        _across_midnight(data)
+    derive(full, battery_wh={"V1": NOMINAL_WH})
+    con = connect(full)
+    ((day, start, end, dur, dist, wh),) = con.execute(
+        "SELECT CAST(start_ts AS DATE)::VARCHAR, start_ts, end_ts, duration_s, distance_m, "
+        "energy_wh FROM trips"
+    ).fetchall()
+    assert (day, dur) == ("2026-03-02", pytest.approx(1800.0))
+    assert (start.hour, end.hour, end.minute) == (23, 0, 20)
+    assert dist == pytest.approx(18_000.0)
+    assert wh == pytest.approx(1_200.0, rel=0.01)
+    assert con.execute("SELECT day::VARCHAR, trips, distance_m FROM daily_energy").fetchall() == [
+        ("2026-03-02", 1, pytest.approx(18_000.0))
+    ]
+    stops = "SELECT CAST(start_ts AS DATE)::VARCHAR, duration_s FROM stops ORDER BY start_ts"
+    assert con.execute(stops).fetchall() == [("2026-03-02", 1200.0), ("2026-03-03", 1199.0)]
+    for day in ("2026-03-03", "2026-03-02"):  # the later day first, as a nightly job would
+        derive(alone, days=[day], battery_wh={"V1": NOMINAL_WH})
+    for table in DERIVED_TABLES:
+        for day in ("2026-03-02", "2026-03-03"):
+            part = Path("derived", table, f"date={day}", "part-0.parquet")
+            assert pq.read_table(alone / part).equals(pq.read_table(full / part)), part

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import itertools
+import random
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.telemetry.analytics_data import T0, rows_from_series, write_signals
+from tests.telemetry.analytics_data import T0, Row, rows_from_series, write_signals
 from voltvan.telemetry._derived import connect
-from voltvan.telemetry._trips import SPEED, TripParams, segments, stops_sql, trips_sql
+from voltvan.telemetry._trips import (
+    SPEED,
+    TripParams,
+    day_segments,
+    segments,
+    stops_sql,
+    trips_sql,
+)
+
+_MIN = timedelta(minutes=1)
 
 
 def _speed_profile() -> list[float]:
@@ -67,3 +79,67 @@ def test_vans_are_segmented_independently(tmp_path: Path) -> None:
     trips = [(s["vehicle_id"]) for s in seg if s["is_trip"]]
     assert trips.count("V1") == 2
     assert trips.count("V2") == 1
+
+
+MIDNIGHT = datetime(2026, 3, 3, tzinfo=UTC)
+
+
+def test_trip_across_midnight_is_one_trip_of_its_start_day(tmp_path: Path) -> None:
+    """23:50-00:20 at 10 m/s is one 30 min, 18 km trip of the first day; the stops beside it
+    belong to the day each starts on."""
+    speed = [0.0] * 1200 + [36.0] * 1800 + [0.0] * 1200
+    write_signals(tmp_path, rows_from_series("V1", SPEED, speed, start=MIDNIGHT - _MIN * 30))
+    con = connect(tmp_path)
+    first = day_segments(con, "2026-03-02").to_pylist()
+    second = day_segments(con, "2026-03-03").to_pylist()
+    (trip,) = [s for s in first if s["is_trip"]]
+    assert trip["start_ts"] == MIDNIGHT - _MIN * 10
+    assert trip["end_ts"] == MIDNIGHT + _MIN * 20
+    assert trip["moving_s"] == pytest.approx(1800)
+    assert trip["speed_m"] == pytest.approx(18_000)
+    assert [s["start_ts"] for s in first] == [MIDNIGHT - _MIN * 30, MIDNIGHT - _MIN * 10]
+    assert [(s["is_trip"], s["start_ts"]) for s in second] == [(False, MIDNIGHT + _MIN * 20)]
+    assert segments(con).num_rows == 3  # the same three segments over all data
+
+
+def _random_stream(rng: random.Random, van: str, start: datetime) -> list[Row]:
+    """Driving, standing, creeping, blips and silences of random lengths and sampling rates."""
+    rows: list[Row] = []
+    t = start + timedelta(seconds=rng.randint(0, 7200))
+    for _ in range(rng.randint(5, 40)):
+        kind = rng.choice(["drive", "drive", "stand", "stand", "creep", "gap", "blip"])
+        step = rng.choice([1, 1, 5, 30, 200])
+        if kind == "gap":
+            t += timedelta(seconds=rng.randint(100, 3000))
+            continue
+        dur = {"drive": 2500, "stand": rng.choice([250, 3000]), "creep": 90, "blip": 20}[kind]
+        for _ in range(max(1, rng.randint(1, dur) // step)):
+            v = {"drive": rng.uniform(10, 60), "stand": 0.0, "creep": rng.uniform(2, 8)}
+            rows.append((van, t, SPEED, v.get(kind, 40.0)))
+            t += timedelta(seconds=step)
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_day_segments_match_segmentation_over_all_data(tmp_path: Path, seed: int) -> None:
+    """Whatever the stream, the segments each day finds are those that segmentation over all
+    data finds starting on that day, also with contexts so small (none, minutes) that the
+    windows cut through trips and stops."""
+    rng = random.Random(seed)
+    rows: list[Row] = []
+    for k in range(4):
+        rows += _random_stream(rng, f"V{k}", MIDNIGHT - timedelta(hours=3))
+    write_signals(tmp_path, rows)
+    con = connect(tmp_path)
+    params = TripParams(min_stop_s=60, max_gap_s=120) if seed % 2 else TripParams()
+    full = segments(con, params).to_pylist()
+    days = sorted({r[1].date() for r in rows})
+    assert len(days) > 1
+    for day, contexts in itertools.product(days, [(), (_MIN * 0, _MIN * 5), (_MIN * 30,)]):
+        got = day_segments(con, day.isoformat(), params, contexts=contexts)
+        want = [s for s in full if s["start_ts"].date() == day]
+        assert [_key(s) for s in got.to_pylist()] == [_key(s) for s in want], contexts
+
+
+def _key(s: dict[str, Any]) -> tuple[Any, ...]:
+    return (s["vehicle_id"], s["is_trip"], s["start_ts"], s["end_ts"], round(s["speed_m"], 3))

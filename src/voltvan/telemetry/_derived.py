@@ -3,7 +3,8 @@
 Analytics reads only through the query surface (views over closed Parquet files), so it runs
 while an ingest worker writes. Derived tables are written per day under
 ``derived/<table>/date=YYYY-MM-DD/part-0.parquet`` to a temporary name and renamed, so a reader
-never sees half a file and a rebuild of one day replaces exactly that day.
+never sees half a file and a rebuild of one day replaces exactly that day. A trip or stop is
+written with the day it starts on, whole, however far past midnight it runs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from voltvan.telemetry._charging_sessions import SESSION_SCHEMA, ChargingParams,
 from voltvan.telemetry._daily import TRIP_SCHEMA, capacities_wh, enrich_trips
 from voltvan.telemetry._duck import Connection
 from voltvan.telemetry._gps import GpsParams
-from voltvan.telemetry._trips import TripParams, fetch_table, stops_sql, trips_sql
+from voltvan.telemetry._trips import TripParams, day_trips_and_stops, fetch_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -131,10 +132,9 @@ def build_trips_and_stops(
     battery_wh: Mapping[str, float] | None = None,
     gps: GpsParams | None = None,
 ) -> tuple[pa.Table, pa.Table]:
-    """Trips (distance from odometer, else cleaned GPS, else speed; energy) and stops of a day."""
-    where = _day_where()
-    base = fetch_table(con, trips_sql(params, where), [day, day])
-    stops = fetch_table(con, stops_sql(params, where), [day, day, day, day])
+    """Trips (distance from odometer, else cleaned GPS, else speed; energy) and stops that start
+    on a day: the whole trip or stop, however far past midnight it runs."""
+    base, stops = day_trips_and_stops(con, params, day)
     return enrich_trips(con, base, battery_wh=battery_wh, gps=gps), stops
 
 

@@ -6,14 +6,18 @@ than ``min_stop_s`` (a traffic light, a quick drop-off) does not end a trip; mot
 ``min_trip_s`` or ``min_trip_m`` (manoeuvring in a yard) is no trip; a silence longer than
 ``max_gap_s`` ends whatever was going on. It runs as window functions over the ``signals`` view so
 that it stays fast on tens of millions of rows; only GPS cleaning (sequential) runs in numpy.
+Segmentation never stops at midnight: a trip or stop belongs to the UTC day it starts on, and a
+day is segmented with enough of its neighbours to find the same segments as all data would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from voltvan.errors import InvalidInput
 from voltvan.telemetry._duck import Connection
 
 if TYPE_CHECKING:
@@ -61,7 +65,15 @@ class TripParams:
 
 
 def _runs_sql(params: TripParams, where: str) -> str:
-    """Islands of equal motion state per van, each tiling time until the next sample."""
+    """Islands of equal motion state per van, each tiling time until the next sample.
+
+    When ``where`` cuts a van's stream out of a longer one, the segments next to the cut can
+    differ from those over all data (a trip seen from its middle). ``settled_start`` and
+    ``settled_end`` say that a segment's start (end) cannot depend on data before (after) the
+    window: an earlier standing run of at least ``min_stop_s`` is a stop whatever surrounds it,
+    and a silence over ``max_gap_s`` separates everything; a segment beginning after the first
+    such island (ending before the last one) is therefore the same as over all data.
+    """
     return f"""
     WITH s AS (
         SELECT vehicle_id, ts, value * {KMH_TO_MPS} AS v
@@ -107,12 +119,18 @@ def _runs_sql(params: TripParams, where: str) -> str:
         FROM flagged
     ), spans AS (
         SELECT vehicle_id, island, bool_or(active) AS active, min(start_ts) AS start_ts,
-            max(end_ts) AS end_ts, sum(speed_m) AS speed_m, sum(moving_s) AS moving_s
+            max(end_ts) AS end_ts, sum(speed_m) AS speed_m, sum(moving_s) AS moving_s,
+            bool_or(NOT moving AND epoch(end_ts) - epoch(start_ts) >= {params.min_stop_s})
+                AS anchor,
+            bool_or(after_gap = 1) AS after_gap
         FROM islands GROUP BY vehicle_id, island
     ), kept AS (  -- motion too short to be a trip falls back to standing
         SELECT *, active AND epoch(end_ts) - epoch(start_ts) >= {params.min_trip_s}
-                         AND speed_m >= {params.min_trip_m} AS is_trip
-        FROM spans
+                         AND speed_m >= {params.min_trip_m} AS is_trip,
+            min(CASE WHEN after_gap THEN island - 1 WHEN anchor THEN island END) OVER v
+                AS settled_after,
+            max(CASE WHEN after_gap OR anchor THEN island END) OVER v AS settled_before
+        FROM spans WINDOW v AS (PARTITION BY vehicle_id)
     ), kept2 AS (
         SELECT *, lag(is_trip) OVER w AS prev_trip, lag(end_ts) OVER w AS prev_end
         FROM kept WINDOW w AS (PARTITION BY vehicle_id ORDER BY island)
@@ -123,20 +141,110 @@ def _runs_sql(params: TripParams, where: str) -> str:
         FROM kept2
     )
     SELECT vehicle_id, seg, bool_or(is_trip) AS is_trip, min(start_ts) AS start_ts,
-        max(end_ts) AS end_ts, sum(speed_m) AS speed_m, sum(moving_s) AS moving_s
+        max(end_ts) AS end_ts, sum(speed_m) AS speed_m, sum(moving_s) AS moving_s,
+        coalesce(min(island) > any_value(settled_after), false) AS settled_start,
+        coalesce(max(island) < any_value(settled_before), false) AS settled_end
     FROM segs GROUP BY vehicle_id, seg
     """
 
 
-def _window(vehicle_id: str | None, day: str | None) -> tuple[str, list[object]]:
-    where, args = "", list[object]()
-    if vehicle_id is not None:
-        where += " AND vehicle_id = ?"
-        args.append(vehicle_id)
-    if day is not None:
-        where += " AND ts >= CAST(? AS DATE) AND ts < CAST(? AS DATE) + INTERVAL 1 DAY"
-        args += [day, day]
-    return where, args
+#: Context read on each side of a day, widened for the vans whose segments it cannot settle (half
+#: a day sees the evening before and the morning after); after the last, all of a van's data.
+_CONTEXTS = (timedelta(hours=12), timedelta(days=3))
+
+#: What a segment table holds (``segments``, ``day_segments``).
+_SEGMENT_COLUMNS = "vehicle_id, is_trip, start_ts, end_ts, speed_m, moving_s"
+
+
+def _ts(t: datetime) -> str:
+    """A UTC timestamp literal (built from a datetime, so nothing user-typed reaches the SQL)."""
+    return f"TIMESTAMPTZ '{t.astimezone(UTC).isoformat(sep=' ')}'"
+
+
+def day_bounds(day: str) -> tuple[datetime, datetime]:
+    """Start and end of a UTC day ``YYYY-MM-DD``."""
+    try:
+        start = datetime.combine(date.fromisoformat(day), time(), tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput(f"{day!r} is not a YYYY-MM-DD date", field="day") from None
+    return start, start + timedelta(days=1)
+
+
+def _window_sql(
+    params: TripParams, start: datetime, end: datetime, context: timedelta | None, vans: str
+) -> str:
+    """Segments over the day plus ``context``, each marked ``redo`` when its van needs more.
+
+    A segment is settled when its own flags say so or when the van sent no speed sample within
+    ``max_gap_s`` beyond that side of the window (the window edge is then a silence itself).
+    A van is redone when an unsettled segment touches the day: only then could the segments
+    starting on the day differ from those over all data.
+    """
+    if context is None:
+        where, open_sql = vans, "SELECT NULL::VARCHAR AS vehicle_id, false AS ob, false AS oa"
+    else:
+        lo, hi, gap = start - context, end + context, timedelta(seconds=params.max_gap_s)
+        where = f" AND ts >= {_ts(lo)} AND ts < {_ts(hi)}{vans}"
+        open_sql = f"""SELECT vehicle_id, bool_or(ts < {_ts(lo)}) AS ob,
+                bool_or(ts >= {_ts(hi)}) AS oa
+            FROM {SIGNALS} WHERE name = '{SPEED}' {vans}
+              AND ((ts >= {_ts(lo - gap)} AND ts < {_ts(lo)})
+                OR (ts >= {_ts(hi)} AND ts <= {_ts(hi + gap)}))
+            GROUP BY vehicle_id"""
+    return f"""
+    WITH seg AS ({_runs_sql(params, where)}), open_edges AS ({open_sql}), marked AS (
+        SELECT seg.*, (settled_start OR NOT coalesce(e.ob, false))
+                  AND (settled_end OR NOT coalesce(e.oa, false)) AS settled
+        FROM seg LEFT JOIN open_edges e USING (vehicle_id)
+    ), van AS (
+        SELECT vehicle_id,
+            bool_or(NOT settled AND end_ts >= {_ts(start)} AND start_ts < {_ts(end)}) AS redo
+        FROM marked GROUP BY vehicle_id
+    )
+    SELECT {_SEGMENT_COLUMNS}, redo FROM marked JOIN van USING (vehicle_id)
+    WHERE redo OR (start_ts >= {_ts(start)} AND start_ts < {_ts(end)})
+    """
+
+
+def day_segments(
+    con: Connection,
+    day: str,
+    params: TripParams = TripParams(),
+    *,
+    vehicle_id: str | None = None,
+    contexts: Sequence[timedelta] = _CONTEXTS,
+) -> pa.Table:
+    """The trip and standing segments that start on ``day`` (UTC), as over all data.
+
+    A segment belongs to the day it starts on, so a trip from 23:50 to 00:20 is one trip of the
+    first day, and deriving one day alone gives the same rows as deriving all of them. Reads
+    the day with the context of ``_CONTEXTS``; vans it cannot settle are segmented again with
+    more (at worst over all their data); ``contexts`` replaces that sequence.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    start, end = day_bounds(day)
+    vans: list[str] | None = None if vehicle_id is None else [vehicle_id]
+    done: list[pa.Table] = []
+    for context in (*contexts, None):
+        if vans is not None:
+            con.register("_segment_vans", pa.table({"vehicle_id": pa.array(vans, pa.string())}))
+        try:
+            vans_sql = "" if vans is None else " AND vehicle_id IN (SELECT * FROM _segment_vans)"
+            table = fetch_table(con, _window_sql(params, start, end, context, vans_sql))
+        finally:
+            if vans is not None:
+                con.unregister("_segment_vans")
+        redo = table["redo"]
+        done.append(table.filter(pc.invert(redo)).drop_columns(["redo"]))
+        vans = sorted(set(table.filter(redo)["vehicle_id"].to_pylist()))
+        if not vans:
+            break
+    else:  # unreachable: over all of a van's data every segment is settled
+        raise AssertionError(f"segments of {vans} on {day} did not settle")
+    out = pa.concat_tables(done)
+    return out.take(pc.sort_indices(out, [("vehicle_id", "ascending"), ("start_ts", "ascending")]))
 
 
 def segments(
@@ -146,28 +254,34 @@ def segments(
     vehicle_id: str | None = None,
     day: str | None = None,
 ) -> pa.Table:
-    """All trip and standing segments (``is_trip``), tiling each van's covered time."""
-    where, args = _window(vehicle_id, day)
-    sql = _runs_sql(params, where) + " ORDER BY vehicle_id, start_ts"
+    """Trip and standing segments (``is_trip``) tiling each van's covered time.
+
+    With ``day``, the segments starting on that UTC day (:func:`day_segments`).
+    """
+    if day is not None:
+        return day_segments(con, day, params, vehicle_id=vehicle_id)
+    where, args = ("", []) if vehicle_id is None else (" AND vehicle_id = ?", [vehicle_id])
+    sql = (
+        f"SELECT {_SEGMENT_COLUMNS} FROM ({_runs_sql(params, where)}) ORDER BY vehicle_id, start_ts"
+    )
     return fetch_table(con, sql, args)
 
 
-def trips_sql(params: TripParams, where: str = "") -> str:
-    """SQL of the trips (before distances from odometer/GPS and energy are attached)."""
+def _trips_from(segs: str) -> str:
     return f"""
     SELECT vehicle_id, start_ts, end_ts,
         epoch(end_ts) - epoch(start_ts) AS duration_s, moving_s AS driving_s,
         speed_m AS speed_distance_m
-    FROM ({_runs_sql(params, where)}) WHERE is_trip
+    FROM {segs} WHERE is_trip
     """
 
 
-def stops_sql(params: TripParams, where: str = "") -> str:
-    """SQL of the stops: standing segments of at least ``min_stop_s``, with where they were."""
+def _stops_from(segs: str, params: TripParams, where: str) -> str:
+    """Standing segments of at least ``min_stop_s`` with the median of their fixes."""
     return f"""
     WITH st AS (
         SELECT vehicle_id, start_ts, end_ts, epoch(end_ts) - epoch(start_ts) AS duration_s
-        FROM ({_runs_sql(params, where)})
+        FROM {segs}
         WHERE NOT is_trip AND epoch(end_ts) - epoch(start_ts) >= {params.min_stop_s}
     ), pos AS (
         SELECT vehicle_id, ts, name, value FROM {SIGNALS}
@@ -180,3 +294,30 @@ def stops_sql(params: TripParams, where: str = "") -> str:
             AND p.name = '{LONGITUDE}' AND p.ts BETWEEN st.start_ts AND st.end_ts) AS lon
     FROM st
     """
+
+
+def trips_sql(params: TripParams, where: str = "") -> str:
+    """SQL of the trips (before distances from odometer/GPS and energy are attached)."""
+    return _trips_from(f"({_runs_sql(params, where)})")
+
+
+def stops_sql(params: TripParams, where: str = "") -> str:
+    """SQL of the stops: standing segments of at least ``min_stop_s``, with where they were."""
+    return _stops_from(f"({_runs_sql(params, where)})", params, where)
+
+
+def day_trips_and_stops(con: Connection, params: TripParams, day: str) -> tuple[pa.Table, pa.Table]:
+    """The trips (before distances and energy) and the stops that start on ``day`` (UTC)."""
+    segs = day_segments(con, day, params)
+    con.register("_day_segments", segs)
+    try:
+        order = " ORDER BY vehicle_id, start_ts"
+        trips = fetch_table(con, _trips_from("_day_segments") + order)
+        span = ""
+        if segs.num_rows:  # fixes of the day's stops only, however far past midnight they run
+            lo, hi = min(segs["start_ts"].to_pylist()), max(segs["end_ts"].to_pylist())
+            span = f" AND ts >= {_ts(lo)} AND ts <= {_ts(hi)}"
+        stops = fetch_table(con, _stops_from("_day_segments", params, span) + order)
+    finally:
+        con.unregister("_day_segments")
+    return trips, stops
