@@ -78,11 +78,14 @@ def test_query_missing_data_dir(
 def test_store_compact_and_retain(
     data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """compact merges the day's two files; retain --days 0 is refused as bad input."""
+    """compact merges the day's two files; retain --days 0 or --derived-days 0 is bad input."""
     assert run(monkeypatch, "store", "compact", "--data", str(data)) == 0
     assert len(list((data / "signals").glob("date=*/*.parquet"))) == 1
     assert run(monkeypatch, "store", "retain", "--data", str(data), "--days", "0") == 2
     assert "--days must be at least 1" in capsys.readouterr().err
+    retain = ["store", "retain", "--data", str(data), "--days", "1", "--derived-days", "0"]
+    assert run(monkeypatch, *retain) == 2
+    assert "--derived-days must be at least 1" in capsys.readouterr().err
 
 
 def test_ingest_bad_inputs(

@@ -1,4 +1,5 @@
-"""Compaction and retention: fewer files, same rows, no duplicates; old days go, writers block."""
+"""Compaction and retention: fewer files, same rows, no duplicates; old days go (derived ones
+only on request), writers and derive block."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import pytest
 
 from tests.telemetry.ingest_data import stored_rows
 from tests.telemetry.test_store import batch_of
-from voltvan.errors import Conflict
-from voltvan.telemetry import open_query, open_store
+from voltvan.errors import Conflict, InvalidInput
+from voltvan.telemetry import derive, open_query, open_store
+from voltvan.telemetry._derived import DERIVED_TABLES
+from voltvan.telemetry._layout import FileLock
 from voltvan.telemetry._maintain import compact, retain
 from voltvan.telemetry._store import write_parquet_atomic
 
@@ -74,3 +77,63 @@ def test_retention_removes_old_days_only(tmp_path: Path) -> None:
     days = [p.name for p in (tmp_path / "signals").iterdir()]
     assert days == ["date=2026-03-05"]
     assert (tmp_path / "state" / "last_state.parquet").exists()
+
+
+def _derived_days(data: Path) -> list[tuple[str, str]]:
+    return sorted((p.parent.name, p.name) for p in (data / "derived").glob("*/date=*"))
+
+
+@pytest.fixture
+def derived_store(tmp_path: Path) -> Path:
+    """A 10 km trip on 1 and on 5 March, derived: every derived table has both days."""
+    from tests.telemetry.analytics_data import T0, rows_from_series, write_signals
+    from voltvan.telemetry._trips import SPEED
+
+    speed = [0.0] * 300 + [36.0] * 1000 + [0.0] * 300
+    for day in (1, 5):
+        write_signals(tmp_path, rows_from_series("V1", SPEED, speed, start=T0.replace(day=day)))
+    derive(tmp_path)
+    assert len(_derived_days(tmp_path)) == 2 * len(DERIVED_TABLES)
+    return tmp_path
+
+
+def test_retention_keeps_derived_tables_by_default(derived_store: Path) -> None:
+    """Raw days go; every derived day stays, is still queried, and a new derive keeps it."""
+    before = _derived_days(derived_store)
+    removed = retain(derived_store, days=3, today=date(2026, 3, 6))
+    assert removed == ["signals/date=2026-03-01"]
+    assert _derived_days(derived_store) == before
+    derive(derived_store)  # rebuilds only the days that still have raw signals
+    trips = "SELECT CAST(start_ts AS DATE)::VARCHAR FROM trips ORDER BY 1"
+    assert open_query(derived_store).execute(trips).fetchall() == [("2026-03-01",), ("2026-03-05",)]
+
+
+def test_retention_of_derived_days_on_request(derived_store: Path) -> None:
+    """--derived-days removes the old day of every derived table and nothing newer."""
+    removed = retain(derived_store, days=1, derived_days=3, today=date(2026, 3, 6))
+    assert removed == ["signals/date=2026-03-01"] + [
+        f"derived/{t}/date=2026-03-01" for t in sorted(DERIVED_TABLES)
+    ]
+    assert _derived_days(derived_store) == [(t, "date=2026-03-05") for t in sorted(DERIVED_TABLES)]
+    assert not [p for p in (derived_store / "derived").iterdir() if p.name.startswith(".")]
+    trips = "SELECT CAST(start_ts AS DATE)::VARCHAR FROM trips"
+    assert open_query(derived_store).execute(trips).fetchall() == [("2026-03-05",)]
+    assert retain(derived_store, days=1, derived_days=30, today=date(2026, 3, 6)) == []
+
+
+def test_retention_checks_its_windows(derived_store: Path) -> None:
+    """A derived window under a day is a mistake, reported with the option it came from."""
+    with pytest.raises(InvalidInput, match="--derived-days"):
+        retain(derived_store, days=3, derived_days=0)
+
+
+def test_derive_refuses_to_run_beside_maintenance(derived_store: Path) -> None:
+    """Retention could delete the days derive reads or writes, so they exclude each other."""
+    lock = FileLock(derived_store / ".store.lock", shared=False, what="maintenance")
+    try:
+        with pytest.raises(Conflict, match="store maintenance"):
+            derive(derived_store)
+    finally:
+        lock.release()
+    with open_store(derived_store):  # a writer and derive share the store
+        derive(derived_store, days=["2026-03-05"])

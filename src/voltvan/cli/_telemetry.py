@@ -230,12 +230,22 @@ def store_compact(
 @store_app.command("retain")
 def store_retain(
     data: DataDir,
-    days: Annotated[int, typer.Option("--days", help="Keep this many days (UTC) before today.")],
+    days: Annotated[
+        int, typer.Option("--days", help="Keep this many days (UTC) of raw signals and rejects.")
+    ],
+    derived_days: Annotated[
+        int | None,
+        typer.Option(
+            "--derived-days",
+            help="Also delete days of the derived tables (trips, stops, charging sessions, "
+            "daily energy) older than this; without it they are all kept.",
+        ),
+    ] = None,
 ) -> None:
-    """Delete raw signal and dead-letter days older than --days days."""
+    """Delete raw signal and dead-letter days older than --days; derived days only if asked."""
     from voltvan.telemetry._maintain import retain
 
-    removed = retain(data, days=days)
+    removed = retain(data, days=days, derived_days=derived_days)
     for part in removed:
         console.print(f"removed {part}")
     console.print(f"{len(removed)} partition(s) removed")

@@ -19,6 +19,7 @@ from voltvan.telemetry._charging_sessions import SESSION_SCHEMA, ChargingParams,
 from voltvan.telemetry._daily import TRIP_SCHEMA, capacities_wh, enrich_trips
 from voltvan.telemetry._duck import Connection
 from voltvan.telemetry._gps import GpsParams
+from voltvan.telemetry._layout import FileLock
 from voltvan.telemetry._trips import TripParams, day_trips_and_stops, fetch_table
 
 if TYPE_CHECKING:
@@ -179,26 +180,34 @@ def derive(
     battery_wh: Mapping[str, float] | None = None,
     on_day: Callable[[str], None] | None = None,
 ) -> DeriveSummary:
-    """(Re)build trips, stops, charging sessions and daily energy for ``days`` (default: all)."""
+    """(Re)build trips, stops, charging sessions and daily energy for ``days`` (default: all).
+
+    Holds the store lock shared, as the writers do: retention must not delete the raw days being
+    read nor the derived days being written.
+    """
     p = params or AnalyticsParams()
     todo = list(days) if days is not None else days_with_signals(data_dir)
     con = connect(data_dir)
-    caps = capacities_wh(con, battery_wh)
     counts = dict.fromkeys(DERIVED_TABLES, 0)
-    for day in todo:
-        trips, stops = build_trips_and_stops(con, p.trips, day, battery_wh=caps, gps=p.gps)
-        sessions = charging_sessions(
-            con, p.charging, where=_day_where(), args=[day, day], battery_wh=caps
-        )
-        tables = {
-            "trips": trips,
-            "stops": stops,
-            "charging_sessions": sessions,
-            "daily_energy": daily_energy(con, trips),
-        }
-        for name, table in tables.items():
-            write_day_table(data_dir, name, day, table)
-            counts[name] += table.num_rows
-        if on_day is not None:
-            on_day(day)
+    lock = FileLock(data_dir / ".store.lock", shared=True, what="store maintenance is running")
+    try:
+        caps = capacities_wh(con, battery_wh)
+        for day in todo:
+            trips, stops = build_trips_and_stops(con, p.trips, day, battery_wh=caps, gps=p.gps)
+            sessions = charging_sessions(
+                con, p.charging, where=_day_where(), args=[day, day], battery_wh=caps
+            )
+            tables = {
+                "trips": trips,
+                "stops": stops,
+                "charging_sessions": sessions,
+                "daily_energy": daily_energy(con, trips),
+            }
+            for name, table in tables.items():
+                write_day_table(data_dir, name, day, table)
+                counts[name] += table.num_rows
+            if on_day is not None:
+                on_day(day)
+    finally:
+        lock.release()
     return DeriveSummary(tuple(todo), counts)

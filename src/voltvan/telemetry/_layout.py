@@ -153,7 +153,8 @@ def written_after_state(files: list[Path], states: list[Path]) -> list[Path]:
 
 
 def iter_partitions(data_dir: Path, kind: str) -> Iterator[tuple[str, Path]]:
-    """``(YYYY-MM-DD, folder)`` of every day partition of ``kind`` (signals, rejected)."""
+    """``(YYYY-MM-DD, folder)`` of every day partition of ``kind`` (signals, rejected,
+    derived/<table>)."""
     base = data_dir / kind
     if base.exists():
         for folder in sorted(base.glob("date=*")):

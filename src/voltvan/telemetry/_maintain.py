@@ -35,7 +35,10 @@ def _exclusive(data_dir: Path) -> FileLock:
     return FileLock(
         data_dir / ".store.lock",
         shared=False,
-        what="a writer (voltvan ingest/serve) is running on this data directory; stop it first",
+        what=(
+            "a writer (voltvan ingest/serve/import/derive) is running on this data directory; "
+            "stop it first"
+        ),
     )
 
 
@@ -92,28 +95,50 @@ def _compact_folder(
     return CompactResult(kind, day, len(files), rows_before, rows_after)
 
 
-def retain(data_dir: Path, *, days: int, today: date | None = None) -> list[str]:
-    """Delete signal and dead-letter days older than ``days`` days before ``today`` (UTC).
+def retain(
+    data_dir: Path, *, days: int, derived_days: int | None = None, today: date | None = None
+) -> list[str]:
+    """Delete signal and dead-letter days older than ``days`` days before ``today`` (UTC), and
+    derived-table days older than ``derived_days`` when it is given.
 
-    Returns the partitions removed. Last-known state is kept: it is the newest value anyway.
+    Derived tables stay by default: they are small, and a fleet keeps its daily summaries far
+    longer than its 1 Hz raw data (``derive`` rebuilds only days that still have raw signals, so
+    it leaves them alone). Returns the partitions removed. Last-known state is kept: it is the
+    newest value anyway.
     """
     if days < 1:
         raise InvalidInput(f"--days must be at least 1, got {days}", field="days")
+    if derived_days is not None and derived_days < 1:
+        raise InvalidInput(
+            f"--derived-days must be at least 1, got {derived_days}", field="derived_days"
+        )
     today = today or date.fromordinal(719_163 + now_us() // 86_400_000_000)
-    cutoff = (today - timedelta(days=days)).isoformat()
+    kinds = dict.fromkeys(_KINDS, days)
+    if derived_days is not None:
+        kinds.update({f"derived/{table}": derived_days for table in _derived_tables(data_dir)})
     lock = _exclusive(data_dir)
     try:
         removed = []
-        for kind in _KINDS:
+        for kind, keep in kinds.items():
+            cutoff = (today - timedelta(days=keep)).isoformat()
             for d, folder in list(iter_partitions(data_dir, kind)):
                 if d < cutoff:
-                    trash = folder.with_name(f".trash-{folder.name}-{now_us()}")
-                    folder.rename(trash)  # readers stop seeing the day at once
+                    # beside the table, not in it: out of every reader's glob at once
+                    trash = folder.parent.parent / f".trash-{folder.parent.name}-{d}-{now_us()}"
+                    folder.rename(trash)
                     shutil.rmtree(trash)
                     removed.append(f"{kind}/{folder.name}")
         return removed
     finally:
         lock.release()
+
+
+def _derived_tables(data_dir: Path) -> list[str]:
+    """The derived tables on disk (``derived/<table>/date=*``), whatever analytics wrote."""
+    base = data_dir / "derived"
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def _check_day(day: str) -> None:
