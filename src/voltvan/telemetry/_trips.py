@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from voltvan.errors import InvalidInput
+from voltvan.telemetry._day_window import DAY_CONTEXTS, RowsQuery, day_rows, ts_sql
 from voltvan.telemetry._duck import Connection
 
 if TYPE_CHECKING:
@@ -148,62 +148,8 @@ def _runs_sql(params: TripParams, where: str) -> str:
     """
 
 
-#: Context read on each side of a day, widened for the vans whose segments it cannot settle (half
-#: a day sees the evening before and the morning after); after the last, all of a van's data.
-_CONTEXTS = (timedelta(hours=12), timedelta(days=3))
-
 #: What a segment table holds (``segments``, ``day_segments``).
 _SEGMENT_COLUMNS = "vehicle_id, is_trip, start_ts, end_ts, speed_m, moving_s"
-
-
-def _ts(t: datetime) -> str:
-    """A UTC timestamp literal (built from a datetime, so nothing user-typed reaches the SQL)."""
-    return f"TIMESTAMPTZ '{t.astimezone(UTC).isoformat(sep=' ')}'"
-
-
-def day_bounds(day: str) -> tuple[datetime, datetime]:
-    """Start and end of a UTC day ``YYYY-MM-DD``."""
-    try:
-        start = datetime.combine(date.fromisoformat(day), time(), tzinfo=UTC)
-    except ValueError:
-        raise InvalidInput(f"{day!r} is not a YYYY-MM-DD date", field="day") from None
-    return start, start + timedelta(days=1)
-
-
-def _window_sql(
-    params: TripParams, start: datetime, end: datetime, context: timedelta | None, vans: str
-) -> str:
-    """Segments over the day plus ``context``, each marked ``redo`` when its van needs more.
-
-    A segment is settled when its own flags say so or when the van sent no speed sample within
-    ``max_gap_s`` beyond that side of the window (the window edge is then a silence itself).
-    A van is redone when an unsettled segment touches the day: only then could the segments
-    starting on the day differ from those over all data.
-    """
-    if context is None:
-        where, open_sql = vans, "SELECT NULL::VARCHAR AS vehicle_id, false AS ob, false AS oa"
-    else:
-        lo, hi, gap = start - context, end + context, timedelta(seconds=params.max_gap_s)
-        where = f" AND ts >= {_ts(lo)} AND ts < {_ts(hi)}{vans}"
-        open_sql = f"""SELECT vehicle_id, bool_or(ts < {_ts(lo)}) AS ob,
-                bool_or(ts >= {_ts(hi)}) AS oa
-            FROM {SIGNALS} WHERE name = '{SPEED}' {vans}
-              AND ((ts >= {_ts(lo - gap)} AND ts < {_ts(lo)})
-                OR (ts >= {_ts(hi)} AND ts <= {_ts(hi + gap)}))
-            GROUP BY vehicle_id"""
-    return f"""
-    WITH seg AS ({_runs_sql(params, where)}), open_edges AS ({open_sql}), marked AS (
-        SELECT seg.*, (settled_start OR NOT coalesce(e.ob, false))
-                  AND (settled_end OR NOT coalesce(e.oa, false)) AS settled
-        FROM seg LEFT JOIN open_edges e USING (vehicle_id)
-    ), van AS (
-        SELECT vehicle_id,
-            bool_or(NOT settled AND end_ts >= {_ts(start)} AND start_ts < {_ts(end)}) AS redo
-        FROM marked GROUP BY vehicle_id
-    )
-    SELECT {_SEGMENT_COLUMNS}, redo FROM marked JOIN van USING (vehicle_id)
-    WHERE redo OR (start_ts >= {_ts(start)} AND start_ts < {_ts(end)})
-    """
 
 
 def day_segments(
@@ -212,39 +158,24 @@ def day_segments(
     params: TripParams = TripParams(),
     *,
     vehicle_id: str | None = None,
-    contexts: Sequence[timedelta] = _CONTEXTS,
+    contexts: Sequence[timedelta] = DAY_CONTEXTS,
 ) -> pa.Table:
     """The trip and standing segments that start on ``day`` (UTC), as over all data.
 
     A segment belongs to the day it starts on, so a trip from 23:50 to 00:20 is one trip of the
     first day, and deriving one day alone gives the same rows as deriving all of them. Reads
-    the day with the context of ``_CONTEXTS``; vans it cannot settle are segmented again with
-    more (at worst over all their data); ``contexts`` replaces that sequence.
+    the day with the context of ``DAY_CONTEXTS``; vans it cannot settle are segmented again
+    with more (at worst over all their data); ``contexts`` replaces that sequence.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    start, end = day_bounds(day)
-    vans: list[str] | None = None if vehicle_id is None else [vehicle_id]
-    done: list[pa.Table] = []
-    for context in (*contexts, None):
-        if vans is not None:
-            con.register("_segment_vans", pa.table({"vehicle_id": pa.array(vans, pa.string())}))
-        try:
-            vans_sql = "" if vans is None else " AND vehicle_id IN (SELECT * FROM _segment_vans)"
-            table = fetch_table(con, _window_sql(params, start, end, context, vans_sql))
-        finally:
-            if vans is not None:
-                con.unregister("_segment_vans")
-        redo = table["redo"]
-        done.append(table.filter(pc.invert(redo)).drop_columns(["redo"]))
-        vans = sorted(set(table.filter(redo)["vehicle_id"].to_pylist()))
-        if not vans:
-            break
-    else:  # unreachable: over all of a van's data every segment is settled
-        raise AssertionError(f"segments of {vans} on {day} did not settle")
-    out = pa.concat_tables(done)
-    return out.take(pc.sort_indices(out, [("vehicle_id", "ascending"), ("start_ts", "ascending")]))
+    query = RowsQuery(
+        sql=lambda where: (
+            f"SELECT {_SEGMENT_COLUMNS}, settled_start, settled_end "
+            f"FROM ({_runs_sql(params, where)})"
+        ),
+        samples=f"SELECT vehicle_id, ts FROM {SIGNALS} WHERE name = '{SPEED}'",
+        gap_s=params.max_gap_s,
+    )
+    return day_rows(con, day, query, vehicle_id=vehicle_id, contexts=contexts)
 
 
 def segments(
@@ -316,7 +247,7 @@ def day_trips_and_stops(con: Connection, params: TripParams, day: str) -> tuple[
         span = ""
         if segs.num_rows:  # fixes of the day's stops only, however far past midnight they run
             lo, hi = min(segs["start_ts"].to_pylist()), max(segs["end_ts"].to_pylist())
-            span = f" AND ts >= {_ts(lo)} AND ts <= {_ts(hi)}"
+            span = f" AND ts >= {ts_sql(lo)} AND ts <= {ts_sql(hi)}"
         stops = fetch_table(con, _stops_from("_day_segments", params, span) + order)
     finally:
         con.unregister("_day_segments")
