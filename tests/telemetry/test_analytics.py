@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
 
 from tests.telemetry.analytics_data import T0, Row, rows_from_series, write_signals
-from voltvan.telemetry._charging_sessions import charging_sessions, sessions_sql
+from voltvan.telemetry._charging_sessions import ChargingParams, charging_sessions, sessions_sql
 from voltvan.telemetry._daily import daily_energy_sql, driving_time_sql
 from voltvan.telemetry._derived import DERIVED_TABLES, connect, derive
 from voltvan.telemetry._health import estimate_health
@@ -242,3 +245,120 @@ def test_trip_across_midnight_is_derived_on_its_start_day(tmp_path: Path) -> Non
         for day in ("2026-03-02", "2026-03-03"):
             part = Path("derived", table, f"date={day}", "part-0.parquet")
             assert pq.read_table(alone / part).equals(pq.read_table(full / part)), part
+
+
+def _overnight_charges(data: Path, nights: int) -> None:
+    """A van charging at 3.7 kW from 19:00 to 05:00 UTC each night, driving in between."""
+    rows: list[Row] = []
+    for night in range(nights):
+        rows += _charge("V1", T0 + timedelta(days=night, hours=13), 20.0, 3_700.0, 36_000)
+    write_signals(data, rows)
+
+
+def test_overnight_charge_is_one_session_of_its_start_day(tmp_path: Path) -> None:
+    """19:00-05:00 is one session in the first day's partition with the whole SoC gain, energy
+    and peak power, none the next day; the day alone gives what all data gives, and deriving
+    either day alone writes the same files as deriving both."""
+    full, alone = tmp_path / "full", tmp_path / "alone"
+    for data in (full, alone):
+        _overnight_charges(data, 1)
+    derive(full, battery_wh={"V1": NOMINAL_WH})
+    con = connect(full)
+    sessions = con.execute(
+        "SELECT CAST(start_ts AS DATE)::VARCHAR, start_ts, end_ts, start_soc, end_soc, "
+        "energy_wh, energy_source, peak_power_w FROM charging_sessions"
+    ).fetchall()
+    ((day, start, end, soc0, soc1, wh, wh_from, peak),) = sessions
+    assert (day, start.hour, end.hour, end.day - start.day) == ("2026-03-02", 19, 5, 1)
+    assert (soc0, wh_from, peak) == (pytest.approx(0.20), "power", 3_700.0)
+    assert wh == pytest.approx(37_000.0, rel=0.001)
+    assert soc1 == pytest.approx(0.20 + 37_000.0 / TRUE_CAPACITY_WH, abs=0.001)
+    assert charging_sessions(con, day="2026-03-02").equals(charging_sessions(con))
+    for day in ("2026-03-03", "2026-03-02"):  # the later day first, as a nightly job would
+        derive(alone, days=[day], battery_wh={"V1": NOMINAL_WH})
+    for day in ("2026-03-02", "2026-03-03"):
+        part = Path("derived", "charging_sessions", f"date={day}", "part-0.parquet")
+        assert pq.read_table(alone / part).equals(pq.read_table(full / part)), part
+    second = full / "derived" / "charging_sessions" / "date=2026-03-03" / "part-0.parquet"
+    assert pq.read_table(second).num_rows == 0
+
+
+def test_state_of_health_from_overnight_sessions(tmp_path: Path) -> None:
+    """Three overnight charges across midnight count as three whole sessions for the SoH."""
+    _overnight_charges(tmp_path, 3)
+    derive(tmp_path)
+    con = connect(tmp_path)
+    sql = "SELECT vehicle_id, start_soc, end_soc, energy_wh, energy_source FROM charging_sessions"
+    cols = ["vehicle_id", "start_soc", "end_soc", "energy_wh", "energy_source"]
+    sessions = [dict(zip(cols, r, strict=True)) for r in con.execute(sql).fetchall()]
+    (est,) = estimate_health(sessions, {"V1": NOMINAL_WH})
+    assert est.num_sessions == 3
+    assert est.soh == pytest.approx(0.90, abs=0.005)
+    assert est.soc_observed == pytest.approx(3 * 37_000.0 / TRUE_CAPACITY_WH, abs=0.01)
+
+
+def _random_van(rng: random.Random, van: str, kind: str, start: datetime) -> list[Row]:
+    """Charging (short and overnight), driving, parking, blips and silences at random sample
+    steps; ``kind`` says what decides charging: the flag, battery power, or SoC alone."""
+    rows: list[Row] = []
+    t = start + timedelta(seconds=rng.randint(0, 7200))
+    soc = rng.uniform(10.0, 60.0)
+    for _ in range(rng.randint(4, 14)):
+        what = rng.choice(["charge", "charge", "drive", "park", "gap", "blip"])
+        if what == "gap":
+            t += timedelta(seconds=rng.randint(100, 5000))
+            continue
+        step = rng.choice([10, 30, 60, 300, 700])
+        dur = {"charge": rng.choice([600, 4 * 3600, 9 * 3600]), "drive": 3600}.get(what, 1800)
+        power = {"charge": rng.uniform(2e3, 11e3), "drive": -rng.uniform(5e3, 2e4)}.get(what, 0)
+        if what == "blip":
+            dur, power = 60, 3e3
+        for i in range(max(1, dur // step)):
+            soc = min(100.0, max(0.0, soc + 100.0 * power * step / 3600.0 / TRUE_CAPACITY_WH))
+            sample = [(SOC, round(soc / 0.05) * 0.05)] if kind == "soc" or i % 2 == 0 else []
+            if i % 3 == 0 or what == "drive":
+                sample.append((SPEED, 40.0 if what == "drive" else 0.0))
+            if kind != "soc":
+                sample.append((BATTERY_POWER, power))
+            if kind == "flag":
+                sample.append((IS_CHARGING, 1.0 if what == "charge" else 0.0))
+            if kind == "power" and i % 4 == 0:
+                sample.append((ENERGY_KWH, soc * TRUE_CAPACITY_WH / 1e5))
+            rows += [(van, t, name, value) for name, value in sample]
+            t += timedelta(seconds=step)
+    return rows
+
+
+def _session_key(s: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(
+        round(v, 6) if isinstance(v, float) else v
+        for k, v in s.items()
+        if k not in ("energy_wh", "duration_s")
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_day_sessions_match_sessions_over_all_data(tmp_path: Path, seed: int) -> None:
+    """Whatever the streams, the sessions each day finds are those over all data that start on
+    that day, also with contexts so small (none, minutes) that the windows cut through them."""
+    rng = random.Random(seed)
+    midnight = datetime(2026, 3, 3, tzinfo=UTC)
+    rows: list[Row] = []
+    for k, kind in enumerate(["flag", "flag", "power", "power", "soc", "soc"]):
+        rows += _random_van(rng, f"V{k}", kind, midnight - timedelta(hours=6))
+    write_signals(tmp_path, rows)
+    con = connect(tmp_path)
+    caps = {f"V{k}": NOMINAL_WH for k in range(6)}
+    params = ChargingParams(max_gap_s=400) if seed % 2 else ChargingParams()
+    full = charging_sessions(con, params, battery_wh=caps).to_pylist()
+    assert {s["source"] for s in full} == {"is_charging", "power", "soc"}
+    days = sorted({r[1].date() for r in rows})
+    assert len(days) > 1
+    minute = timedelta(minutes=1)
+    for day, contexts in itertools.product(days, [(), (minute * 0, minute * 5), (minute * 30,)]):
+        got = charging_sessions(
+            con, params, day=day.isoformat(), battery_wh=caps, contexts=contexts
+        ).to_pylist()
+        want = [s for s in full if s["start_ts"].date() == day]
+        assert [_session_key(s) for s in got] == [_session_key(s) for s in want], contexts
+        assert [s["energy_wh"] for s in got] == pytest.approx([s["energy_wh"] for s in want])

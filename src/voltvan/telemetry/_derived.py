@@ -3,8 +3,8 @@
 Analytics reads only through the query surface (views over closed Parquet files), so it runs
 while an ingest worker writes. Derived tables are written per day under
 ``derived/<table>/date=YYYY-MM-DD/part-0.parquet`` to a temporary name and renamed, so a reader
-never sees half a file and a rebuild of one day replaces exactly that day. A trip or stop is
-written with the day it starts on, whole, however far past midnight it runs.
+never sees half a file and a rebuild of one day replaces exactly that day. A trip, stop or
+charging session is written with the day it starts on, whole, however far past midnight it runs.
 """
 
 from __future__ import annotations
@@ -121,10 +121,6 @@ def days_with_signals(data_dir: Path) -> list[str]:
     return sorted(p.name.removeprefix("date=") for p in base.glob("date=*") if p.is_dir())
 
 
-def _day_where() -> str:
-    return " AND ts >= CAST(? AS DATE) AND ts < CAST(? AS DATE) + INTERVAL 1 DAY"
-
-
 def build_trips_and_stops(
     con: Connection,
     params: TripParams,
@@ -194,9 +190,7 @@ def derive(
         caps = capacities_wh(con, battery_wh)
         for day in todo:
             trips, stops = build_trips_and_stops(con, p.trips, day, battery_wh=caps, gps=p.gps)
-            sessions = charging_sessions(
-                con, p.charging, where=_day_where(), args=[day, day], battery_wh=caps
-            )
+            sessions = charging_sessions(con, p.charging, day=day, battery_wh=caps)
             tables = {
                 "trips": trips,
                 "stops": stops,
