@@ -271,6 +271,28 @@ def _time(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def _time_pair(
+    ours: Callable[[], Any], hand: Callable[[], Any], repeat: int
+) -> tuple[tuple[float, Any], tuple[float, Any]]:
+    """Both queries' median seconds and result, run in turns (ours first, then hand first).
+
+    On a shared machine the load drifts over a query's repeats; in turns both sides see the
+    same drift, which otherwise moved the ratio of two identical plans between 0.7x and 1.8x.
+    """
+    runs = {"ours": ours, "hand": hand}
+    times: dict[str, list[float]] = {"ours": [], "hand": []}
+    results: dict[str, Any] = {}
+    for k in range(repeat):
+        for side in ("ours", "hand") if k % 2 == 0 else ("hand", "ours"):
+            t0 = time.perf_counter()
+            results[side] = runs[side]()
+            times[side].append(time.perf_counter() - t0)
+    return (
+        (statistics.median(times["ours"]), results["ours"]),
+        (statistics.median(times["hand"]), results["hand"]),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--rows", type=int, default=100_000_000, help="signal rows to generate")
@@ -318,8 +340,11 @@ def _run(work: Path, rows: int, size: float, args: argparse.Namespace, console: 
     for name, ours, hand in queries(work):
         if args.only not in name:
             continue
-        t_ours, r_ours = _time(functools.partial(_run_query, vv, ours), args.repeat)
-        t_hand, r_hand = _time(functools.partial(_run_query, limit, hand), args.repeat)
+        (t_ours, r_ours), (t_hand, r_hand) = _time_pair(
+            functools.partial(_run_query, vv, ours),
+            functools.partial(_run_query, limit, hand),
+            args.repeat,
+        )
         same = _same(r_ours, r_hand)
         ratio = t_ours / t_hand if t_hand > 0 else math.inf
         table.add_row(name, f"{t_ours:.3f}", f"{t_hand:.3f}", f"{ratio:.2f}x",
