@@ -448,7 +448,8 @@ def run_mosquitto_sub(port: int, stream: Stream, parts: int, sub_bin: str) -> di
         time.sleep(0.02)
     end = time.time()
     pub_end = _join(pubs)
-    return {"seconds": end - t0, "publish_s": pub_end - t0, "hwm_kb": hwm, "cpu_s": cpu_s}
+    return {"seconds": end - t0, "publish_s": pub_end - t0, "hwm_kb": hwm, "cpu_s": cpu_s,
+            "pub_cpu_s": _pub_cpu_s(pubs)}  # fmt: skip
 
 
 def _cpu_s(pid: int) -> float:
@@ -470,6 +471,12 @@ def _join(pubs: list[Any]) -> float:
     return time.time()
 
 
+def _pub_cpu_s(pubs: list[Any]) -> float:
+    """CPU seconds of the (joined) C publishers; NaN for the Python ones (not measured)."""
+    runs = [p for p in pubs if isinstance(p, _CRun)]
+    return sum(r.cpu_s for r in runs) if runs else math.nan
+
+
 def run_bare(port: int, stream: Stream, parts: int, client: str) -> dict[str, float]:
     cmd = [sys.executable, __file__, f"--_{client}", str(port), str(stream.messages)]
     sub = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -484,6 +491,7 @@ def run_bare(port: int, stream: Stream, parts: int, client: str) -> dict[str, fl
         "publish_s": pub_end - t0,
         "hwm_kb": result["hwm_kb"],
         "cpu_s": result["cpu_s"],
+        "pub_cpu_s": _pub_cpu_s(pubs),
     }
 
 
@@ -555,6 +563,7 @@ def run_voltvan(
         "rows": rows,
         "files": len(counted),
         "cpu_s": cpu_s,
+        "pub_cpu_s": _pub_cpu_s(pubs),
     }
 
 
@@ -738,7 +747,9 @@ def main() -> None:
                 broker, port = start_broker(folder, args.mosquitto)  # a fresh broker per run
                 try:
                     print(f"... {name} (run {rep + 1}/{args.repeat})", flush=True)
-                    samples[name].append(fn(port))  # type: ignore[operator]
+                    result = fn(port)  # type: ignore[operator]
+                    result["broker_cpu_s"] = _cpu_s(broker.pid)  # a fresh broker per run
+                    samples[name].append(result)
                 finally:
                     broker.terminate()
                     broker.wait()
@@ -770,37 +781,51 @@ def report(stream: Stream, results: list[tuple[str, dict[str, float]]]) -> None:
 
     bare = [r for n, r in results if "count only" in n]
     limit = max(stream.total_signals / r["seconds"] for r in bare)
+    c_sub = [r for n, r in results if n.startswith("mosquitto_sub")]
+    c_rate = stream.total_signals / c_sub[0]["seconds"] if c_sub else math.nan
     table = Table(title=f"ingest: {stream.total_signals:,} signals, {stream.messages:,} messages")
     cols = (
         "consumer",
         "seconds",
         "signals/s",
         "vs best bare",
-        "publish s",
+        "vs mosquitto_sub",
         "peak MB",
         "CPU µs/signal",
+        "broker µs/signal",
+        "publishers µs/signal",
+        "CPUs busy",
     )
     for col in cols:
         table.add_column(col, justify="left" if col == "consumer" else "right")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "ingest.csv"
+    cpus = os.cpu_count() or 1
     with out.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["consumer", "vans", "signals", "messages", "seconds", "signals_per_s",
-                    "ratio_to_best_bare", "publish_s", "peak_mb", "cpu_us_per_signal"])  # fmt: skip
+                    "ratio_to_best_bare", "ratio_to_mosquitto_sub", "publish_s", "peak_mb",
+                    "cpu_us_per_signal", "broker_cpu_us_per_signal",
+                    "publishers_cpu_us_per_signal", "cpus_busy"])  # fmt: skip
         for name, r in results:
             rate = stream.total_signals / r["seconds"]
-            ratio = rate / limit
-            cpu_us = r.get("cpu_s", math.nan) / stream.total_signals * 1e6
-            row = [name, f"{r['seconds']:.2f}", f"{rate:,.0f}", f"{ratio:.2f}",
-                   f"{r['publish_s']:.2f}", f"{r['hwm_kb'] / 1024:.0f}",
-                   f"{cpu_us:.2f}"]  # fmt: skip
+            per = 1e6 / stream.total_signals
+            cpu_us = r.get("cpu_s", math.nan) * per
+            broker_us = r.get("broker_cpu_s", math.nan) * per
+            pub_us = r.get("pub_cpu_s", math.nan) * per
+            # The share of the machine all three used while the stream flowed: near the number
+            # of CPUs, the consumer cannot go faster without needing less CPU per signal.
+            busy = (cpu_us + broker_us + pub_us) / per / r["seconds"]
+            row = [name, f"{r['seconds']:.2f}", f"{rate:,.0f}", f"{rate / limit:.2f}",
+                   f"{rate / c_rate:.2f}", f"{r['hwm_kb'] / 1024:.0f}", f"{cpu_us:.2f}",
+                   f"{broker_us:.2f}", f"{pub_us:.2f}", f"{busy:.2f} of {cpus}"]  # fmt: skip
             table.add_row(*row)
             w.writerow([name, stream.vans, stream.total_signals, stream.messages,
-                        f"{r['seconds']:.3f}", f"{rate:.0f}", f"{ratio:.3f}",
-                        f"{r['publish_s']:.3f}", f"{r['hwm_kb'] / 1024:.1f}",
-                        f"{cpu_us:.3f}"])  # fmt: skip
-    Console().print(table)
+                        f"{r['seconds']:.3f}", f"{rate:.0f}", f"{rate / limit:.3f}",
+                        f"{rate / c_rate:.3f}", f"{r['publish_s']:.3f}",
+                        f"{r['hwm_kb'] / 1024:.1f}", f"{cpu_us:.3f}", f"{broker_us:.3f}",
+                        f"{pub_us:.3f}", f"{busy:.3f}"])  # fmt: skip
+    Console(width=170).print(table)
     print(f"wrote {out.relative_to(REPO)}")
     vv = [r for n, r in results if "ingest" in n]
     for r in vv:
