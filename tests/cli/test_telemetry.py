@@ -96,7 +96,7 @@ def test_ingest_bad_inputs(
     fleet.write_text('[[vans]]\nid = "V1"\n')
     args = ["ingest", "--data", str(tmp_path / "d"), "--fleet", str(fleet)]
     assert run(monkeypatch, *args, "--mqtt", "http://x") == 2
-    assert "is not an mqtt://HOST:PORT address" in capsys.readouterr().err
+    assert "is not an mqtt://HOST:PORT or mqtts://HOST:PORT address" in capsys.readouterr().err
     args[-1] = str(tmp_path / "missing.toml")
     assert run(monkeypatch, *args, "--mqtt", "mqtt://127.0.0.1:1") == 2
     assert "missing.toml: file not found" in capsys.readouterr().err

@@ -48,12 +48,17 @@ class Broker:
     folder: Path
     port: int
     users: dict[str, str] = field(default_factory=dict)
+    tls_port: int | None = None  # a second listener with TLS (certificates from make_certs)
     proc: subprocess.Popen[bytes] | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     @property
     def url(self) -> str:
         return f"mqtt://127.0.0.1:{self.port}"
+
+    @property
+    def tls_url(self) -> str:
+        return f"mqtts://127.0.0.1:{self.tls_port}"
 
     def write_config(self) -> Path:
         lines = [
@@ -77,6 +82,10 @@ class Broker:
             lines += ["allow_anonymous false", f"password_file {pw}", f"acl_file {acl}"]
         else:
             lines.append("allow_anonymous true")
+        if self.tls_port is not None:  # after the global settings: these belong to this listener
+            c = self.folder / "certs"
+            lines += [f"listener {self.tls_port} 127.0.0.1", f"cafile {c / 'ca.pem'}",
+                      f"certfile {c / 'server.pem'}", f"keyfile {c / 'server.key'}"]  # fmt: skip
         conf = self.folder / "mosquitto.conf"
         conf.write_text("\n".join(lines) + "\n")
         for p in (conf, self.folder / "passwd", self.folder / "acl"):
@@ -89,6 +98,8 @@ class Broker:
         log = (self.folder / "broker.log").open("ab")
         self.proc = subprocess.Popen([MOSQUITTO, "-c", str(conf)], stdout=log, stderr=log)
         wait_port(self.port)
+        if self.tls_port is not None:
+            wait_port(self.tls_port)
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -102,12 +113,38 @@ class Broker:
         self.start()
 
 
+def make_certs(folder: Path) -> Path:
+    """A throw-away CA and a server certificate for 127.0.0.1 (openssl); returns the CA file."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "san.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    steps = [
+        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+         "/CN=voltvan test CA", "-keyout", "ca.key", "-out", "ca.pem"],
+        ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+         "-keyout", "server.key", "-out", "server.csr"],
+        ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+         "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.pem"],
+    ]  # fmt: skip
+    for step in steps:
+        subprocess.run(["openssl", *step], cwd=folder, check=True, capture_output=True)
+    return folder / "ca.pem"
+
+
 @contextmanager
-def running_broker(folder: Path, users: dict[str, str] | None = None) -> Iterator[Broker]:
+def running_broker(
+    folder: Path, users: dict[str, str] | None = None, *, tls: bool = False
+) -> Iterator[Broker]:
+    """A private broker; with ``tls`` also a TLS listener (CA file: ``folder/certs/ca.pem``)."""
     if not Path(MOSQUITTO).exists() or shutil.which("mosquitto_passwd") is None:
         pytest.skip("mosquitto is not installed")
     folder.mkdir(parents=True, exist_ok=True)
-    broker = Broker(folder=folder, port=free_port(), users=users or {})
+    if tls:
+        make_certs(folder / "certs")
+    broker = Broker(
+        folder=folder, port=free_port(), users=users or {}, tls_port=free_port() if tls else None
+    )
     broker.start()
     try:
         yield broker
@@ -119,11 +156,13 @@ def running_broker(folder: Path, users: dict[str, str] | None = None) -> Iterato
         broker.stop()
 
 
-def start_worker(broker: Broker, data: Path, fleet: Path, *extra: str) -> subprocess.Popen[bytes]:
+def start_worker(
+    broker: Broker, data: Path, fleet: Path, *extra: str, url: str | None = None
+) -> subprocess.Popen[bytes]:
     """``voltvan ingest`` in its own process (so that it can be SIGKILLed)."""
     cmd = [
         sys.executable, "-c", "from voltvan.cli import main; main()", "ingest",
-        "--mqtt", broker.url, "--data", str(data), "--fleet", str(fleet),
+        "--mqtt", url or broker.url, "--data", str(data), "--fleet", str(fleet),
         "--flush-interval", "0.1", *extra,
     ]  # fmt: skip
     log_path = data.parent / f"worker-{data.name}.log"

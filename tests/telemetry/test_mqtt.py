@@ -186,3 +186,36 @@ def test_worker_started_before_the_broker_connects_when_it_comes_up(tmp_path: Pa
         wait_for(lambda: stored_rows(data) >= rows_of(30), what="rows")
         stop(worker)
     assert stored_rows(data) == rows_of(30)
+
+
+def test_worker_over_tls_stores_and_refuses_an_unknown_certificate(tmp_path: Path) -> None:
+    """mqtts:// with --ca-file ingests through the broker's TLS listener; a worker that does
+    not trust the broker's certificate never connects (and keeps retrying, storing nothing)."""
+    fleet = write_fleet(tmp_path, VANS)
+    data = tmp_path / "data"
+    with running_broker(tmp_path / "broker", tls=True) as broker:
+        ca = tmp_path / "broker" / "certs" / "ca.pem"
+        worker = start_worker(broker, data, fleet, "--ca-file", str(ca), url=broker.tls_url)
+        assert set(publish(broker, stream(30))) == {0}  # vans publish on the plain listener
+        wait_for(lambda: stored_rows(data) >= rows_of(30), what="rows over TLS")
+        stop(worker)
+        log = (tmp_path / "worker-data.log").read_text()
+        assert "over TLS" in log
+
+        other = tmp_path / "other" / "data"
+        cmd = [
+            sys.executable, "-c", "from voltvan.cli import main; main()", "ingest",
+            "--mqtt", broker.tls_url, "--data", str(other), "--fleet", str(fleet),
+            "--client-id", "untrusting",
+        ]  # fmt: skip
+        other.parent.mkdir()
+        bad_log = tmp_path / "other" / "worker.log"
+        with bad_log.open("wb") as fh:
+            bad = subprocess.Popen(cmd, stdout=fh, stderr=fh, cwd=REPO)
+        broker.workers.append(bad)
+        wait_for(lambda: "CERTIFICATE_VERIFY_FAILED" in bad_log.read_text(), timeout_s=30,
+                 what="the certificate check to fail")  # fmt: skip
+        assert bad.poll() is None  # retrying, not crashed
+        stop(bad)
+    assert stored_rows(data) == rows_of(30) == distinct_keys(data)
+    assert not (other / "signals").exists()

@@ -33,7 +33,10 @@ def _fleet(path: Path | None) -> frozenset[str] | None:
 
 @app.command()
 def ingest(
-    mqtt: Annotated[str, typer.Option("--mqtt", help="Broker address, mqtt://HOST:PORT.")],
+    mqtt: Annotated[
+        str,
+        typer.Option("--mqtt", help="Broker address, mqtt://HOST:PORT or mqtts://HOST:PORT (TLS)."),
+    ],
     data: DataDir,
     fleet: Annotated[
         Path,
@@ -76,6 +79,24 @@ def ingest(
         max=65535,
         help="Unacknowledged QoS 1 messages the broker may have in flight to this worker.",
     ),
+    ca_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca-file",
+            help="With mqtts://: the CA certificate(s) the broker's certificate must chain to "
+            "(default: the system's trusted certificates).",
+        ),
+    ] = None,
+    cert_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--cert-file", help="With mqtts://: a client certificate, if the broker asks."
+        ),
+    ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option("--key-file", help="The private key of --cert-file (if not in that file)."),
+    ] = None,
 ) -> None:
     """Ingest signals from an MQTT broker (QoS 1, acknowledged only after the write)."""
     import logging
@@ -83,7 +104,7 @@ def ingest(
     from voltvan.telemetry import open_store
     from voltvan.telemetry._mqtt import IngestStats, IngestWorker, MqttParams, parse_mqtt_url
 
-    host, port = parse_mqtt_url(mqtt)
+    host, port, tls = parse_mqtt_url(mqtt)
     ids = _fleet(fleet)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     params = MqttParams(
@@ -96,6 +117,10 @@ def ingest(
         receive_maximum=receive_maximum,
         flush_rows=flush_rows,
         flush_interval_s=flush_interval_s,
+        tls=tls,
+        ca_file=ca_file,
+        cert_file=cert_file,
+        key_file=key_file,
     )
     writer_id = "main" if client_id == "voltvan-ingest" else _safe_id(client_id)
     last = [0.0]
@@ -114,7 +139,8 @@ def ingest(
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: worker.stop())
         console_err.print(
-            f"ingesting {params.subscription} from {host}:{port} into {data} "
+            f"ingesting {params.subscription} from {host}:{port}{' over TLS' if tls else ''} "
+            f"into {data} "
             f"({len(ids or ())} vans, writer {writer_id!r}); Ctrl-C stops",
             highlight=False,
         )

@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import ssl
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -44,6 +46,10 @@ class MqttParams:
     flush_interval_s: float = 1.0
     session_expiry_s: int = 7 * 86_400
     keepalive_s: int = 30
+    tls: bool = False
+    ca_file: Path | None = None  # None: the system's trusted certificates
+    cert_file: Path | None = None  # a client certificate, for brokers that require one
+    key_file: Path | None = None
 
     @property
     def subscription(self) -> str:
@@ -53,16 +59,45 @@ class MqttParams:
         return TOPIC_FILTER
 
 
-def parse_mqtt_url(url: str) -> tuple[str, int]:
-    """``mqtt://HOST:PORT`` as (host, port); the port defaults to 1883."""
+class BrokerAddress(NamedTuple):
+    host: str
+    port: int
+    tls: bool
+
+
+def parse_mqtt_url(url: str) -> BrokerAddress:
+    """``mqtt://HOST:PORT`` (port 1883 by default) or ``mqtts://HOST:PORT`` (TLS, 8883)."""
     parts = urlsplit(url)
-    if parts.scheme != "mqtt" or not parts.hostname:
-        raise InvalidInput(f"{url!r} is not an mqtt://HOST:PORT address", field="--mqtt")
+    if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+        raise InvalidInput(
+            f"{url!r} is not an mqtt://HOST:PORT or mqtts://HOST:PORT address", field="--mqtt"
+        )
+    tls = parts.scheme == "mqtts"
     try:
-        port = parts.port or 1883
+        port = parts.port or (8883 if tls else 1883)
     except ValueError:
         raise InvalidInput(f"{url!r} has a bad port", field="--mqtt") from None
-    return parts.hostname, port
+    return BrokerAddress(parts.hostname, port, tls)
+
+
+def tls_context(params: MqttParams) -> ssl.SSLContext | None:
+    """The TLS settings of ``params`` (certificates verified, host name checked), or None."""
+    if not params.tls:
+        for name, value in (("--ca-file", params.ca_file), ("--cert-file", params.cert_file)):
+            if value is not None:
+                raise InvalidInput(f"{name} needs an mqtts:// broker address", field=name)
+        return None
+    for name, path in (("--ca-file", params.ca_file), ("--cert-file", params.cert_file),
+                       ("--key-file", params.key_file)):  # fmt: skip
+        if path is not None and not path.is_file():
+            raise InvalidInput(f"{path} does not exist", file=str(path), field=name)
+    try:
+        context = ssl.create_default_context(cafile=params.ca_file)
+        if params.cert_file is not None:
+            context.load_cert_chain(params.cert_file, params.key_file)
+    except ssl.SSLError as exc:
+        raise InvalidInput(f"cannot use the TLS files: {exc}", field="--ca-file") from None
+    return context
 
 
 @dataclass
@@ -125,6 +160,7 @@ class IngestWorker:
                 session_expiry_s=p.session_expiry_s,
                 receive_maximum=p.receive_maximum,
                 keepalive_s=p.keepalive_s,
+                tls=tls_context(p),
             ),
             self._on_messages,
             on_connect=self._on_connect,

@@ -6,18 +6,25 @@ and storing the message's 100 signals together, and it delivers messages one cal
 This client reads the socket in large chunks and cuts every complete PUBLISH out of the buffer in
 one pass, handing the worker a list per read; PUBACKs for a whole batch go out in one ``sendall``.
 
-Scope (deliberately small, and tested against Mosquitto): MQTT 5.0 over TCP; CONNECT with clean
-start, session expiry, receive maximum, username and password; one SUBSCRIBE (QoS 0 or 1,
+Scope (deliberately small, and tested against Mosquitto): MQTT 5.0 over TCP or TLS (a server
+certificate, optionally a client certificate); CONNECT with clean start, session expiry,
+receive maximum, username and password; one SUBSCRIBE (QoS 0 or 1,
 ``$share/...`` filters included); PUBLISH received at QoS 0 or 1 and acknowledged by the caller;
 keep-alive pings; a server DISCONNECT; reconnecting with back-off and resuming the session. QoS 2
 is never granted because we subscribe with QoS 1 at most. Topic aliases are not used: the client
 announces a Topic Alias Maximum of 0 (the default), so the server never sends one.
+
+All socket I/O happens on the network thread (an SSL connection must not be read and written
+from two threads at once): :meth:`Subscriber.ack` queues its PUBACKs and wakes that thread.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import select
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -86,6 +93,7 @@ class Options:
     reconnect_min_s: float = 1.0
     reconnect_max_s: float = 10.0
     connect_timeout_s: float = 10.0
+    tls: ssl.SSLContext | None = None  # None: plain TCP
 
 
 def reason_text(code: int) -> str:
@@ -251,8 +259,11 @@ class Subscriber:
         self._on_connect = on_connect
         self._on_subscribe = on_subscribe
         self._stop = threading.Event()
-        self._send_lock = threading.Lock()
-        self._sock: socket.socket | None = None
+        self._out_lock = threading.Lock()  # guards the outbox
+        self._outbox: list[tuple[int, bytes]] = []  # (generation, packet) for the network thread
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
         self._generation = 0
         self._last_sent = 0.0
         self._thread: threading.Thread | None = None
@@ -267,32 +278,30 @@ class Subscriber:
         self._thread.start()
 
     def stop(self) -> None:
-        """Send DISCONNECT (the session and its unacknowledged messages stay) and join."""
+        """Send what is queued, then DISCONNECT (the session and its unacknowledged messages
+        stay in the broker), and join the network thread."""
         self._stop.set()
-        with self._send_lock:
-            sock = self._sock
-            if sock is not None:
-                try:
-                    sock.sendall(_DISCONNECT_PACKET)
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+        self._wake()
         if self._thread is not None:
             self._thread.join()
+        self._wake_r.close()
+        self._wake_w.close()
 
     def ack(self, generation: int, mids: Iterable[int]) -> bool:
-        """PUBACK ``mids`` if they came on the current connection; False when they did not."""
+        """Queue PUBACKs for ``mids`` if they came on the current connection; False when they
+        did not (the broker sends those messages again on the new one)."""
+        if generation != self._generation:
+            return False
         packet = puback_packets(mids)
-        with self._send_lock:
-            if generation != self._generation or self._sock is None:
-                return False
-            if packet:
-                try:
-                    self._sock.sendall(packet)
-                except OSError:
-                    return False  # the reader notices the broken connection and reconnects
-                self._last_sent = time.monotonic()
+        if packet:
+            with self._out_lock:
+                self._outbox.append((generation, packet))
+            self._wake()
         return True
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):  # full: a wake-up is pending anyway; closed: stopped
+            self._wake_w.send(b"\0")
 
     # -- the network thread -----------------------------------------------------------------------
 
@@ -318,8 +327,6 @@ class Subscriber:
                 log.exception("message handling failed; reconnecting")
                 self._stop.wait(delay)
             finally:
-                with self._send_lock:
-                    self._sock = None
                 sock.close()
 
     def _connect(self) -> tuple[socket.socket, bytearray]:
@@ -327,6 +334,8 @@ class Subscriber:
         sock = socket.create_connection((o.host, o.port), timeout=o.connect_timeout_s)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if o.tls is not None:
+                sock = o.tls.wrap_socket(sock, server_hostname=o.host)
             sock.sendall(connect_packet(o))
             buf = bytearray()
             while (got := _first_packet(buf)) is None:
@@ -342,15 +351,16 @@ class Subscriber:
             session_present = bool(body[0] & 1)
             rest = buf[size:]  # messages of the resumed session may follow at once
             sock.settimeout(1.0)
-            with self._send_lock:
-                self._generation += 1
-                self._sock = sock
-                self._last_sent = time.monotonic()
-                sock.sendall(subscribe_packet(o.topic_filter, o.qos))
+            with self._out_lock:
+                self._outbox.clear()  # PUBACKs for the old connection mean nothing here
+            self._generation += 1
+            self._last_sent = time.monotonic()
+            sock.sendall(subscribe_packet(o.topic_filter, o.qos))
         except BaseException:
             sock.close()
             raise
-        log.info("connected to %s:%d (session present: %s)", o.host, o.port, session_present)
+        log.info("connected to %s:%d%s (session present: %s)", o.host, o.port,
+                 " over TLS" if o.tls else "", session_present)  # fmt: skip
         if self._on_connect is not None:
             self._on_connect(session_present)
         return sock, rest
@@ -360,7 +370,8 @@ class Subscriber:
         generation = self._generation
         last_heard = time.monotonic()
         ping_every = max(1.0, o.keepalive_s / 2)
-        while not self._stop.is_set():
+        tls = isinstance(sock, ssl.SSLSocket)
+        while True:
             if buf:
                 deliveries, others, used = split_packets(buf, self._topics)
                 if used:
@@ -370,22 +381,40 @@ class Subscriber:
                     self._on_messages(generation, deliveries)
                 for first, body in others:
                     self._control(first, body)
+            self._send_queued(sock, generation)
+            if self._stop.is_set():
+                with contextlib.suppress(OSError):
+                    sock.sendall(_DISCONNECT_PACKET)
+                return
             now = time.monotonic()
             if now - self._last_sent >= ping_every:
-                with self._send_lock:
-                    sock.sendall(_PINGREQ_PACKET)
-                    self._last_sent = now
+                sock.sendall(_PINGREQ_PACKET)
+                self._last_sent = now
             if o.keepalive_s and now - last_heard > 1.5 * o.keepalive_s + ping_every:
                 raise ProtocolError(f"no answer from the broker for {now - last_heard:.0f} s")
+            if not (tls and sock.pending()):  # type: ignore[attr-defined]
+                ready, _, _ = select.select([sock, self._wake_r], [], [], 1.0)
+                if self._wake_r in ready:
+                    with contextlib.suppress(BlockingIOError):
+                        while self._wake_r.recv(4096):
+                            pass
+                if sock not in ready:
+                    continue
             try:
                 chunk = sock.recv(_READ_BYTES)
-            except TimeoutError:
+            except (TimeoutError, ssl.SSLWantReadError):
                 continue
             if not chunk:
-                if self._stop.is_set():
-                    return
                 raise ProtocolError("the broker closed the connection")
             buf += chunk
+
+    def _send_queued(self, sock: socket.socket, generation: int) -> None:
+        with self._out_lock:
+            queued, self._outbox = self._outbox, []
+        packets = b"".join(p for g, p in queued if g == generation)
+        if packets:
+            sock.sendall(packets)
+            self._last_sent = time.monotonic()
 
     def _control(self, first: int, body: bytes) -> None:
         kind = first >> 4
