@@ -219,3 +219,35 @@ def test_worker_over_tls_stores_and_refuses_an_unknown_certificate(tmp_path: Pat
         stop(bad)
     assert stored_rows(data) == rows_of(30) == distinct_keys(data)
     assert not (other / "signals").exists()
+
+
+@pytest.mark.slow
+def test_workers_option_splits_the_stream_and_restarts_a_killed_worker(tmp_path: Path) -> None:
+    """`--workers 2`: two processes in one shared subscription store the stream together; one
+    SIGKILLed is restarted by the pool and, through its session, loses nothing."""
+    import psutil
+
+    fleet = write_fleet(tmp_path, VANS)
+    data = tmp_path / "data"
+    log = tmp_path / "worker-data.log"
+    messages = stream(600)
+    with running_broker(tmp_path / "broker") as broker:
+        pool = start_worker(broker, data, fleet, "--workers", "2", "--client-id", "w")
+        wait_for(lambda: log.read_text().count("subscribed to") >= 2, what="both workers")
+        assert set(publish(broker, messages[:300])) == {0}
+        wait_for(lambda: stored_rows(data) >= rows_of(300), what="the first half")
+        children = psutil.Process(pool.pid).children()
+        assert len(children) == 2
+        children[0].kill()
+        assert set(publish(broker, messages[300:])) == {0}
+        wait_for(lambda: "restarted" in log.read_text(), what="the pool to restart it")
+        wait_for(lambda: stored_rows(data) >= rows_of(600), timeout_s=90, what="all rows")
+        stop(pool)
+    assert pool.returncode == 0
+    assert all(not c.is_running() or c.status() == psutil.STATUS_ZOMBIE for c in children)
+    writers = {
+        p.name.split("-", 1)[1].rsplit("-", 1)[0]
+        for p in (data / "signals").glob("date=*/*.parquet")
+    }
+    assert writers == {"w-1", "w-2"}
+    assert stored_rows(data) == rows_of(600) == distinct_keys(data)

@@ -97,12 +97,27 @@ def ingest(
         Path | None,
         typer.Option("--key-file", help="The private key of --cert-file (if not in that file)."),
     ] = None,
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Worker processes, one per core, splitting the stream in the shared subscription "
+        "--shared-group (default group 'voltvan'); each is --client-id-N. A worker that dies is "
+        "restarted.",
+    ),
 ) -> None:
     """Ingest signals from an MQTT broker (QoS 1, acknowledged only after the write)."""
     import logging
 
     from voltvan.telemetry import open_store
-    from voltvan.telemetry._mqtt import IngestStats, IngestWorker, MqttParams, parse_mqtt_url
+    from voltvan.telemetry._mqtt import (
+        IngestStats,
+        IngestWorker,
+        MqttParams,
+        parse_mqtt_url,
+        tls_context,
+    )
 
     host, port, tls = parse_mqtt_url(mqtt)
     ids = _fleet(fleet)
@@ -122,6 +137,26 @@ def ingest(
         cert_file=cert_file,
         key_file=key_file,
     )
+    if workers > 1:
+        from voltvan.cli._ingest_pool import run_pool
+
+        tls_context(params)  # bad TLS files fail here, once, not in every worker
+        group = shared_group or "voltvan"
+        common = [
+            "ingest", "--mqtt", mqtt, "--data", str(data), "--fleet", str(fleet),
+            "--shared-group", group, "--flush-interval", str(flush_interval_s),
+            "--flush-rows", str(flush_rows), "--receive-maximum", str(receive_maximum),
+        ]  # fmt: skip
+        for flag, value in (("--username", username), ("--ca-file", ca_file),
+                            ("--cert-file", cert_file), ("--key-file", key_file)):  # fmt: skip
+            if value is not None:
+                common += [flag, str(value)]
+        console_err.print(
+            f"{workers} workers in $share/{group}/..., client ids {client_id}-1..{workers}",
+            highlight=False,
+        )
+        members = [[*common, "--client-id", f"{client_id}-{i}"] for i in range(1, workers + 1)]
+        raise typer.Exit(run_pool(members, password))
     writer_id = "main" if client_id == "voltvan-ingest" else _safe_id(client_id)
     last = [0.0]
 
