@@ -12,6 +12,7 @@ import pytest
 from tests.telemetry.ingest_data import SOC, SPEED, T0, batch_message, iso, stored_rows
 from voltvan.errors import Conflict
 from voltvan.telemetry import Batch, Context, open_query, open_store, parse_message, write_samples
+from voltvan.telemetry._layout import SIGNALS_SCHEMA
 from voltvan.telemetry._messages import now_us
 
 
@@ -32,6 +33,9 @@ def test_write_is_a_closed_parquet_file_in_the_day_partition(tmp_path: Path) -> 
     schema = pq.read_schema(files[0])
     assert schema.names == ["vehicle_id", "ts", "name", "value", "value_text", "ingested_at"]
     assert str(schema.field("ts").type) == "timestamp[us, tz=UTC]"
+    # written from dictionaries, read back as the documented plain strings by any engine
+    assert schema.field("vehicle_id").type == schema.field("name").type == "string"
+    assert schema == SIGNALS_SCHEMA
 
 
 def test_redelivered_batch_is_not_stored_twice_even_after_restart(tmp_path: Path) -> None:
