@@ -230,3 +230,28 @@ def test_fast_paths_agree_with_the_full_check(samples: list[dict[str, object]]) 
     ]
     assert got == want_rows
     assert reasons(out) == want_bad
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(st.sampled_from([SPEED, SOC, ODO, CHARGING, LAT]), min_size=1, max_size=5,
+             unique=True),
+    st.data(),
+)  # fmt: skip
+def test_whole_message_path_agrees_with_the_full_check(
+    names: list[str], data: st.DataObject
+) -> None:
+    """Samples sharing one shape take the whole-message path; whatever their values, it keeps
+    and refuses exactly what the per-value check does (one bad value sends the message to it)."""
+    count = data.draw(st.integers(1, 6))
+    samples = [{n: data.draw(_value) for n in names} for _ in range(count)]
+    parse({"ts": iso(T0), "signals": {SPEED: 1.0}})  # the ts is known: the fast path applies
+    out = parse({"samples": [{"ts": iso(T0), "signals": s} for s in samples]})
+    want_rows = [r for s in samples for r in _reference(s)[0]]
+    want_bad = [b for s in samples for b in _reference(s)[1]]
+    got = [
+        (n, t if t is not None else v)
+        for n, v, t in zip(out.name, out.value, out.value_text, strict=True)
+    ]
+    assert got == want_rows
+    assert reasons(out) == want_bad
