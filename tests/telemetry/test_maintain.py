@@ -3,7 +3,7 @@ only on request), writers and derive block."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -137,3 +137,25 @@ def test_derive_refuses_to_run_beside_maintenance(derived_store: Path) -> None:
         lock.release()
     with open_store(derived_store):  # a writer and derive share the store
         derive(derived_store, days=["2026-03-05"])
+
+
+def test_derive_after_retention_keeps_a_trip_from_a_removed_day_once(tmp_path: Path) -> None:
+    """A trip from 23:30 on 4 March to 00:30 on 5 March, derived; then 4 March's raw data is
+    retained away. Deriving again must not count the trip a second time on 5 March (where it
+    would seem to start), nor empty 4 March's derived rows (it has no raw data left)."""
+    from tests.telemetry.analytics_data import rows_from_series, write_signals
+    from voltvan.telemetry._trips import SPEED
+
+    start = datetime(2026, 3, 4, 23, 0, tzinfo=UTC)
+    speed = [0.0] * 1800 + [36.0] * 3600 + [0.0] * 1800  # 23:30 to 00:30, 36 km
+    write_signals(tmp_path, rows_from_series("V1", SPEED, speed, start=start))
+    derive(tmp_path)
+    trips = "SELECT CAST(start_ts AS DATE)::VARCHAR, round(distance_m) FROM trips"
+    once = [("2026-03-04", 36_000.0)]
+    assert open_query(tmp_path).execute(trips).fetchall() == once
+
+    assert retain(tmp_path, days=3, today=date(2026, 3, 8)) == ["signals/date=2026-03-04"]
+    summary = derive(tmp_path)
+    assert summary.days == () and summary.kept == ("2026-03-05",)
+    assert derive(tmp_path, days=["2026-03-04"]).kept == ("2026-03-04",)
+    assert open_query(tmp_path).execute(trips).fetchall() == once

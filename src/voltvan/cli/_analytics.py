@@ -194,6 +194,12 @@ def derive_cmd(
     console.print(
         f"{len(summary.days)} day(s): " + ", ".join(f"{k} {v:,}" for k, v in summary.rows.items())
     )
+    if summary.kept:
+        console.print(
+            f"kept as derived before retention removed the raw data they need: "
+            f"{', '.join(summary.kept)}",
+            highlight=False,
+        )
 
 
 def _vehicle_ids(data: Path) -> list[str]:

@@ -19,7 +19,7 @@ from voltvan.telemetry._charging_sessions import SESSION_SCHEMA, ChargingParams,
 from voltvan.telemetry._daily import TRIP_SCHEMA, capacities_wh, enrich_trips
 from voltvan.telemetry._duck import Connection
 from voltvan.telemetry._gps import GpsParams
-from voltvan.telemetry._layout import FileLock
+from voltvan.telemetry._layout import FileLock, raw_horizon
 from voltvan.telemetry._trips import TripParams, day_trips_and_stops, fetch_table
 
 if TYPE_CHECKING:
@@ -150,6 +150,7 @@ class DeriveSummary:
 
     days: tuple[str, ...]
     rows: Mapping[str, int]
+    kept: tuple[str, ...] = ()  # left as derived: their raw data, or the day before's, is gone
 
 
 def daily_energy(con: Connection, trips: pa.Table) -> pa.Table:
@@ -183,6 +184,8 @@ def derive(
     """
     p = params or AnalyticsParams()
     todo = list(days) if days is not None else days_with_signals(data_dir)
+    kept = [d for d in todo if _rebuild_would_lose(data_dir, d)]
+    todo = [d for d in todo if d not in kept]
     con = connect(data_dir)
     counts = dict.fromkeys(DERIVED_TABLES, 0)
     lock = FileLock(data_dir / ".store.lock", shared=True, what="store maintenance is running")
@@ -204,4 +207,20 @@ def derive(
                 on_day(day)
     finally:
         lock.release()
-    return DeriveSummary(tuple(todo), counts)
+    return DeriveSummary(tuple(todo), counts, tuple(kept))
+
+
+def _rebuild_would_lose(data_dir: Path, day: str) -> bool:
+    """Whether rebuilding ``day`` would make its derived rows worse, after retention.
+
+    Before the raw-data horizon there is nothing left to derive from (the derived rows are all
+    that remains). On the horizon day itself, a trip or charge that began the day before now
+    seems to begin at its first sample and would be counted twice, once on each day; its rows
+    were derived while the day before was still there, so they are kept unless missing.
+    """
+    horizon = raw_horizon(data_dir)
+    if horizon is None or day > horizon:
+        return False
+    return day < horizon or any(
+        (data_dir / "derived" / table / f"date={day}").is_dir() for table in DERIVED_TABLES
+    )

@@ -65,6 +65,26 @@ def state_file(data_dir: Path, writer_id: str) -> Path:
     return data_dir / "state" / name
 
 
+def raw_horizon(data_dir: Path) -> str | None:
+    """The first UTC day whose raw signals retention kept (``YYYY-MM-DD``), or None when
+    retention never removed any: days before it have derived rows but no raw data."""
+    path = data_dir / "state" / "raw_from"
+    return path.read_text().strip() if path.exists() else None
+
+
+def set_raw_horizon(data_dir: Path, day: str) -> None:
+    """Record ``day`` as the raw-data horizon (atomically; it only ever moves forward)."""
+    old = raw_horizon(data_dir)
+    if old is not None and old >= day:
+        return
+    path = data_dir / "state" / "raw_from"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name("raw_from.tmp")
+    tmp.write_text(day + "\n")
+    tmp.replace(path)
+    fsync_dir(path.parent)
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

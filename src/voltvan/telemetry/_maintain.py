@@ -16,7 +16,7 @@ from pathlib import Path
 
 from voltvan.errors import InvalidInput
 from voltvan.telemetry import _duck
-from voltvan.telemetry._layout import FileLock, fsync_dir, iter_partitions
+from voltvan.telemetry._layout import FileLock, fsync_dir, iter_partitions, set_raw_horizon
 from voltvan.telemetry._messages import now_us
 
 _KINDS = {"signals": "vehicle_id, name, ts", "rejected": "received_at"}
@@ -128,6 +128,9 @@ def retain(
                     folder.rename(trash)
                     shutil.rmtree(trash)
                     removed.append(f"{kind}/{folder.name}")
+                    if kind == "signals":
+                        # derive must not rebuild the first kept day without the day before
+                        set_raw_horizon(data_dir, cutoff)
         return removed
     finally:
         lock.release()
