@@ -13,7 +13,8 @@ is consumed, one run after the other, by
 * voltvan's own MQTT client, bare (QoS 1, counts and acknowledges only: the limit of the
   client the worker uses),
 * ``voltvan ingest`` (parse, validate, dedup, durable Parquet, PUBACK after the write),
-  with ``--workers`` 1 (and 2 in an MQTT v5 shared subscription when ``--workers 2``).
+  with one worker (and, with ``--workers 2``, ``voltvan ingest --workers 2``: two processes in
+  an MQTT v5 shared subscription).
 
 Each rate is signals / (last signal delivered or durably stored - first publish); every consumer
 runs ``--repeat`` times, interleaved, and the median run is reported. The ratio compares voltvan
@@ -510,23 +511,23 @@ def run_voltvan(
 ) -> dict[str, float]:
     data = folder / f"data-{workers}"
     fleet = write_fleet(folder, stream.vans)
-    procs = []
-    for i in range(workers):
-        log = folder / f"worker-{workers}-{i}.log"
-        extra = ["--shared-group", "bench", "--client-id", f"w{i}"] if workers > 1 else []
-        cmd = [
-            sys.executable, "-c", "from voltvan.cli import main; main()", "ingest",
-            "--mqtt", f"mqtt://127.0.0.1:{port}", "--data", str(data), "--fleet", str(fleet),
-            "--receive-maximum", str(RECEIVE_MAXIMUM), *extra,
-        ]  # fmt: skip
-        with log.open("wb") as fh:
-            procs.append((subprocess.Popen(cmd, stdout=fh, stderr=fh, cwd=REPO), log))
-    for proc, log in procs:
-        while "subscribed to" not in log.read_text():
-            if proc.poll() is not None:
-                raise RuntimeError(log.read_text())
-            time.sleep(0.05)
-    cpu0 = sum(_cpu_s(p.pid) for p, _ in procs)  # imports and start-up are not ingest work
+    log = folder / f"worker-{workers}.log"
+    # the command users run: `--workers N` starts N processes in one shared subscription
+    extra = ["--workers", str(workers), "--client-id", "w"] if workers > 1 else []
+    cmd = [
+        sys.executable, "-c", "from voltvan.cli import main; main()", "ingest",
+        "--mqtt", f"mqtt://127.0.0.1:{port}", "--data", str(data), "--fleet", str(fleet),
+        "--receive-maximum", str(RECEIVE_MAXIMUM), *extra,
+    ]  # fmt: skip
+    with log.open("wb") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=fh, cwd=REPO)
+    while log.read_text().count("subscribed to") < workers:
+        if proc.poll() is not None:
+            raise RuntimeError(log.read_text())
+        time.sleep(0.05)
+    procs = [(proc, log)]
+    pids = _workers(proc.pid, workers)
+    cpu0 = sum(_cpu_s(pid) for pid in pids)  # imports and start-up are not ingest work
     t0, pubs = publish_all(port, stream, parts)
     counted: dict[Path, int] = {}
     total, last_mtime, hwm = 0, t0, 0
@@ -543,18 +544,16 @@ def run_voltvan(
                 progress_at = time.time()
         if time.time() - progress_at > 60:
             raise RuntimeError(f"no progress for 60 s at {total} rows; see {procs[0][1]}")
-        hwm = max(hwm, sum(_safe_hwm(p.pid) for p, _ in procs))
+        hwm = max(hwm, sum(_safe_hwm(pid) for pid in pids))
         if any(p.poll() is not None for p, _ in procs):
             raise RuntimeError("an ingest worker died: " + procs[0][1].read_text()[-2000:])
     pub_end = _join(pubs)
-    cpu_s = sum(_cpu_s(p.pid) for p, _ in procs) - cpu0
-    for proc, _ in procs:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
-    for _, log in procs:
-        text = log.read_text()
-        tail = text[text.rfind("stopped:") :].replace("\n", " ")
-        print("   worker", tail, flush=True)
+    cpu_s = sum(_cpu_s(pid) for pid in pids) - cpu0
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    text = log.read_text()
+    for part in text.split("stopped:")[1:]:
+        print("   worker stopped:", part.strip().replace("\n", " ")[:240], flush=True)
     rows = total
     return {
         "seconds": last_mtime - t0,
@@ -565,6 +564,18 @@ def run_voltvan(
         "cpu_s": cpu_s,
         "pub_cpu_s": _pub_cpu_s(pubs),
     }
+
+
+def _workers(pid: int, n: int) -> list[int]:
+    """The ingest processes: the one started, or its ``n`` children under ``--workers n``."""
+    if n == 1:
+        return [pid]
+    import psutil
+
+    kids = [c.pid for c in psutil.Process(pid).children()]
+    if len(kids) != n:
+        raise RuntimeError(f"expected {n} worker processes, found {len(kids)}")
+    return kids
 
 
 def http_client(port: int, stream: Stream, requests: int, clients: int) -> None:
