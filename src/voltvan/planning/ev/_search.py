@@ -247,15 +247,9 @@ class EvLocalSearch:
                 key=lambda r: len(self.routes[r]) + 3 * self.rng.random(),
             )
             r = order[0]
-            routes = [list(s) for s in self.routes]
-            evals = list(self.evals)
-            pool = [int(c) for c in self.rng.permutation(routes[r])]
-            routes[r] = []
-            if not self._squeeze_pool(pool, routes, evals, exclude=r, max_steps=max_steps):
-                continue
-            self.routes, self.evals = routes, evals
-            self._drop_empty()
-            removed += 1
+            pool = [int(c) for c in self.rng.permutation(self.routes[r])]
+            if self._move_route(r, pool, self._squeeze_pool, max_steps):
+                removed += 1
         return removed
 
     def _squeeze_pool(
@@ -428,14 +422,20 @@ class EvLocalSearch:
         return False
 
     def _empty_route(self, r: int) -> bool:
+        pool = list(self.routes[r])
+        return self._move_route(r, pool, self._insert_pool, 20 + 4 * len(pool))
+
+    def _move_route(
+        self, r: int, pool: list[int], insert: Callable[..., bool], max_steps: int
+    ) -> bool:
+        """Put route ``r``'s clients (``pool``, in the order to try) into the other routes with
+        ``insert``; commit and drop the emptied route only if all of them found a place."""
         routes = [list(s) for s in self.routes]
         evals = list(self.evals)
-        pool = list(routes[r])
         routes[r] = []
-        if not self._insert_pool(pool, routes, evals, exclude=r, max_steps=20 + 4 * len(pool)):
+        if not insert(pool, routes, evals, exclude=r, max_steps=max_steps):
             return False
-        self.routes = routes
-        self.evals = evals
+        self.routes, self.evals = routes, evals
         self._drop_empty()
         return True
 
