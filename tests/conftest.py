@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,19 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data not present: {path}")
     return path
+
+
+def check_evrptw(instance_file: Path, solution: Path) -> dict[str, object]:
+    """The verdict of the independent EVRPTW checker (a subprocess: no code shared with us)."""
+    run = subprocess.run(
+        [sys.executable, str(shared_path("tools", "check_evrptw.py")), str(instance_file),
+         str(solution)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    result: dict[str, object] = json.loads(run.stdout.strip().splitlines()[-1])
+    return result
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import shared_path
+from tests.conftest import check_evrptw, shared_path
 
 VOLTVAN = [sys.executable, "-c", "from voltvan.cli import main; main()"]
 
@@ -20,13 +19,8 @@ def test_solve_writes_a_checked_solution(tmp_path: Path) -> None:
     run = subprocess.run([*VOLTVAN, *args], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert "vehicles" in run.stdout
-    check = subprocess.run(
-        [sys.executable, str(shared_path("tools", "check_evrptw.py")), str(instance), str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert json.loads(check.stdout)["feasible"], check.stdout
+    verdict = check_evrptw(instance, out)
+    assert verdict["feasible"], verdict
 
 
 def test_bad_instance_is_one_line_and_exit_2(tmp_path: Path) -> None:

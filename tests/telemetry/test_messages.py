@@ -206,6 +206,19 @@ def _reference(signals: dict[str, object]) -> tuple[list[tuple[str, object]], li
     return rows, bad
 
 
+def _assert_same_as_full_check(samples: list[dict[str, object]]) -> None:
+    """One message of ``samples`` gives the rows and dead letters of the per-value check."""
+    out = parse({"samples": [{"ts": iso(T0), "signals": s} for s in samples]})
+    want_rows = [r for s in samples for r in _reference(s)[0]]
+    want_bad = [b for s in samples for b in _reference(s)[1]]
+    got = [
+        (n, t if t is not None else v)
+        for n, v, t in zip(out.name, out.value, out.value_text, strict=True)
+    ]
+    assert got == want_rows
+    assert reasons(out) == want_bad
+
+
 _value = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=64),
     st.integers(min_value=-(2**70), max_value=2**70),
@@ -221,15 +234,7 @@ _value = st.one_of(
 )  # fmt: skip
 def test_fast_paths_agree_with_the_full_check(samples: list[dict[str, object]]) -> None:
     """Whatever the values, the fast paths accept and refuse exactly what the full check does."""
-    out = parse({"samples": [{"ts": iso(T0), "signals": s} for s in samples]})
-    want_rows = [r for s in samples for r in _reference(s)[0]]
-    want_bad = [b for s in samples for b in _reference(s)[1]]
-    got = [
-        (n, t if t is not None else v)
-        for n, v, t in zip(out.name, out.value, out.value_text, strict=True)
-    ]
-    assert got == want_rows
-    assert reasons(out) == want_bad
+    _assert_same_as_full_check(samples)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -246,12 +251,4 @@ def test_whole_message_path_agrees_with_the_full_check(
     count = data.draw(st.integers(1, 6))
     samples = [{n: data.draw(_value) for n in names} for _ in range(count)]
     parse({"ts": iso(T0), "signals": {SPEED: 1.0}})  # the ts is known: the fast path applies
-    out = parse({"samples": [{"ts": iso(T0), "signals": s} for s in samples]})
-    want_rows = [r for s in samples for r in _reference(s)[0]]
-    want_bad = [b for s in samples for b in _reference(s)[1]]
-    got = [
-        (n, t if t is not None else v)
-        for n, v, t in zip(out.name, out.value, out.value_text, strict=True)
-    ]
-    assert got == want_rows
-    assert reasons(out) == want_bad
+    _assert_same_as_full_check(samples)

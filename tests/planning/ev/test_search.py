@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import check_evrptw, shared_path
 from voltvan.benchmarks import read_instance, write_solution
 from voltvan.planning.ev import EvSolution
 from voltvan.planning.ev._charging import ChargingPlanner
@@ -48,14 +45,7 @@ def test_reduce_fleet_empties_routes_and_stays_feasible(tmp_path: Path) -> None:
     distance = sum(ev.distance for ev in search.evals)
     out = tmp_path / "r105C5.json"
     write_solution(out, inst, EvSolution(routes, (), distance, distance, True, {}))
-    checker = shared_path("tools", "check_evrptw.py")
-    run = subprocess.run(
-        [sys.executable, str(checker), str(path), str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result = check_evrptw(path, out)
     assert result["feasible"], result["errors"]
     assert result["vehicles"] == len(search.routes)
     served = sorted(c for r in search.routes for c in r)

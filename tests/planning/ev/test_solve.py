@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import check_evrptw, shared_path
 from tests.planning.ev._builders import plane_instance
 from voltvan.benchmarks import read_instance, write_solution
 from voltvan.planning.ev import EvSolution, solve_ev
@@ -18,25 +15,13 @@ from voltvan.planning.ev import EvSolution, solve_ev
 KNOWN_OPTIMUM = {"c101C5": 257.75, "r104C5": 136.69, "r105C5": 156.08, "rc108C5": 253.93}
 
 
-def _check(instance_file: Path, solution: Path) -> dict[str, object]:
-    checker = shared_path("tools", "check_evrptw.py")
-    out = subprocess.run(
-        [sys.executable, str(checker), str(instance_file), str(solution)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
-
-
 def _solve_small(name: str, tmp_path: Path, iterations: int = 300) -> tuple[EvSolution, dict]:
     path = shared_path("bench", "evrptw", "small", f"{name}.txt")
     bench = read_instance(path)
     solution = solve_ev(bench.instance, max_iterations=iterations, seed=1)
     out = tmp_path / f"{name}.json"
     write_solution(out, bench.instance, solution)
-    return solution, _check(path, out)
+    return solution, check_evrptw(path, out)
 
 
 @pytest.mark.parametrize("name", sorted(KNOWN_OPTIMUM))
