@@ -1,4 +1,5 @@
-"""Shared fixtures: tiny, well-understood fleets and paths to the shared data sets."""
+"""Shared fixtures: tiny, well-understood fleets, the data files the repository ships for tests,
+and the independent EVRPTW checker."""
 
 from __future__ import annotations
 
@@ -20,27 +21,34 @@ from voltvan.domain import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+DATA = REPO / "tests" / "data"
+CHECKER = REPO / "tests" / "tools" / "check_evrptw.py"
 
 
-def shared_path(*parts: str) -> Path:
-    """A path in the shared data folder beside the checkout; skips the test where it is absent."""
-    path = SHARED.joinpath(*parts)
+def data_path(*parts: str) -> Path:
+    """A file or folder under tests/data (real data and benchmark instances, see its README).
+
+    Never skips: the repository ships every file a test reads, so a missing one is a broken
+    checkout or a typo, and the test must fail saying which.
+    """
+    path = DATA.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"shared data not present: {path}")
+        raise FileNotFoundError(f"test data missing: {path} (listed in tests/data/README.md?)")
     return path
 
 
 def check_evrptw(instance_file: Path, solution: Path) -> dict[str, object]:
     """The verdict of the independent EVRPTW checker (a subprocess: no code shared with us)."""
     run = subprocess.run(
-        [sys.executable, str(shared_path("tools", "check_evrptw.py")), str(instance_file),
-         str(solution)],
+        [sys.executable, str(CHECKER), str(instance_file), str(solution)],
         capture_output=True,
         text=True,
         check=False,
-    )  # fmt: skip
-    result: dict[str, object] = json.loads(run.stdout.strip().splitlines()[-1])
+    )
+    lines = run.stdout.strip().splitlines()
+    if not lines:
+        raise AssertionError(f"no verdict from the checker (exit {run.returncode}): {run.stderr}")
+    result: dict[str, object] = json.loads(lines[-1])
     return result
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.catalog import large_van, small_van, twizy, vehicle_types
 from voltvan.domain import VehicleType
 from voltvan.energy import leg_energy_wh, vehicle_mass_kg
@@ -28,7 +28,7 @@ def _urban_wh_per_km(van: VehicleType, ambient_c: float) -> float:
 )
 def test_catalog_values_are_the_spec_sheet(van: VehicleType, sheet: tuple[str, ...]) -> None:
     """Usable battery, kerb mass, cargo volume and AC/DC power equal the cited OpenEV sheet."""
-    data = json.loads(shared_path("real", "open-ev-data-vans", "src", *sheet).read_text())
+    data = json.loads(data_path("real", "open-ev-data-vans", "src", *sheet).read_text())
     assert van.battery_wh == data["battery"]["pack_capacity_kwh_net"] * 1_000
     assert van.mass_kg == data["weights"]["curb_weight_kg"]
     assert van.volume_m3 == pytest.approx(data["capacity"]["cargo_l"] / 1_000)

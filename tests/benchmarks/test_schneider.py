@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.benchmarks import parse_schneider, read_schneider, schneider_to_ev
 from voltvan.errors import InvalidInput
 
@@ -22,9 +22,9 @@ NODES = "D0 d 40.0 50.0 0.0 0.0 1236.0 0.0\nS0 f 40.0 50.0 0.0 0.0 1236.0 0.0\n"
 NODES += "C1 c 45.0 68.0 10.0 78.0 140.0 90.0\n"
 
 
-def test_reads_a_shared_instance() -> None:
+def test_reads_a_published_instance() -> None:
     """c101_21 has one depot, 100 customers, 21 stations and its parameter lines."""
-    inst = read_schneider(shared_path("bench", "evrptw", "100", "c101_21.txt"))
+    inst = read_schneider(data_path("bench", "evrptw", "100", "c101_21.txt"))
     kinds = [n.type for n in inst.nodes]
     assert kinds.count("d") == 1 and kinds.count("c") == 100 and kinds.count("f") == 21
     assert inst.battery == pytest.approx(79.69)

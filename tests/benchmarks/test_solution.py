@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tests.planning.ev._builders import plane_instance
 from voltvan.benchmarks import read_instance, solution_to_json, write_solution
 from voltvan.errors import InvalidInput
@@ -28,9 +28,9 @@ def test_station_visits_carry_the_charge(tmp_path: Path) -> None:
 def test_formats_are_detected_by_content(tmp_path: Path) -> None:
     """A Schneider file and a VRPLIB file are told apart without looking at the name."""
     evrptw = tmp_path / "a.dat"
-    evrptw.write_text(shared_path("bench", "evrptw", "small", "c101C5.txt").read_text())
+    evrptw.write_text(data_path("bench", "evrptw", "small", "c101C5.txt").read_text())
     vrptw = tmp_path / "b.dat"
-    vrptw.write_text(shared_path("bench", "vrptw-gh1000", "C1_10_1.vrp").read_text())
+    vrptw.write_text(data_path("bench", "vrptw-gh1000", "C1_10_1.vrp").read_text())
     assert read_instance(evrptw).format == "evrptw"
     assert read_instance(vrptw).format == "vrptw"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.benchmarks import parse_vrplib, read_vrplib, vrplib_to_ev
 from voltvan.errors import InvalidInput
 
@@ -36,7 +36,7 @@ EOF
 
 def test_reads_a_gehring_homberger_instance() -> None:
     """C1_10_1 has 1001 nodes, capacity 200 and 90 s service at the clients."""
-    inst = read_vrplib(shared_path("bench", "vrptw-gh1000", "C1_10_1.vrp"))
+    inst = read_vrplib(data_path("bench", "vrptw-gh1000", "C1_10_1.vrp"))
     assert len(inst.ids) == 1001 and inst.ids[0] == "1"
     assert inst.capacity == 200
     assert inst.service[0] == 0 and inst.service[1] == 90

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.charging.conftest import NIGHT_TARIFF, request
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.charging import Connector, DepotProblem, check_schedule, lower_bound, schedule_depot
 from voltvan.charging._baselines import run_baseline
 from voltvan.charging._sessions import depot_night, read_trondheim_sessions
@@ -53,13 +53,11 @@ def test_real_night_voltvan_beats_edf_and_stays_near_the_bound() -> None:
     """On a 30-van night from real Trondheim sessions and SCE TOU-EV-4, voltvan meets every
     need within limits, costs less than EDF and stays within 1 % of the relaxed LP bound."""
     sessions = read_trondheim_sessions(
-        shared_path(
-            "real", "ev-charging-trondheim-residential", "Dataset_1_EV_charging_reports.csv"
-        )
+        data_path("real", "ev-charging-trondheim-residential", "Dataset_1_EV_charging_reports.csv")
     )
     assert len(sessions) > 6_000
     tariff = read_acn_tariff(
-        shared_path("real", "acnportal-tou-tariffs", "sce_tou_ev_4_march_2019.json"),
+        data_path("real", "acnportal-tou-tariffs", "sce_tou_ev_4_march_2019.json"),
         date=dt.date(2019, 7, 2),
     )
     p = depot_night(

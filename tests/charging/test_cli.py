@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.charging.conftest import route
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.charging import Schedule
 from voltvan.charging._check import check_schedule
 from voltvan.cli import main
@@ -51,7 +51,7 @@ def test_charge_writes_a_checked_schedule_and_chart(
     """The schedule has the documented fields, passes the checker, and the chart is SVG."""
     sdir, plan = scenario_and_plan
     out = tmp_path / "schedule.json"
-    tariff = shared_path("real", "acnportal-tou-tariffs", "sce_tou_ev_4_march_2019.json")
+    tariff = data_path("real", "acnportal-tou-tariffs", "sce_tou_ev_4_march_2019.json")
     code = _run(
         monkeypatch,
         "charge",

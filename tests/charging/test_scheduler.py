@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from tests.charging.conftest import NIGHT_TARIFF, request
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.charging import Connector, DepotProblem, lower_bound, schedule_depot
 from voltvan.charging._check import check_schedule
 from voltvan.charging._model import availability
@@ -172,12 +172,10 @@ def test_real_100_van_nights_meet_all_or_the_most_the_relaxation_allows() -> Non
     from voltvan.charging._tariffs import read_acn_tariff
 
     sessions = read_trondheim_sessions(
-        shared_path(
-            "real", "ev-charging-trondheim-residential", "Dataset_1_EV_charging_reports.csv"
-        )
+        data_path("real", "ev-charging-trondheim-residential", "Dataset_1_EV_charging_reports.csv")
     )
     tariff = read_acn_tariff(
-        shared_path("real", "acnportal-tou-tariffs", "sce_tou_ev_4_march_2019.json"),
+        data_path("real", "acnportal-tou-tariffs", "sce_tou_ev_4_march_2019.json"),
         date=dt.date(2019, 7, 2),
     )
     for seed, all_met in ((1, True), (0, False)):

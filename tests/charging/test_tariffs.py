@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.charging._tariffs import read_acn_tariff
 from voltvan.errors import InvalidInput
 
@@ -15,7 +15,7 @@ from voltvan.errors import InvalidInput
 def test_sce_tou_ev_4_summer_weekday() -> None:
     """SCE TOU-EV-4 on a July Tuesday: 0.26668 $/kWh from noon to 18:00, 15.51 $/kW demand."""
     t = read_acn_tariff(
-        shared_path("real", "acnportal-tou-tariffs", "sce_tou_ev_4_march_2019.json"),
+        data_path("real", "acnportal-tou-tariffs", "sce_tou_ev_4_march_2019.json"),
         date=dt.date(2019, 7, 2),
     )
     assert t.price_at(13 * 3600) == pytest.approx(0.26668)
@@ -28,16 +28,16 @@ def test_sce_tou_ev_4_summer_weekday() -> None:
 def test_pge_a10_winter_season_wraps_the_new_year() -> None:
     """PG&E A-10's winter runs November to April: a January day gets the winter prices."""
     t = read_acn_tariff(
-        shared_path("real", "acnportal-tou-tariffs", "pge_a10_tou_aug_2019.json"),
+        data_path("real", "acnportal-tou-tariffs", "pge_a10_tou_aug_2019.json"),
         date=dt.date(2020, 1, 15),
     )
     assert t.price_at(10 * 3600) == pytest.approx(0.1477)
     assert t.demand_charge_per_kw == pytest.approx(11.66)
 
 
-def test_every_shared_tariff_reads() -> None:
-    """All five shared files give a tariff on a weekday in each season."""
-    folder = shared_path("real", "acnportal-tou-tariffs")
+def test_every_acnportal_tariff_reads() -> None:
+    """All five acnportal files give a tariff on a weekday in each season."""
+    folder = data_path("real", "acnportal-tou-tariffs")
     files = sorted(folder.glob("*.json"))
     assert len(files) == 5
     for f in files:

@@ -6,14 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import check_evrptw, shared_path
+from tests.conftest import check_evrptw, data_path
 
 VOLTVAN = [sys.executable, "-c", "from voltvan.cli import main; main()"]
 
 
 def test_solve_writes_a_checked_solution(tmp_path: Path) -> None:
     """c101C10 solved through the CLI is accepted by the independent checker."""
-    instance = shared_path("bench", "evrptw", "small", "c101C10.txt")
+    instance = data_path("bench", "evrptw", "small", "c101C10.txt")
     out = tmp_path / "sol.json"
     args = ["solve", str(instance), "--max-iterations", "200", "--seed", "2", "--out", str(out)]
     run = subprocess.run([*VOLTVAN, *args], capture_output=True, text=True, check=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.catalog import large_van, small_van
 from voltvan.energy import accelerations_per_km, leg_energy_wh, trace_energy_wh
 from voltvan.energy._drive import PHASE_CRUISE_RATIO, PHASE_PKE_MPS2, PHASE_SPEED_KMH
@@ -14,7 +14,7 @@ PHASES = ("WLTC_3b_low", "WLTC_3b_middle", "WLTC_3b_high", "WLTC_3b_extrahigh")
 
 
 def _cycles() -> dict[str, np.ndarray]:
-    path = shared_path("real", "emobpy-cycles-evspecs", "driving_cycles.csv")
+    path = data_path("real", "emobpy-cycles-evspecs", "driving_cycles.csv")
     table = np.genfromtxt(path, delimiter=",", names=True)
     out = {}
     for name in (*PHASES, "EPA_city"):

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.catalog import twizy
 from voltvan.energy import (
     DRIVER_KG,
@@ -29,7 +29,7 @@ KIT_KG = 10.0
 
 
 def _files() -> list[Path]:
-    root = shared_path("real", "rsk-twizy-ev", "Analyzed")
+    root = data_path("real", "rsk-twizy-ev", "Analyzed")
     return sorted(root.glob("T*/*.csv"))
 
 

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.domain import ConsumptionParams
 from voltvan.energy import trace_energy_wh
 
@@ -20,8 +20,8 @@ def test_nissan_leaf_on_wltc_matches_its_rated_consumption() -> None:
     evspecs.json states no consumption; 144 Wh/km is Nissan's WLTP range applied to the usable
     battery (docs/energy.md). Measured here: 149 Wh/km.
     """
-    folder = shared_path("real", "emobpy-cycles-evspecs")
-    specs = json.loads((folder / "evspecs.json").read_text())
+    folder = data_path("real", "emobpy-cycles-evspecs")
+    specs = json.loads((folder / "evspecs_leaf_s_2018.json").read_text())
     fallback = {k: v["value"] for k, v in specs["fallback_parameters"].items()}
     leaf = {k: v["value"] for k, v in specs["Nissan"]["Leaf S"]["2018"].items()}
     params = ConsumptionParams(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.cli import app
 from voltvan.errors import InvalidInput
 
@@ -19,7 +19,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def twizy_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("data")
-    log = shared_path("real", "rsk-twizy-ev", "Analyzed", "T1", "T1_07_01_2021.csv")
+    log = data_path("real", "rsk-twizy-ev", "Analyzed", "T1", "T1_07_01_2021.csv")
     r = runner.invoke(app, ["import", "rsk-twizy", str(log), "--data", str(data),
                             "--vehicle-id", "twizy-1"])  # fmt: skip
     assert r.exit_code == 0, r.output
@@ -30,7 +30,7 @@ def twizy_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_import_reports_samples(tmp_path: Path) -> None:
     """The import table lists the file with its 4,535 samples."""
-    log = shared_path("real", "rsk-twizy-ev", "Analyzed", "T1", "T1_07_01_2021.csv")
+    log = data_path("real", "rsk-twizy-ev", "Analyzed", "T1", "T1_07_01_2021.csv")
     r = runner.invoke(app, ["import", "rsk-twizy", str(log), "--data", str(tmp_path),
                             "--vehicle-id", "tw"])  # fmt: skip
     assert r.exit_code == 0, r.output

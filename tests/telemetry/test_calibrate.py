@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from tests.telemetry.analytics_data import T0, Row, rows_from_series, write_signals
 from voltvan.domain import ConsumptionParams
 from voltvan.energy import trace_energy_wh
@@ -60,7 +60,7 @@ def test_real_twizy_trips_calibrate(tmp_path: Path) -> None:
     from voltvan.energy import vehicle_mass_kg
 
     van = twizy()
-    import_rsk_twizy(shared_path("real", "rsk-twizy-ev", "Analyzed"), tmp_path, vehicle_id="tw")
+    import_rsk_twizy(data_path("real", "rsk-twizy-ev", "Analyzed"), tmp_path, vehicle_id="tw")
     derive(tmp_path, battery_wh={"tw": van.battery_wh})
     result = calibrate(connect(tmp_path), van.consumption, mass_kg=vehicle_mass_kg(van, 0.0))
     assert result.num_trips == 7

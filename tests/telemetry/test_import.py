@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.errors import InvalidInput
 from voltvan.telemetry._derived import build_trips_and_stops, connect, days_with_signals
 from voltvan.telemetry._gps import path_length_m
@@ -21,7 +21,7 @@ SIGNALS_PER_SAMPLE = 6
 
 
 def _twizy(name: str) -> Path:
-    return shared_path("real", "rsk-twizy-ev", "Analyzed", *name.split("/"))
+    return data_path("real", "rsk-twizy-ev", "Analyzed", *name.split("/"))
 
 
 def _can_integral_m(path: Path) -> float:
@@ -98,7 +98,7 @@ def test_out_of_range_longitude_is_rejected_with_reason(tmp_path: Path) -> None:
 
 def test_all_real_trips_match_can_distance(tmp_path: Path) -> None:
     """Every one of the 7 real trips: cleaned GPS distance within 7 % of the CAN integral."""
-    folder = shared_path("real", "rsk-twizy-ev", "Analyzed")
+    folder = data_path("real", "rsk-twizy-ev", "Analyzed")
     import_rsk_twizy(folder, tmp_path, vehicle_id="twizy-1")
     trips = sorted(_trips(tmp_path), key=lambda t: str(t["start_ts"]))
     files = sorted(folder.rglob("*.csv"), key=lambda p: read_rsk_twizy_csv(p).samples[0].ts)

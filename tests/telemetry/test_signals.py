@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import data_path
 from voltvan.telemetry import get_signal, signal_catalog
 
 
@@ -50,9 +50,9 @@ def test_speed_has_a_plausibility_bound_and_si_conversion() -> None:
     assert speed.to_si(36.0) == pytest.approx(10.0)
 
 
-def test_subset_matches_the_shared_vss_csv() -> None:
+def test_subset_matches_the_vss_csv() -> None:
     """Every packaged entry has the datatype and unit of the VSS 6.0 CSV it was copied from."""
-    path = shared_path("real", "covesa-vss-6.0", "vss_6.0.csv")
+    path = data_path("real", "covesa-vss-6.0", "vss_6.0.csv")
     with path.open(newline="") as fh:
         rows = {r["Signal"]: r for r in csv.DictReader(fh)}
     for name, sig in signal_catalog().items():

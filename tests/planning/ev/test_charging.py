@@ -67,11 +67,11 @@ def test_unreachable_route_is_infeasible() -> None:
 @pytest.mark.parametrize("name", ["c101", "r102", "rc101", "c103"])
 def test_best_known_routes_are_rebuilt_exactly(name: str) -> None:
     """Each best-known route's client order gets stops of exactly the best-known total distance."""
-    from tests.conftest import shared_path
+    from tests.conftest import data_path
     from voltvan.benchmarks import read_instance
 
-    inst = read_instance(shared_path("bench", "evrptw", "100", f"{name}_21.txt")).instance
-    bks = shared_path("bench", "evrptw", "bks-evrptwpr.tsv")
+    inst = read_instance(data_path("bench", "evrptw", "100", f"{name}_21.txt")).instance
+    bks = data_path("bench", "evrptw", "bks-evrptwpr.tsv")
     row = next(
         line.split("\t")
         for line in bks.read_text().splitlines()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import check_evrptw, shared_path
+from tests.conftest import check_evrptw, data_path
 from voltvan.benchmarks import read_instance, write_solution
 from voltvan.planning.ev import EvSolution
 from voltvan.planning.ev._charging import ChargingPlanner
@@ -17,7 +17,7 @@ from voltvan.planning.ev._solve import _fleet_weight
 
 
 def _singletons(name: str) -> tuple[Path, EvLocalSearch]:
-    path = shared_path("bench", "evrptw", "small", f"{name}.txt")
+    path = data_path("bench", "evrptw", "small", f"{name}.txt")
     inst = read_instance(path).instance
     planners = [ChargingPlanner(inst, v) for v in range(len(inst.vehicle_types))]
     search = EvLocalSearch(inst, planners, seed=3, deadline=None, fleet_weight=_fleet_weight(inst))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import check_evrptw, shared_path
+from tests.conftest import check_evrptw, data_path
 from tests.planning.ev._builders import plane_instance
 from voltvan.benchmarks import read_instance, write_solution
 from voltvan.planning.ev import EvSolution, solve_ev
@@ -16,7 +16,7 @@ KNOWN_OPTIMUM = {"c101C5": 257.75, "r104C5": 136.69, "r105C5": 156.08, "rc108C5"
 
 
 def _solve_small(name: str, tmp_path: Path, iterations: int = 300) -> tuple[EvSolution, dict]:
-    path = shared_path("bench", "evrptw", "small", f"{name}.txt")
+    path = data_path("bench", "evrptw", "small", f"{name}.txt")
     bench = read_instance(path)
     solution = solve_ev(bench.instance, max_iterations=iterations, seed=1)
     out = tmp_path / f"{name}.json"
@@ -43,7 +43,7 @@ def test_small_instances_are_feasible_by_the_checker(name: str, tmp_path: Path) 
 
 def test_same_seed_same_solution() -> None:
     """With an iteration limit the search is deterministic."""
-    bench = read_instance(shared_path("bench", "evrptw", "small", "c101C10.txt"))
+    bench = read_instance(data_path("bench", "evrptw", "small", "c101C10.txt"))
     a = solve_ev(bench.instance, max_iterations=100, seed=3)
     b = solve_ev(bench.instance, max_iterations=100, seed=3)
     assert [r.visits for r in a.routes] == [r.visits for r in b.routes]
