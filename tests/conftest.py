@@ -20,6 +20,8 @@ from voltvan.domain import (
     VehicleType,
 )
 
+pytest_plugins = ("tests.ci_skips",)
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 CHECKER = REPO / "tests" / "tools" / "check_evrptw.py"
