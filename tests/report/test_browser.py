@@ -31,7 +31,10 @@ def browser() -> Iterator[Any]:
     """One headless chromium for the module; skipped where Debian's chromium is not installed."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent (CI installs the Debian chromium package)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api",
+        reason="playwright is not installed (the test extra: pip install -e '.[test]')",
+    )
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b

@@ -116,7 +116,7 @@ class Broker:
 def make_certs(folder: Path) -> Path:
     """A throw-away CA and a server certificate for 127.0.0.1 (openssl); returns the CA file."""
     if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
+        pytest.skip("openssl is not installed (Debian package openssl)")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "san.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
     steps = [
@@ -138,7 +138,7 @@ def running_broker(
 ) -> Iterator[Broker]:
     """A private broker; with ``tls`` also a TLS listener (CA file: ``folder/certs/ca.pem``)."""
     if not Path(MOSQUITTO).exists() or shutil.which("mosquitto_passwd") is None:
-        pytest.skip("mosquitto is not installed")
+        pytest.skip(f"{MOSQUITTO} or mosquitto_passwd is absent (Debian package mosquitto)")
     folder.mkdir(parents=True, exist_ok=True)
     if tls:
         make_certs(folder / "certs")
