@@ -1,14 +1,17 @@
 """EVRPTW-PR benchmark: voltvan on the Schneider et al. (2014) 100-customer instances.
 
 Every solution is written as benchmark JSON and checked by the independent checker
-``shared/tools/check_evrptw.py`` (a subprocess). Vehicles and distance are compared with the
+``tests/tools/check_evrptw.py`` (a subprocess). Vehicles and distance are compared with the
 best-known solutions (Erdelic et al. 2022, partial recharging) and, side by side, with the
 published RoutingBlocks ALNS results (Klein & Schiffer 2023; their runtimes, not ours).
 
     python bench/evrptw.py --quick --time-limit 60
     python bench/evrptw.py --instances c101 r102 --time-limit 30
 
-Writes bench/results/evrptw.csv.
+The 28 instances are not in the repository (tests/data holds 4 of them): ``--shared DIR`` names
+a folder with ``bench/evrptw/100/*_21.txt``, ``bench/evrptw/bks-evrptwpr.tsv`` and
+``bench/evrptw/routingblocks2023.csv`` (default: ``../shared`` beside the checkout). Writes
+bench/results/evrptw.csv.
 """
 
 from __future__ import annotations
@@ -29,6 +32,14 @@ from voltvan.benchmarks import read_instance, write_solution
 from voltvan.planning.ev import solve_ev
 
 REPO = Path(__file__).resolve().parents[1]
+CHECKER = REPO / "tests" / "tools" / "check_evrptw.py"
+WHERE = (
+    "the Schneider et al. (2014) 100-customer instances (*_21.txt), the best-known solutions "
+    "bks-evrptwpr.tsv and the RoutingBlocks results routingblocks2023.csv come from the "
+    "RoutingBlocks paper repository, https://github.com/INFORMSJoC/2023.0104 (MIT; see "
+    "tests/data/bench/evrptw/SOURCE.txt). Put them in DIR/bench/evrptw/ (instances in 100/) and "
+    "pass --shared DIR"
+)
 QUICK = ("c101", "c103", "c204", "r102", "r105", "r201", "rc101", "rc201")
 console = Console(width=150)
 
@@ -53,10 +64,9 @@ def _published(shared: Path) -> dict[str, tuple[int, float, float]]:
     return out
 
 
-def _check(shared: Path, instance: Path, solution: Path) -> dict[str, object]:
-    checker = shared / "tools" / "check_evrptw.py"
+def _check(instance: Path, solution: Path) -> dict[str, object]:
     run = subprocess.run(
-        [sys.executable, str(checker), str(instance), str(solution)],
+        [sys.executable, str(CHECKER), str(instance), str(solution)],
         capture_output=True,
         text=True,
         check=False,
@@ -73,10 +83,16 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help=f"only {len(QUICK)} instances")
     parser.add_argument("--instances", nargs="*", help="instance names, e.g. c101 r102")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="shared data")
+    parser.add_argument(
+        "--shared", type=Path, default=REPO.parent / "shared", help="folder holding bench/evrptw"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "evrptw.csv")
     args = parser.parse_args()
     folder = args.shared / "bench" / "evrptw" / "100"
+    needed = (folder, folder.parent / "bks-evrptwpr.tsv", folder.parent / "routingblocks2023.csv")
+    missing = [str(p) for p in needed if not p.exists()]
+    if missing:
+        raise SystemExit(f"benchmark data absent: {', '.join(missing)}.\nWhere to get it: {WHERE}.")
     names = sorted(p.stem.removesuffix("_21") for p in folder.glob("*_21.txt"))
     if args.instances:
         names = [n for n in names if n in set(args.instances)]
@@ -92,7 +108,7 @@ def main() -> int:
             solution = solve_ev(bench.instance, time_limit_s=args.time_limit, seed=args.seed)
         out = sol_dir / f"{name}.json"
         write_solution(out, bench.instance, solution)
-        check = _check(args.shared, path, out)
+        check = _check(path, out)
         bk_v, bk_d = bks[name]
         dist = float(check["distance"])  # type: ignore[arg-type]
         rb = published.get(name)

@@ -7,7 +7,9 @@ line). VROOM gets the budget as its timeout at exploration level 5; all run sing
 
     python bench/vrptw.py --quick --time-limit 60
 
-Writes bench/results/vrptw.csv.
+The six instances are not in the repository (tests/data holds C1_10_1.vrp only): ``--shared DIR``
+names a folder with ``bench/vrptw-gh1000/*.vrp`` and their ``.sol`` files (default: ``../shared``
+beside the checkout). Writes bench/results/vrptw.csv.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ from voltvan.benchmarks._vrplib import VrplibInstance
 from voltvan.planning.ev import solve_ev
 
 REPO = Path(__file__).resolve().parents[1]
+WHERE = (
+    "the Gehring & Homberger 1000-customer instances C1_10_1, C2_10_1, R1_10_1, R2_10_1, RC1_10_1 "
+    "and RC2_10_1 (.vrp with their .sol) come from https://github.com/PyVRP/Instances, folder GH "
+    "(MIT; also on CVRPLIB). Put them in DIR/bench/vrptw-gh1000/ and pass --shared DIR"
+)
 QUICK = ("C1_10_1", "RC2_10_1")
 console = Console(width=150)
 Routes = list[list[int]]  # node indices, depot 0 excluded
@@ -184,11 +191,18 @@ def main() -> int:
     parser.add_argument("--instances", nargs="*", help="instance names, e.g. C1_10_1")
     parser.add_argument("--solvers", nargs="*", default=list(SOLVERS), choices=list(SOLVERS))
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="shared data")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=REPO.parent / "shared",
+        help="folder holding bench/vrptw-gh1000",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "vrptw.csv")
     args = parser.parse_args()
     folder = args.shared / "bench" / "vrptw-gh1000"
     names = sorted(p.stem for p in folder.glob("*.vrp"))
+    if not names:
+        raise SystemExit(f"benchmark data absent: no *.vrp in {folder}.\nWhere to get it: {WHERE}.")
     if args.instances:
         names = [n for n in names if n in set(args.instances)]
     elif args.quick:
