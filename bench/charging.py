@@ -48,7 +48,7 @@ from voltvan.charging._sessions import depot_night, read_trondheim_sessions
 from voltvan.charging._tariffs import read_acn_tariff
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_SHARED = REPO.parent / "shared"
+DEFAULT_DATA = REPO / "tests" / "data"  # the sessions and tariffs ship there, for the tests
 RESULTS = REPO / "bench" / "results"
 SESSIONS = ("real", "ev-charging-trondheim-residential", "Dataset_1_EV_charging_reports.csv")
 TARIFFS = ("real", "acnportal-tou-tariffs")
@@ -101,7 +101,7 @@ def run(problem: DepotProblem, repeats: int) -> list[dict[str, object]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="shared data folder")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (tests/data)")
     ap.add_argument("--vans", type=int, default=100, help="vans (default 100)")
     ap.add_argument("--connectors", type=int, default=40, help="11 kW connectors (default 40)")
     ap.add_argument(
@@ -117,9 +117,9 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3, help="timing repeats (median)")
     args = ap.parse_args()
 
-    sessions = read_trondheim_sessions(args.shared.joinpath(*SESSIONS))
+    sessions = read_trondheim_sessions(args.data.joinpath(*SESSIONS))
     tariff = read_acn_tariff(
-        args.shared.joinpath(*TARIFFS, args.tariff), date=dt.date.fromisoformat(args.date)
+        args.data.joinpath(*TARIFFS, args.tariff), date=dt.date.fromisoformat(args.date)
     )
     all_rows: list[dict[str, object]] = []
     for site_kw in args.site_kw:

@@ -7,7 +7,7 @@ For each size (stops, vans) this generates a cold winter day (seeded), then
   violations (energy ones separately) and the peak memory of the process;
 * plans it the way VROOM/PyVRP users do today: PyVRP used directly, with the same capacities,
   windows and shifts, and the battery replaced by ``max_distance`` = the van's WLTP range from its
-  spec sheet (``../shared/real/open-ev-data-vans``); then replays those routes with the full energy
+  spec sheet (``tests/data/real/open-ev-data-vans``); then replays those routes with the full energy
   model on the cold day and counts the routes that fall below the reserve and below zero
   (stranded).
 
@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_SHARED = REPO.parent / "shared"
+DEFAULT_DATA = REPO / "tests" / "data"  # the cited spec sheets ship there, for the tests
 RESULTS = REPO / "bench" / "results"
 CASES = ((300, 12), (500, 5), (1000, 30), (2000, 60))
 QUICK_CASES = ((300, 12), (500, 5))
@@ -45,7 +45,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0, help="generator and search seed")
     ap.add_argument("--day", default="cold", choices=("cold", "mild"), help="weather of the day")
     ap.add_argument("--quick", action="store_true", help="300 and 500 stops (tight fleet) at 20 s")
-    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="shared data folder")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (tests/data)")
     ap.add_argument("--case", nargs=2, type=int, metavar=("STOPS", "VANS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.case:
@@ -68,8 +68,8 @@ def main() -> None:
             str(args.seed),
             "--day",
             args.day,
-            "--shared",
-            str(args.shared),
+            "--data",
+            str(args.data),
         ]
         run = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if run.returncode != 0:
@@ -99,7 +99,7 @@ def run_case(num_stops: int, num_vans: int, args: argparse.Namespace) -> dict[st
     plan_s = time.perf_counter() - t0
     result = check_plan(plan, scenario)
     energy_kinds = ("energy_reserve", "energy_battery")
-    naive = naive_plan(scenario, args.time_limit, args.seed, args.shared)
+    naive = naive_plan(scenario, args.time_limit, args.seed, args.data)
     return {
         "stops": num_stops,
         "vans": num_vans,
@@ -120,10 +120,10 @@ def run_case(num_stops: int, num_vans: int, args: argparse.Namespace) -> dict[st
     }
 
 
-def spec_range_m(source: str, shared: Path, fallback_m: float) -> float:
+def spec_range_m(source: str, data: Path, fallback_m: float) -> float:
     """WLTP range from the spec sheet the van type cites (OpenEV Data), else ``fallback_m``."""
     m = re.search(r"(src/\S+?\.json)", source)
-    sheet = shared / "real" / "open-ev-data-vans" / m.group(1) if m else None
+    sheet = data / "real" / "open-ev-data-vans" / m.group(1) if m else None
     if sheet is None or not sheet.exists():
         return fallback_m
     data = json.loads(sheet.read_text(encoding="utf-8"))
@@ -132,7 +132,7 @@ def spec_range_m(source: str, shared: Path, fallback_m: float) -> float:
     return float(wltp[0]["range_km"]) * 1000 if wltp else fallback_m
 
 
-def naive_plan(scenario: Any, time_limit_s: float, seed: int, shared: Path) -> dict[str, Any]:
+def naive_plan(scenario: Any, time_limit_s: float, seed: int, data: Path) -> dict[str, Any]:
     """PyVRP with the battery as a plain range limit, replayed with the full energy model."""
     import pyvrp
     from pyvrp.stop import MaxRuntime
@@ -187,7 +187,7 @@ def naive_plan(scenario: Any, time_limit_s: float, seed: int, shared: Path) -> d
     vtypes = []
     for type_id, depot_id, start, end in keys:
         vt = fleet.vehicle_type(type_id)
-        ranges[type_id] = spec_range_m(vt.source, shared, vt.battery_wh / 0.2 * 1.0)
+        ranges[type_id] = spec_range_m(vt.source, data, vt.battery_wh / 0.2 * 1.0)
         vtypes.append(
             pyvrp.VehicleType(
                 len(by_key[(type_id, depot_id, start, end)]),

@@ -1,6 +1,6 @@
 """Energy model against reality and against itself: one command, tables on screen, CSV on disk.
 
-    python bench/energy_calibration.py [--shared DIR] [--out bench/results]
+    python bench/energy_calibration.py [--data DIR] [--out bench/results]
 
 1. Leave-one-trip-out on the 7 real RSK Twizy trips (CC BY 4.0, NaitMalek et al.): the physics
    model with one or two fitted parameters against a constant Wh/km fitted on the same trips,
@@ -47,10 +47,10 @@ WLTP_RANGE_KM = {"large": 317.0, "small": 423.0}  # from the cited OpenEV sheets
 N1_PAYLOAD_SHARE = 0.28  # WLTP test mass of a van: running order + 25 kg + 28 % of payload
 
 
-def twizy_validation(shared: Path, console: Console, rows: list[dict[str, object]]) -> None:
+def twizy_validation(data: Path, console: Console, rows: list[dict[str, object]]) -> None:
     van = twizy()
     mass_kg = van.mass_kg + DRIVER_KG + KIT_KG
-    files = sorted((shared / "real" / "rsk-twizy-ev" / "Analyzed").glob("T*/*.csv"))
+    files = sorted((data / "real" / "rsk-twizy-ev" / "Analyzed").glob("T*/*.csv"))
     trips = [read_rsk_trip(f, battery_wh=van.battery_wh, mass_kg=mass_kg) for f in files]
     pieces = [read_rsk_pieces(f, battery_wh=van.battery_wh, mass_kg=mass_kg) for f in files]
     summary = Table(title=f"RSK Twizy, leave one trip out ({len(trips)} trips)")
@@ -111,15 +111,15 @@ def twizy_validation(shared: Path, console: Console, rows: list[dict[str, object
     console.print(summary)
 
 
-def _cycle(shared: Path, name: str) -> np.ndarray:
+def _cycle(data: Path, name: str) -> np.ndarray:
     table = np.genfromtxt(
-        shared / "real" / "emobpy-cycles-evspecs" / "driving_cycles.csv", delimiter=",", names=True
+        data / "real" / "emobpy-cycles-evspecs" / "driving_cycles.csv", delimiter=",", names=True
     )
     v = table[name] / 3.6
     return np.asarray(v[~np.isnan(v)])
 
 
-def leg_vs_trace(shared: Path, console: Console, rows: list[dict[str, object]]) -> None:
+def leg_vs_trace(data: Path, console: Console, rows: list[dict[str, object]]) -> None:
     table = Table(title="leg model (distance + duration) vs 1 Hz trace model, Wh/km, 20 °C")
     table.add_column("cycle")
     for van in (large_van(), small_van(), twizy()):
@@ -127,7 +127,7 @@ def leg_vs_trace(shared: Path, console: Console, rows: list[dict[str, object]]) 
         table.add_column(f"{van.id} leg", justify="right")
         table.add_column("ratio", justify="right")
     for name in CYCLES:
-        v = _cycle(shared, name)
+        v = _cycle(data, name)
         t = np.arange(v.size, dtype=float)
         km = float(np.sum(0.5 * (v[1:] + v[:-1]))) / 1000
         cells = [name]
@@ -157,11 +157,11 @@ def leg_vs_trace(shared: Path, console: Console, rows: list[dict[str, object]]) 
     console.print(table)
 
 
-def default_vans(shared: Path, console: Console, rows: list[dict[str, object]]) -> None:
+def default_vans(data: Path, console: Console, rows: list[dict[str, object]]) -> None:
     table = Table(title="default vans: urban 10 km at 25 km/h, half payload; WLTC at test mass")
     for col in ("van", "20 °C", "-5 °C", "35 °C", "WLTC model", "sheet WLTP", "ratio"):
         table.add_column(col, justify="right")
-    v = _cycle(shared, "WLTC_3b_full")
+    v = _cycle(data, "WLTC_3b_full")
     t = np.arange(v.size, dtype=float)
     km = float(np.sum(0.5 * (v[1:] + v[:-1]))) / 1000
     for van in (large_van(), small_van()):
@@ -223,10 +223,10 @@ def matrix_timing(console: Console, rows: list[dict[str, object]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--shared",
+        "--data",
         type=Path,
-        default=REPO.parent / "shared",
-        help="folder of the shared data sets (default: ../shared beside the repo)",
+        default=REPO / "tests" / "data",
+        help="folder holding real/rsk-twizy-ev and real/emobpy-cycles-evspecs",
     )
     parser.add_argument(
         "--out",
@@ -237,9 +237,9 @@ def main() -> None:
     args = parser.parse_args()
     console = Console(width=150)
     rows: list[dict[str, object]] = []
-    twizy_validation(args.shared, console, rows)
-    leg_vs_trace(args.shared, console, rows)
-    default_vans(args.shared, console, rows)
+    twizy_validation(args.data, console, rows)
+    leg_vs_trace(args.data, console, rows)
+    default_vans(args.data, console, rows)
     matrix_timing(console, rows)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "energy_calibration.csv"
