@@ -2,7 +2,7 @@
 
 Battery (usable), kerb mass, payload, cargo volume and charging power come from the OpenEV Data
 spec sheets (``open-ev-data/open-ev-data-dataset`` commit 8edb266, Community Data License
-Agreement - Permissive 2.0; a copy sits in ``../shared/real/open-ev-data-vans``). Drag, frontal
+Agreement - Permissive 2.0; a copy sits in ``tests/data/real/open-ev-data-vans``). Drag, frontal
 area, rolling resistance, efficiencies and auxiliary power are not on spec sheets; their values
 and sources are argued in ``docs/energy.md`` (section "Default vans"). The data set has no
 110 kWh van (no eSprinter): the large van is the Ford E-Transit with its 64 kWh.

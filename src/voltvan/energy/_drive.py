@@ -5,7 +5,7 @@ depends on two things the average speed hides: how fast the van goes while it mo
 drag grows with the square of speed) and how often it speeds up from a standstill or a slow-down
 (kinetic energy spent and partly recovered). Both are taken, as functions of the average speed
 including stops, from the phases of the WLTC class 3b cycle (UN GTR No. 15; the 1 Hz traces ship in
-``../shared/real/emobpy-cycles-evspecs``); ``tests/energy/test_drive.py`` recomputes them from
+``tests/data/real/emobpy-cycles-evspecs``); ``tests/energy/test_drive.py`` recomputes them from
 that file. Between the phases the tables interpolate linearly; beyond them they stay flat except
 for a motorway point (steady 130 km/h: cruise ratio 1.05, little accelerating).
 
