@@ -9,6 +9,7 @@ code the CLI returns::
     ├── NotFound (404, exit 2)            an id or a path that does not exist
     ├── Unauthorized (401, exit 2)        missing or wrong credentials
     ├── Forbidden (403, exit 2)           credentials valid, action not allowed
+    ├── TooLarge (413, exit 2)            a request or file over its documented size limit
     ├── Conflict (409, exit 1)            the request contradicts stored state
     └── Infeasible (409, exit 1)          the model is well formed but no solution exists
 """
@@ -112,6 +113,11 @@ class Unauthorized(VoltvanError):
 
 class Forbidden(VoltvanError):
     status = 403
+    exit_code = 2
+
+
+class TooLarge(VoltvanError):
+    status = 413
     exit_code = 2
 
 

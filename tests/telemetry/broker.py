@@ -49,6 +49,7 @@ class Broker:
     port: int
     users: dict[str, str] = field(default_factory=dict)
     tls_port: int | None = None  # a second listener with TLS (certificates from make_certs)
+    extra: list[str] = field(default_factory=list)  # more mosquitto.conf lines (global ones)
     proc: subprocess.Popen[bytes] | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
@@ -69,6 +70,7 @@ class Broker:
             "max_queued_messages 0",
             "log_dest stderr",
             f"user {getpass.getuser()}",  # root would drop to 'mosquitto' and lose our folder
+            *self.extra,
         ]
         if self.users:
             pw = self.folder / "passwd"
@@ -134,7 +136,11 @@ def make_certs(folder: Path) -> Path:
 
 @contextmanager
 def running_broker(
-    folder: Path, users: dict[str, str] | None = None, *, tls: bool = False
+    folder: Path,
+    users: dict[str, str] | None = None,
+    *,
+    tls: bool = False,
+    extra: list[str] | None = None,
 ) -> Iterator[Broker]:
     """A private broker; with ``tls`` also a TLS listener (CA file: ``folder/certs/ca.pem``)."""
     if not Path(MOSQUITTO).exists() or shutil.which("mosquitto_passwd") is None:
@@ -143,7 +149,11 @@ def running_broker(
     if tls:
         make_certs(folder / "certs")
     broker = Broker(
-        folder=folder, port=free_port(), users=users or {}, tls_port=free_port() if tls else None
+        folder=folder,
+        port=free_port(),
+        users=users or {},
+        tls_port=free_port() if tls else None,
+        extra=extra or [],
     )
     broker.start()
     try:

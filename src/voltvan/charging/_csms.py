@@ -20,6 +20,7 @@ import hmac
 import logging
 import time
 import tomllib
+import urllib.parse
 from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
@@ -54,6 +55,7 @@ class CsmsConfig:
     late_grace_s: float = 900.0
     response_timeout_s: float = 10.0
     watch_every_s: float | None = 30.0
+    path_prefix: str = "/"
 
 
 def read_csms_config(path: Path) -> CsmsConfig:
@@ -88,9 +90,28 @@ def read_csms_config(path: Path) -> CsmsConfig:
             accept_unknown_tags=bool(opts.get("accept_unknown_tags", False)),
             late_grace_s=float(opts.get("late_grace_s", 900.0)),
             watch_every_s=float(opts.get("watch_every_s", 30.0)),
+            path_prefix=_path_prefix(opts.get("path_prefix", "/")),
         )
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"bad option: {exc}", file=path, field="csms") from exc
+
+
+def _path_prefix(value: object) -> str:
+    if not isinstance(value, str) or not value.startswith("/") or not value.endswith("/"):
+        raise ValueError(f"path_prefix must start and end with '/', got {value!r}")
+    return value
+
+
+def charger_id_of(path: str, prefix: str) -> str | None:
+    """The charger id: the whole (percent-decoded) path after ``prefix``, else ``None``.
+
+    Not the last segment: ``/other/CP1`` must not pass for charger ``CP1``.
+    """
+    path = path.split("?", 1)[0]
+    if not path.startswith(prefix):
+        return None
+    charger_id = urllib.parse.unquote(path[len(prefix) :])
+    return charger_id or None
 
 
 def check_schedule_chargers(config: CsmsConfig, schedule: Schedule) -> None:
@@ -117,7 +138,10 @@ def basic_auth_ok(header: str | None, charger_id: str, password: str) -> bool:
         user, _, given = base64.b64decode(header[6:], validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return False
-    return hmac.compare_digest(user, charger_id) and hmac.compare_digest(given, password)
+    # bytes: compare_digest refuses text that is not ASCII (a 500 on a non-ASCII password)
+    return hmac.compare_digest(user.encode(), charger_id.encode()) and hmac.compare_digest(
+        given.encode(), password.encode()
+    )
 
 
 class Csms:
@@ -213,10 +237,10 @@ class Csms:
         return self.clock() - self.day_start_epoch
 
     def _authenticate(self, connection: Any, request: Any) -> Any:
-        charger_id = request.path.rstrip("/").rsplit("/", 1)[-1]
-        account = self.config.chargers.get(charger_id)
+        charger_id = charger_id_of(request.path, self.config.path_prefix)
+        account = None if charger_id is None else self.config.chargers.get(charger_id)
         header = request.headers.get("Authorization")
-        if account is None or not basic_auth_ok(header, charger_id, account.password):
+        if account is None or not basic_auth_ok(header, account.id, account.password):
             LOG.warning("refused charger %r: unknown or wrong password", charger_id)
             response = connection.respond(
                 HTTPStatus.UNAUTHORIZED, "unknown charger or bad password\n"
@@ -230,7 +254,8 @@ class Csms:
 
         from voltvan.charging._csms_handlers import Handler16, Handler201
 
-        charger_id = connection.request.path.rstrip("/").rsplit("/", 1)[-1]
+        charger_id = charger_id_of(connection.request.path, self.config.path_prefix)
+        assert charger_id is not None  # the handshake refused every other path
         if connection.subprotocol not in SUBPROTOCOLS:
             await connection.close(1002, "an OCPP subprotocol is required")
             return

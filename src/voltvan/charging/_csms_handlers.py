@@ -6,6 +6,7 @@ Handlers write to the store before they answer; anything that needs a call back 
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from voltvan.charging._ocpp import (
@@ -24,26 +25,39 @@ from voltvan.charging._ocpp import (
 if TYPE_CHECKING:
     from voltvan.charging._csms import Csms
 
+LOG = logging.getLogger("voltvan.csms")
 ENERGY = "Energy.Active.Import.Register"
 POWER = "Power.Active.Import"
+_UNIT_SCALE = {ENERGY: {"Wh": 1.0, "kWh": 1000.0}, POWER: {"W": 1.0, "kW": 1000.0}}
 
 
 def read_meter(meter_value: list[dict[str, Any]]) -> tuple[float | None, float | None]:
-    """Energy register (Wh) and power (W) from OCPP meter values (last sample wins)."""
+    """Energy register (Wh) and power (W) from OCPP meter values (last sample wins).
+
+    The unit is ``unit`` in 1.6 and ``unitOfMeasure`` (unit and a power-of-ten multiplier) in
+    2.0.1; a value in a unit that is not energy or power in W(h) or kW(h) is skipped rather than
+    read as Wh.
+    """
     energy: float | None = None
     power: float | None = None
     for mv in meter_value:
         for sv in mv.get("sampled_value", []):
             measurand = sv.get("measurand", ENERGY)
-            unit = sv.get("unit", "Wh" if measurand == ENERGY else "W")
-            scale = 1000.0 if unit in ("kWh", "kW") else 1.0
+            scales = _UNIT_SCALE.get(measurand)
+            if scales is None:
+                continue
+            uom = sv.get("unit_of_measure") or {}
+            unit = sv.get("unit") or uom.get("unit") or ("Wh" if measurand == ENERGY else "W")
+            scale = scales.get(unit)
+            if scale is None:
+                continue
             try:
-                value = float(sv["value"]) * scale
-            except (KeyError, TypeError, ValueError):
+                value = float(sv["value"]) * scale * 10.0 ** int(uom.get("multiplier", 0))
+            except (KeyError, TypeError, ValueError, OverflowError):
                 continue
             if measurand == ENERGY:
                 energy = value
-            elif measurand == POWER:
+            else:
                 power = value
     return energy, power
 
@@ -99,8 +113,10 @@ class Handler16(RobustMixin, ChargePoint16):  # type: ignore[misc]
         self, connector_id: int, id_tag: str, meter_start: int, timestamp: str, **_: Any
     ) -> Any:
         known = self.csms.knows_tag(id_tag)
+        # OCPP 1.6 wants a transaction id even for a refused badge; the charger then stops.
+        # The session is kept for the audit but never active: no profile, no energy counted.
         tx_id = self.csms.store.start(
-            self.id, connector_id, id_tag, float(meter_start), self.csms.clock()
+            self.id, connector_id, id_tag, float(meter_start), self.csms.clock(), active=known
         )
         return result16.StartTransaction(
             transaction_id=tx_id, id_tag_info={"status": "Accepted" if known else "Invalid"}
@@ -108,6 +124,8 @@ class Handler16(RobustMixin, ChargePoint16):  # type: ignore[misc]
 
     @after("StartTransaction")
     async def after_start(self, connector_id: int, id_tag: str, **_: Any) -> None:
+        if not self.csms.knows_tag(id_tag):
+            return
         planned, plug_in = self.csms.planned_connector(id_tag)
         here = f"{self.id}/{connector_id}"
         now = self.csms.now_s()
@@ -128,14 +146,23 @@ class Handler16(RobustMixin, ChargePoint16):  # type: ignore[misc]
     def on_meter(self, connector_id: int, meter_value: list[dict[str, Any]], **kw: Any) -> Any:
         tx_id = kw.get("transaction_id")
         energy, power = read_meter(meter_value)
-        if tx_id is not None and energy is not None:
-            self.csms.store.meter(int(tx_id), energy, power, self.csms.clock())
+        now = self.csms.clock()
+        if (
+            tx_id is not None
+            and energy is not None
+            and not self.csms.store.meter(self.id, int(tx_id), energy, power, now)
+        ):
+            LOG.warning("%s sent meter values for transaction %s it does not run", self.id, tx_id)
         return result16.MeterValues()
 
     @on("StopTransaction")
     def on_stop(self, meter_stop: int, timestamp: str, transaction_id: int, **kw: Any) -> Any:
-        self.csms.store.stop(transaction_id, float(meter_stop), self.csms.clock(), kw.get("reason"))
-        return result16.StopTransaction(id_tag_info={"status": "Accepted"})
+        now = self.csms.clock()
+        if self.csms.store.stop(self.id, transaction_id, float(meter_stop), now, kw.get("reason")):
+            return result16.StopTransaction(id_tag_info={"status": "Accepted"})
+        # Answered all the same (a charger retries an unanswered stop forever), never recorded.
+        LOG.warning("%s tried to stop transaction %s it does not run", self.id, transaction_id)
+        return result16.StopTransaction()
 
     # -- calls to the charger ---------------------------------------------------------------
     async def set_profile(self, connector: int, profile: dict[str, Any]) -> bool:
@@ -235,26 +262,51 @@ class Handler201(RobustMixin, ChargePoint201):  # type: ignore[misc]
         store = self.csms.store
         ocpp_id = str(transaction_info["transaction_id"])
         energy, power = read_meter(kw.get("meter_value") or [])
-        tx = store.by_ocpp_id(ocpp_id)
+        tx = store.active_by_ocpp_id(self.id, ocpp_id)
         tag = (kw.get("id_token") or {}).get("id_token")
+        known = tag is None or self.csms.knows_tag(tag)
+        now = self.csms.clock()
         if tx is None and event_type in ("Started", "Updated"):
             evse = (kw.get("evse") or {}).get("id", 1)
             store.start(
-                self.id, int(evse), tag or "", energy or 0.0, self.csms.clock(), ocpp_id=ocpp_id
+                self.id, int(evse), tag or "", energy or 0.0, now, ocpp_id=ocpp_id, active=known
             )
         elif tx is not None and event_type == "Ended":
-            store.stop(
-                tx.id,
-                energy if energy is not None else tx.meter_last_wh,
-                self.csms.clock(),
-                transaction_info.get("stopped_reason"),
-            )
+            end_wh = energy if energy is not None else tx.meter_last_wh
+            store.stop(self.id, tx.id, end_wh, now, transaction_info.get("stopped_reason"))
         elif tx is not None and energy is not None:
-            store.meter(tx.id, energy, power, self.csms.clock())
+            store.meter(self.id, tx.id, energy, power, now)
         if tag is None:
             return result201.TransactionEvent()
-        status = "Accepted" if self.csms.knows_tag(tag) else "Invalid"
-        return result201.TransactionEvent(id_token_info={"status": status})
+        return result201.TransactionEvent(
+            id_token_info={"status": "Accepted" if known else "Invalid"}
+        )
+
+    @on("Authorize")
+    def on_authorize(self, id_token: dict[str, Any], **_: Any) -> Any:
+        known = self.csms.knows_tag(str(id_token.get("id_token", "")))
+        return result201.Authorize(id_token_info={"status": "Accepted" if known else "Invalid"})
+
+    @on("MeterValues")
+    def on_meter(self, evse_id: int, meter_value: list[dict[str, Any]], **_: Any) -> Any:
+        """Readings outside a TransactionEvent count for the session running on that EVSE."""
+        energy, power = read_meter(meter_value)
+        running = [tx for tx in self.csms.store.active(self.id) if tx.connector == evse_id]
+        if running and energy is not None:
+            self.csms.store.meter(self.id, running[-1].id, energy, power, self.csms.clock())
+        return result201.MeterValues()
+
+    @on("NotifyEvent")
+    def on_notify_event(self, event_data: list[dict[str, Any]], **_: Any) -> Any:
+        for event in event_data:
+            LOG.info("%s event: %s", self.id, event)
+        return result201.NotifyEvent()
+
+    @on("SecurityEventNotification")
+    def on_security_event(self, type: str, timestamp: str, **kw: Any) -> Any:
+        tech = kw.get("tech_info")
+        LOG.warning("%s security event %s at %s: %s", self.id, type, timestamp, tech)
+        return result201.SecurityEventNotification()
 
     @after("TransactionEvent")
     async def after_transaction_event(self, event_type: str, **_: Any) -> None:

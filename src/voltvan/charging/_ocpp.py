@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from ocpp.exceptions import OCPPError
+from ocpp.exceptions import FormatViolationError, OCPPError
 from ocpp.messages import CallError, unpack
 from ocpp.routing import after as _after
 from ocpp.routing import on as _on
@@ -58,25 +58,39 @@ def after(action: str) -> Callable[[_F], _F]:
 
 
 def call_error_for(raw: str | bytes) -> str | None:
-    """The CALLERROR frame for a frame that does not even unpack, else ``None``."""
+    """The CALLERROR frame for a frame that does not even unpack, else ``None``.
+
+    Binary frames (OCPP-J is text only) and JSON nested too deeply for the parser get a
+    FormatViolation too, instead of an exception that would close the connection.
+    """
+    if isinstance(raw, bytes):
+        return _call_error("-1", FormatViolationError(description="binary frames are not OCPP-J"))
     try:
         unpack(raw)
         return None
+    except RecursionError:
+        return _call_error("-1", FormatViolationError(description="JSON nested too deeply"))
     except OCPPError as exc:
         unique_id = "-1"
         try:
             data = json.loads(raw)
             if isinstance(data, list) and len(data) > 1 and isinstance(data[1], str):
                 unique_id = data[1]
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             pass
-        frame: str = CallError(
-            unique_id=unique_id,
-            error_code=exc.code,
-            error_description=exc.description,
-            error_details=exc.details,
-        ).to_json()
-        return frame
+        return _call_error(unique_id, exc)
+
+
+def _call_error(unique_id: str, exc: OCPPError) -> str:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    details = {k: v for k, v in details.items() if k != "ocpp_message"}  # never echo the frame
+    frame: str = CallError(
+        unique_id=unique_id,
+        error_code=exc.code,
+        error_description=exc.description,
+        error_details=details,
+    ).to_json()
+    return frame
 
 
 class RobustMixin:

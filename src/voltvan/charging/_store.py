@@ -108,29 +108,46 @@ class Store:
         meter_wh: float,
         ts: float,
         ocpp_id: str | None = None,
+        *,
+        active: bool = True,
     ) -> int:
+        """Record a session; ``active=False`` keeps one the server refused (for the audit)."""
         cur = self._db.execute(
             "INSERT INTO transactions (ocpp_id, charger_id, connector, id_tag, meter_start_wh,"
-            " meter_last_wh, start_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (ocpp_id, charger_id, connector, id_tag, meter_wh, meter_wh, ts, ts),
-        )
+            " meter_last_wh, start_ts, last_ts, active, stop_ts, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                ocpp_id, charger_id, connector, id_tag, meter_wh, meter_wh, ts, ts, int(active),
+                None if active else ts, None if active else "Refused",
+            ),
+        )  # fmt: skip
         assert cur.lastrowid is not None
         return int(cur.lastrowid)
 
-    def meter(self, tx_id: int, meter_wh: float, power_w: float | None, ts: float) -> bool:
-        """Record a reading; ``False`` when no active transaction has that id."""
+    def meter(
+        self, charger_id: str, tx_id: int, meter_wh: float, power_w: float | None, ts: float
+    ) -> bool:
+        """Record a reading; ``False`` when that charger has no active transaction of that id.
+
+        The charger is part of the key: a charger may only touch its own sessions, whatever
+        transaction id it sends.
+        """
         cur = self._db.execute(
             "UPDATE transactions SET meter_last_wh = ?, power_w = COALESCE(?, power_w),"
-            " last_ts = ? WHERE id = ? AND active = 1",
-            (meter_wh, power_w, ts, tx_id),
+            " last_ts = ? WHERE id = ? AND charger_id = ? AND active = 1",
+            (meter_wh, power_w, ts, tx_id, charger_id),
         )
         return cur.rowcount == 1
 
-    def stop(self, tx_id: int, meter_wh: float, ts: float, reason: str | None) -> bool:
+    def stop(
+        self, charger_id: str, tx_id: int, meter_wh: float, ts: float, reason: str | None
+    ) -> bool:
+        """End a session; ``False`` when that charger has no active transaction of that id."""
         cur = self._db.execute(
             "UPDATE transactions SET meter_stop_wh = ?, meter_last_wh = ?, stop_ts = ?,"
-            " reason = ?, active = 0, power_w = 0 WHERE id = ? AND active = 1",
-            (meter_wh, meter_wh, ts, reason, tx_id),
+            " reason = ?, active = 0, power_w = 0"
+            " WHERE id = ? AND charger_id = ? AND active = 1",
+            (meter_wh, meter_wh, ts, reason, tx_id, charger_id),
         )
         return cur.rowcount == 1
 
@@ -138,9 +155,13 @@ class Store:
         rows = self._select("WHERE id = ?", (tx_id,))
         return rows[0] if rows else None
 
-    def by_ocpp_id(self, ocpp_id: str) -> Transaction | None:
-        rows = self._select("WHERE ocpp_id = ?", (ocpp_id,))
-        return rows[0] if rows else None
+    def active_by_ocpp_id(self, charger_id: str, ocpp_id: str) -> Transaction | None:
+        """The station's running session with that id: ids are the station's own, so two
+        stations may both use "1", and one station reuses "1" after a reboot."""
+        rows = self._select(
+            "WHERE charger_id = ? AND ocpp_id = ? AND active = 1", (charger_id, ocpp_id)
+        )
+        return rows[-1] if rows else None
 
     def active(self, charger_id: str | None = None) -> list[Transaction]:
         if charger_id is None:

@@ -22,6 +22,7 @@ from voltvan.telemetry._gps import GpsParams as GpsParams
 from voltvan.telemetry._gps import flag_gps_faults as flag_gps_faults
 from voltvan.telemetry._health import estimate_health as estimate_health
 from voltvan.telemetry._import import import_rsk_twizy as import_rsk_twizy
+from voltvan.telemetry._messages import MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES
 from voltvan.telemetry._messages import REJECT_REASONS as REJECT_REASONS
 from voltvan.telemetry._messages import TOPIC_FILTER as TOPIC_FILTER
 from voltvan.telemetry._messages import Batch as Batch
@@ -29,11 +30,13 @@ from voltvan.telemetry._messages import Context as Context
 from voltvan.telemetry._messages import Reject as Reject
 from voltvan.telemetry._messages import RejectReason as RejectReason
 from voltvan.telemetry._messages import add_samples as add_samples
+from voltvan.telemetry._messages import now_us as now_us
 from voltvan.telemetry._messages import parse_message as parse_message
 from voltvan.telemetry._messages import topic_for as topic_for
 from voltvan.telemetry._messages import vehicle_from_topic as vehicle_from_topic
 from voltvan.telemetry._query import RAW_VIEWS as RAW_VIEWS
 from voltvan.telemetry._query import open_query as open_query
+from voltvan.telemetry._query import read_only_sql as read_only_sql
 from voltvan.telemetry._query import refresh_views as refresh_views
 from voltvan.telemetry._query import register_view_hook as register_view_hook
 from voltvan.telemetry._signals import VSS_VERSION as VSS_VERSION
@@ -47,6 +50,7 @@ from voltvan.telemetry._store import write_samples as write_samples
 from voltvan.telemetry._trips import TripParams as TripParams
 
 __all__ = [
+    "MAX_PAYLOAD_BYTES",
     "RAW_VIEWS",
     "REJECT_REASONS",
     "TOPIC_FILTER",
@@ -77,9 +81,11 @@ __all__ = [
     "load_tokens",
     "long_stop_alerts",
     "low_soc_alerts",
+    "now_us",
     "open_query",
     "open_store",
     "parse_message",
+    "read_only_sql",
     "refresh_views",
     "register_view_hook",
     "signal_catalog",

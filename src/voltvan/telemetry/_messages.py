@@ -238,6 +238,8 @@ def _check_value(sig: Signal, raw: object) -> tuple[float | None, str | None]:
             raise _Invalid("wrong_type", f"{sig.name} must be a string, got {raw!r:.40}")
         if sig.allowed is not None and raw not in sig.allowed:
             raise _Invalid("out_of_range", f"{sig.name} {raw[:40]!r} is not an allowed value")
+        if _storable_text(raw) != raw:
+            raise _Invalid("wrong_type", f"{sig.name} {raw[:40]!r} is not valid Unicode text")
         return None, raw
     if type(raw) is int:
         if (sig.min is not None and raw < sig.min) or (sig.max is not None and raw > sig.max):
@@ -264,7 +266,23 @@ def _dead_text(obj: object) -> str:
         text = obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError):
         text = repr(obj)
-    return text[:MAX_DEAD_LETTER_CHARS]
+    return _storable_text(text[:MAX_DEAD_LETTER_CHARS])
+
+
+def _storable_text(text: str) -> str:
+    """``text`` with every lone surrogate written as its escape (``\\ud800``).
+
+    JSON may carry a lone surrogate as a pure-ASCII escape; parsed, it has no UTF-8 encoding,
+    and one such character in a dead letter would make the whole batch's write fail, so the
+    message would come back forever. The escape keeps what was sent readable.
+    """
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 class Context(NamedTuple):
@@ -447,7 +465,7 @@ def _reject(out: Batch, ctx: Context, vid: str | None, bad: _Invalid, payload: o
             topic=ctx.topic,
             vehicle_id=vid,
             reason=bad.reason,
-            detail=bad.detail,
+            detail=_storable_text(bad.detail),
             payload=_dead_text(payload),
         )
     )

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from voltvan.errors import InvalidInput
 from voltvan.telemetry._messages import TOPIC_FILTER, Batch, Context, now_us, parse_message
-from voltvan.telemetry._mqtt_client import Delivery, Options, Subscriber
+from voltvan.telemetry._mqtt_client import Delivery, Options, Subscriber, UnsupportedBroker
 from voltvan.telemetry._store import Store
 
 log = logging.getLogger("voltvan.ingest")
@@ -164,12 +164,17 @@ class IngestWorker:
             ),
             self._on_messages,
             on_connect=self._on_connect,
+            on_fatal=self._on_fatal,
         )
 
     # -- the network thread --------------------------------------------------------------------
 
     def _on_connect(self, _session_present: bool) -> None:
         self.stats.connects += 1
+
+    def _on_fatal(self, exc: UnsupportedBroker) -> None:
+        """A broker that cannot speak MQTT 5 ends the worker with a plain error (exit 2)."""
+        self._failure = InvalidInput(str(exc), field="--mqtt")
 
     def _on_messages(self, generation: int, deliveries: list[Delivery]) -> None:
         p = self.params

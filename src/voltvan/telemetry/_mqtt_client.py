@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import select
 import socket
 import ssl
@@ -36,6 +37,9 @@ log = logging.getLogger("voltvan.mqtt")
 
 _CONNECT, _CONNACK, _PUBLISH, _PUBACK = 1, 2, 3, 4
 _SUBSCRIBE, _SUBACK, _PINGREQ, _PINGRESP, _DISCONNECT = 8, 9, 12, 13, 14
+_V311_BAD_PROTOCOL = 0x01  # a 3.1.1 CONNACK return code: unacceptable protocol version
+_V5_UNSUPPORTED_PROTOCOL = 0x84
+_SERVER_KEEP_ALIVE = 0x13
 _PINGREQ_PACKET = b"\xc0\x00"
 _DISCONNECT_PACKET = b"\xe0\x00"
 _READ_BYTES = 1 << 18
@@ -66,6 +70,10 @@ class ProtocolError(Exception):
     """The server sent something this client cannot accept; the connection is dropped."""
 
 
+class UnsupportedBroker(ProtocolError):
+    """The broker cannot speak MQTT 5: reconnecting cannot help, so the client stops."""
+
+
 class Delivery(NamedTuple):
     """One PUBLISH: packet id (0 at QoS 0), QoS, topic and payload."""
 
@@ -90,6 +98,7 @@ class Options:
     session_expiry_s: int = 0
     receive_maximum: int = 65_535
     keepalive_s: int = 30
+    maximum_packet_bytes: int = (1 << 20) + 64 * 1024  # a 1 MiB message, its topic, properties
     reconnect_min_s: float = 1.0
     reconnect_max_s: float = 10.0
     connect_timeout_s: float = 10.0
@@ -124,7 +133,12 @@ def _packet(first_byte: int, body: bytes) -> bytes:
 
 
 def connect_packet(o: Options) -> bytes:
-    """CONNECT, protocol level 5, with session expiry and receive maximum properties."""
+    """CONNECT, protocol level 5, with session expiry, receive maximum and maximum packet size.
+
+    The maximum packet size makes the broker drop a larger message for us instead of handing
+    it over (Mosquitto would send up to 256 MB): a message over the 1 MiB limit is refused
+    anyway, and buffering it first is what a limit is there to prevent.
+    """
     flags = 0x02 if o.clean_start else 0
     payload = _string(o.client_id)
     if o.username is not None:
@@ -135,6 +149,7 @@ def connect_packet(o: Options) -> bytes:
         payload += _string(o.password)
     props = b"\x11" + struct.pack("!I", o.session_expiry_s)
     props += b"\x21" + struct.pack("!H", o.receive_maximum)
+    props += b"\x27" + struct.pack("!I", o.maximum_packet_bytes)
     head = _string("MQTT") + bytes([5, flags]) + struct.pack("!H", o.keepalive_s)
     return _packet(_CONNECT << 4, head + _varint(len(props)) + props + payload)
 
@@ -253,8 +268,12 @@ class Subscriber:
         *,
         on_connect: Callable[[bool], None] | None = None,
         on_subscribe: Callable[[bool, str], None] | None = None,
+        on_fatal: Callable[[UnsupportedBroker], None] | None = None,
     ) -> None:
         self.options = options
+        self._on_fatal = on_fatal
+        self.fatal: UnsupportedBroker | None = None  # set when retrying cannot help
+        self.server_keepalive_s: int | None = None  # the Server Keep Alive of the last CONNACK
         self._on_messages = on_messages
         self._on_connect = on_connect
         self._on_subscribe = on_subscribe
@@ -310,11 +329,19 @@ class Subscriber:
         while not self._stop.is_set():
             try:
                 sock, leftover = self._connect()
+            except UnsupportedBroker as exc:
+                log.error("%s", exc)
+                self.fatal = exc
+                if self._on_fatal is not None:
+                    self._on_fatal(exc)
+                return
             except (OSError, ProtocolError) as exc:
+                # jitter: many workers that lost one broker must not all come back at once
+                wait_s = random.uniform(delay / 2, delay)
                 if not self._stop.is_set():
-                    log.warning("cannot connect to %s:%d: %s; retrying in %.0f s",
-                                self.options.host, self.options.port, exc, delay)  # fmt: skip
-                self._stop.wait(delay)
+                    log.warning("cannot connect to %s:%d: %s; retrying in %.1f s",
+                                self.options.host, self.options.port, exc, wait_s)  # fmt: skip
+                self._stop.wait(wait_s)
                 delay = min(delay * 2, self.options.reconnect_max_s)
                 continue
             delay = self.options.reconnect_min_s
@@ -346,8 +373,17 @@ class Subscriber:
             first, body, size = got
             if first >> 4 != _CONNACK or len(body) < 2:
                 raise ProtocolError("the broker's first packet is not a CONNACK")
+            if len(body) == 2 and body[1] == _V311_BAD_PROTOCOL:
+                raise UnsupportedBroker(
+                    "the broker answered as MQTT 3.1.1 (unacceptable protocol version): voltvan "
+                    "ingest needs MQTT 5 (Mosquitto 1.6 or later, EMQX, HiveMQ, VerneMQ, "
+                    "AWS IoT Core)"
+                )
+            if body[1] == _V5_UNSUPPORTED_PROTOCOL:
+                raise UnsupportedBroker(f"the broker refused MQTT 5: {reason_text(body[1])}")
             if body[1] >= 0x80:
                 raise ProtocolError(f"the broker refused the connection: {reason_text(body[1])}")
+            self.server_keepalive_s = connack_properties(body).get(_SERVER_KEEP_ALIVE)
             session_present = bool(body[0] & 1)
             rest = buf[size:]  # messages of the resumed session may follow at once
             sock.settimeout(1.0)
@@ -369,7 +405,9 @@ class Subscriber:
         o = self.options
         generation = self._generation
         last_heard = time.monotonic()
-        ping_every = max(1.0, o.keepalive_s / 2)
+        # MQTT 5 §3.2.2.3.14: the server's keep-alive, when it sends one, replaces ours
+        keepalive_s = o.keepalive_s if self.server_keepalive_s is None else self.server_keepalive_s
+        ping_every = max(1.0, keepalive_s / 2)
         tls = isinstance(sock, ssl.SSLSocket)
         while True:
             if buf:
@@ -387,10 +425,10 @@ class Subscriber:
                     sock.sendall(_DISCONNECT_PACKET)
                 return
             now = time.monotonic()
-            if now - self._last_sent >= ping_every:
+            if keepalive_s and now - self._last_sent >= ping_every:
                 sock.sendall(_PINGREQ_PACKET)
                 self._last_sent = now
-            if o.keepalive_s and now - last_heard > 1.5 * o.keepalive_s + ping_every:
+            if keepalive_s and now - last_heard > 1.5 * keepalive_s + ping_every:
                 raise ProtocolError(f"no answer from the broker for {now - last_heard:.0f} s")
             if not (tls and sock.pending()):  # type: ignore[attr-defined]
                 ready, _, _ = select.select([sock, self._wake_r], [], [], 1.0)
@@ -436,6 +474,55 @@ class Subscriber:
             return
         else:
             raise ProtocolError(f"unexpected packet type {kind} from the broker")
+
+
+# MQTT 5 §2.2.2.2: how each property's value is encoded, to step over the ones we do not use.
+_BYTE_PROPS = frozenset({0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A})
+_U16_PROPS = frozenset({0x13, 0x21, 0x22, 0x23})
+_U32_PROPS = frozenset({0x02, 0x11, 0x18, 0x27})
+_LENGTH_PROPS = frozenset({0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1A, 0x1C, 0x1F})
+
+
+def connack_properties(body: bytes) -> dict[int, int]:
+    """The integer properties of a CONNACK (id -> value); strings and pairs are skipped."""
+    got = _read_varint(body, 2, len(body))
+    if got is None:
+        raise ProtocolError("a CONNACK ends inside its property length")
+    length, at = got
+    end = at + length
+    if end > len(body):
+        raise ProtocolError("a CONNACK's properties run past its end")
+    out: dict[int, int] = {}
+    while at < end:
+        pid = body[at]
+        at += 1
+        if pid in _BYTE_PROPS:
+            width = 1
+        elif pid in _U16_PROPS:
+            width = 2
+        elif pid in _U32_PROPS:
+            width = 4
+        elif pid == 0x0B:  # subscription identifier: a variable byte integer
+            got = _read_varint(body, at, end)
+            if got is None:
+                raise ProtocolError("a CONNACK property ends early")
+            out[pid], at = got
+            continue
+        elif pid in _LENGTH_PROPS or pid == 0x26:
+            for _ in range(2 if pid == 0x26 else 1):  # a user property is a string pair
+                if at + 2 > end:
+                    raise ProtocolError("a CONNACK property ends early")
+                at += 2 + struct.unpack_from("!H", body, at)[0]
+            continue
+        else:
+            raise ProtocolError(f"unknown CONNACK property 0x{pid:02x}")
+        if at + width > end:
+            raise ProtocolError("a CONNACK property ends early")
+        out[pid] = int.from_bytes(body[at : at + width], "big")
+        at += width
+    if at != end:
+        raise ProtocolError("a CONNACK property runs past the property length")
+    return out
 
 
 def _first_packet(buf: bytearray) -> tuple[int, bytes, int] | None:

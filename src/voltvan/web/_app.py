@@ -37,6 +37,8 @@ class WebSettings:
     tokens: Tokens = field(default_factory=Tokens)
     writer_id: str = "http"
     max_query_rows: int = 10_000
+    query_timeout_s: float = 30.0
+    query_memory_mb: int = 1024
 
 
 class AppState:

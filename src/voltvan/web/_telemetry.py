@@ -16,9 +16,17 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from voltvan.errors import Forbidden, InvalidInput, NotFound
-from voltvan.telemetry import Batch, Context, open_query, parse_message, signal_catalog
-from voltvan.telemetry._messages import now_us
+from voltvan.errors import Forbidden, InvalidInput, NotFound, TooLarge
+from voltvan.telemetry import (
+    MAX_PAYLOAD_BYTES,
+    Batch,
+    Context,
+    now_us,
+    open_query,
+    parse_message,
+    read_only_sql,
+    signal_catalog,
+)
 from voltvan.web._app import app_state, require_reader, require_vehicle
 
 router = APIRouter(prefix="/v1", tags=["telemetry"])
@@ -77,7 +85,7 @@ class QueryAnswer(BaseModel):
 async def post_signals(vehicle_id: str, request: Request) -> IngestAnswer:
     require_vehicle(request, vehicle_id)
     state = app_state(request)
-    payload = await request.body()
+    payload = await capped_body(request, MAX_PAYLOAD_BYTES)
     batch = Batch()
     ctx = Context("http", now_us(), state.settings.fleet, None)
     parse_message(batch, ctx, payload, vehicle_id=vehicle_id)
@@ -145,20 +153,23 @@ def catalog() -> dict[str, Any]:
 
 
 @router.post("/query", summary="Run one read-only SQL SELECT over the telemetry views")
-def query(body: QueryRequest, request: Request) -> QueryAnswer:
+async def query(body: QueryRequest, request: Request) -> QueryAnswer:
+    """Bounded like any request: rows (``limit``, capped), memory and time. A query past its
+    time, or whose client has gone, is interrupted, so no core stays busy for nobody."""
     require_reader(request)
-    from voltvan.telemetry._query import read_only_sql
-
     settings = app_state(request).settings
     limit = min(body.limit or settings.max_query_rows, settings.max_query_rows)
     con = open_query(settings.data_dir, threads=1)
     try:
+        con.execute(f"SET memory_limit = '{int(settings.query_memory_mb)}MB'")
         read_only_sql(con, body.sql, settings.data_dir)
+        job = asyncio.get_running_loop().run_in_executor(None, _fetch, con, body.sql, limit)
+        why = await _watch(job, request, settings.query_timeout_s, con.interrupt)
         try:
-            cursor = con.execute(body.sql)
-            columns = [d[0] for d in cursor.description or []]
-            rows = cursor.fetchmany(limit + 1)
+            columns, rows = await job
         except Exception as exc:  # DuckDB's own error classes; the message is for the user
+            if why is not None:
+                raise InvalidInput(why, field="sql") from None
             text = str(exc).splitlines()[0]
             if "Permission" in type(exc).__name__:
                 raise Forbidden(f"the query may only read the views: {text}") from None
@@ -168,6 +179,49 @@ def query(body: QueryRequest, request: Request) -> QueryAnswer:
     return QueryAnswer(
         columns=columns, rows=[_jsonable(r) for r in rows[:limit]], truncated=len(rows) > limit
     )
+
+
+def _fetch(con: Any, sql: str, limit: int) -> tuple[list[str], list[Any]]:
+    cursor = con.execute(sql)
+    return [d[0] for d in cursor.description or []], cursor.fetchmany(limit + 1)
+
+
+async def _watch(
+    job: asyncio.Future[Any], request: Request, timeout_s: float, interrupt: Any
+) -> str | None:
+    """Wait for ``job``; interrupt it when it runs too long or the client leaves (and say why)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        done, _ = await asyncio.wait({job}, timeout=0.1)
+        if done:
+            return None
+        if asyncio.get_running_loop().time() >= deadline:
+            interrupt()
+            return f"the query ran past the {timeout_s:g} s limit and was cancelled"
+        if await request.is_disconnected():
+            interrupt()
+            return "the client went away; the query was cancelled"
+
+
+async def capped_body(request: Request, max_bytes: int) -> bytes:
+    """The request body, refused (413) by its ``Content-Length`` before reading, and cut off
+    while streaming once it passes ``max_bytes``: never buffer a body past the limit."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            size = int(declared)
+        except ValueError:
+            raise InvalidInput("Content-Length is not a number", field="Content-Length") from None
+        if size > max_bytes:
+            raise TooLarge(f"the body is {size:,} bytes; the limit is {max_bytes:,}")
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > max_bytes:
+            raise TooLarge(f"the body is over the limit of {max_bytes:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _select(request: Request, sql: str, params: list[Any] | None = None) -> list[Any]:
