@@ -139,18 +139,17 @@ def test_csms_command_serves_chargers_and_refuses_bad_config(tmp_path: Path) -> 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    log = (tmp_path / "csms.log").open("w")  # a file, not a pipe nobody reads: no blocked writes
     proc = subprocess.Popen(
-        [*exe, "--data", str(data), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        [*exe, "--data", str(data), "--port", str(port)], stdout=log, stderr=log
     )
     try:
-        for _ in range(300):
+        for _ in range(1200):  # a loaded machine may take long to import; never a timing check
             with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
+                if s.connect_ex(("127.0.0.1", port)) == 0 or proc.poll() is not None:
                     break
             time.sleep(0.05)
+        assert proc.poll() is None, (tmp_path / "csms.log").read_text()
 
         async def go() -> None:
             cp = sim("CP1", port, FastClock())
@@ -161,7 +160,8 @@ def test_csms_command_serves_chargers_and_refuses_bad_config(tmp_path: Path) -> 
         asyncio.run(go())
     finally:
         os.kill(proc.pid, signal.SIGINT)
-        proc.wait(timeout=30)
+        proc.wait(timeout=60)
+        log.close()
     assert (data / "csms.sqlite").exists()
 
 
