@@ -144,7 +144,8 @@ def test_ingest_against_an_mqtt_311_broker_exits_2_and_says_why(tmp_path: Path) 
     try:
         run = subprocess.run(
             [sys.executable, "-c", "from voltvan.cli import main; main()", "ingest",
-             "--mqtt", f"mqtt://127.0.0.1:{old.port}", "--data", str(tmp_path / "data"), "--fleet", str(fleet)],
+             "--mqtt", f"mqtt://127.0.0.1:{old.port}", "--data", str(tmp_path / "data"),
+             "--fleet", str(fleet)],
             capture_output=True, text=True, timeout=60, cwd=REPO,
         )  # fmt: skip
     finally:
