@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,3 +34,32 @@ def test_write_atomic_leaves_no_temp_file(tmp_path: Path) -> None:
     write_atomic(path, '{"ok": true}\n')
     assert read_json(path) == {"ok": True}
     assert [p.name for p in path.parent.iterdir()] == ["schedule.json"]
+
+
+@pytest.fixture
+def umask_027() -> Iterator[None]:
+    """Run with umask 027 (group may read, others nothing), then restore the caller's umask."""
+    old = os.umask(0o027)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_write_atomic_honours_the_umask(tmp_path: Path, umask_027: None) -> None:
+    """A new file gets 0666 less the umask (0640 here), as open() would give it, not 0600."""
+    path = tmp_path / "chart.html"
+    write_atomic(path, "<p>ok</p>\n")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_write_atomic_keeps_the_mode_of_the_file_it_replaces(
+    tmp_path: Path, umask_027: None
+) -> None:
+    """Overwriting keeps the file's mode (0604 here) as a plain write would."""
+    path = tmp_path / "schedule.json"
+    path.write_text("{}\n")
+    path.chmod(0o604)
+    write_atomic(path, '{"ok": true}\n')
+    assert stat.S_IMODE(path.stat().st_mode) == 0o604
+    assert read_json(path) == {"ok": True}

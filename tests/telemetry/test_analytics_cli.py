@@ -104,6 +104,6 @@ def test_report_alerts_flags_low_soc_against_the_plan(tmp_path: Path) -> None:
     r = runner.invoke(app, ["report", "alerts", "--data", str(data), "--plan", str(plan),
                             "--now", "2026-03-02T11:00:00+00:00", "--csv"])  # fmt: skip
     assert r.exit_code == 0, r.output
-    (row,) = list(csv.DictReader(io.StringIO(r.output)))
+    (row,) = list(csv.DictReader(io.StringIO(r.stdout)))
     assert row["alert"] == "low_soc_for_route"
     assert row["severity"] == "critical"

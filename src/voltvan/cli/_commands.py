@@ -15,7 +15,8 @@ COMMAND_MODULES = (
     "_solve",  # solve (benchmark instances)
     "_charge",  # charge, csms
     "_telemetry",  # ingest, serve, query, store
-    "_analytics",  # import, derive, report trips|energy|charging|alerts
+    "_analytics",  # import, derive
+    "_reports",  # report trips|energy|charging|alerts
 )
 
 for _name in COMMAND_MODULES:

@@ -96,7 +96,7 @@ def solve_command(
     stops = sum(1 for r in solution.routes for n in r.visits if inst.is_station(n))
     table = Table(title=f"voltvan solve {bench.name}")
     for col in ("vehicles", "distance", "charging stops", "feasible", "runtime s", "solution"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # a long path folds, never cut short
     table.add_row(
         str(len(solution.routes)),
         f"{solution.distance:.2f}",

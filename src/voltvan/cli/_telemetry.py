@@ -6,11 +6,12 @@ import re
 import signal
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from voltvan.cli._app import app, console, console_err
+from voltvan.cli._output import Col, CsvOpt, JsonOpt, Output, emit, exact, output
 from voltvan.errors import InvalidInput
 
 store_app = typer.Typer(
@@ -231,44 +232,27 @@ def serve(
 def query(
     sql: Annotated[str, typer.Argument(help="One SELECT over signals, last_state, rejected, ...")],
     data: DataDir,
-    csv: bool = typer.Option(False, "--csv", help="Print CSV (machine-readable) to stdout."),
+    as_csv: CsvOpt = False,
+    as_json: JsonOpt = False,
     limit: int = typer.Option(1000, "--limit", min=1, help="Print at most this many rows."),
 ) -> None:
     """Run one read-only SQL query over the telemetry views and print the result."""
     from voltvan.telemetry import open_query
     from voltvan.telemetry._query import read_only_sql
 
+    fmt = output(as_csv, as_json)
     con = open_query(data)
     read_only_sql(con, sql, data)
     try:
         cursor = con.execute(sql)
     except Exception as exc:  # DuckDB's error classes: one line for the user
         raise InvalidInput(f"query failed: {str(exc).splitlines()[0]}", field="sql") from None
-    columns = [d[0] for d in cursor.description or []]
+    # Columns leave a narrow table from the right; the first is always shown.
+    columns = [Col(d[0], drop=i, left=True) for i, d in enumerate(cursor.description or [])]
     rows = cursor.fetchmany(limit)
-    if csv:
-        _print_csv(columns, rows)
-    else:
-        _print_table(columns, rows)
-
-
-def _print_csv(columns: list[str], rows: list[Any]) -> None:
-    import csv as csv_mod
-    import sys
-
-    writer = csv_mod.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([("" if v is None else v) for v in r] for r in rows)
-
-
-def _print_table(columns: list[str], rows: list[Any]) -> None:
-    from rich.table import Table
-
-    table = Table(*columns, show_lines=False)
-    for r in rows:
-        table.add_row(*("" if v is None else str(v) for v in r))
-    console.print(table)
-    console.print(f"{len(rows)} row(s)", style="dim")
+    emit("", columns, rows, fmt, cells=exact)
+    if fmt is Output.table:
+        console.print(f"{len(rows)} row(s)", style="dim")
 
 
 @store_app.command("compact")

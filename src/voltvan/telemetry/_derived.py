@@ -151,6 +151,11 @@ class DeriveSummary:
     days: tuple[str, ...]
     rows: Mapping[str, int]
     kept: tuple[str, ...] = ()  # left as derived: their raw data, or the day before's, is gone
+    #: Trips and charging sessions per van whose energy stayed blank.
+    blank_energy: Mapping[str, int] = field(default_factory=dict)
+    #: Those of the vans above with no usable capacity (no ``CurrentEnergy`` signal either):
+    #: their energy is the SoC change times a capacity nobody gave.
+    no_capacity: tuple[str, ...] = ()
 
 
 def daily_energy(con: Connection, trips: pa.Table) -> pa.Table:
@@ -188,6 +193,7 @@ def derive(
     todo = [d for d in todo if d not in kept]
     con = connect(data_dir)
     counts = dict.fromkeys(DERIVED_TABLES, 0)
+    blank: dict[str, int] = {}
     lock = FileLock(data_dir / ".store.lock", shared=True, what="store maintenance is running")
     try:
         caps = capacities_wh(con, battery_wh)
@@ -203,11 +209,21 @@ def derive(
             for name, table in tables.items():
                 write_day_table(data_dir, name, day, table)
                 counts[name] += table.num_rows
+            _count_blank_energy(blank, trips, sessions)
             if on_day is not None:
                 on_day(day)
     finally:
         lock.release()
-    return DeriveSummary(tuple(todo), counts, tuple(kept))
+    no_capacity = tuple(sorted(v for v in blank if v not in caps))
+    return DeriveSummary(tuple(todo), counts, tuple(kept), blank, no_capacity)
+
+
+def _count_blank_energy(blank: dict[str, int], *tables: pa.Table) -> None:
+    for table in tables:
+        vans = table.column("vehicle_id").to_pylist()
+        for van, energy in zip(vans, table.column("energy_wh").to_pylist(), strict=True):
+            if energy is None:
+                blank[van] = blank.get(van, 0) + 1
 
 
 def _rebuild_would_lose(data_dir: Path, day: str) -> bool:

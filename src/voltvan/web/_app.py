@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBearer
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 from voltvan.errors import Forbidden, InvalidInput, NotFound, Unauthorized, VoltvanError
@@ -63,6 +65,19 @@ class AppState:
 def app_state(request: Request) -> AppState:
     state: AppState = request.app.state.voltvan
     return state
+
+
+#: Declares the bearer token in the OpenAPI document, so /docs can send it ("Authorize").
+#: Routes that check a token list it in ``dependencies``; the check itself is
+#: :func:`require_reader` / :func:`require_vehicle`, which know who may do what.
+BEARER = Security(
+    HTTPBearer(
+        auto_error=False,
+        scheme_name="bearer",
+        description="A token of the tokens file: a van's token posts and reads its own "
+        "signals, a reader's token reads everything. An open server (no tokens) needs none.",
+    )
+)
 
 
 def bearer(request: Request) -> str | None:
@@ -143,11 +158,14 @@ def create_app(settings: WebSettings) -> FastAPI:
         yield
         state.close()
 
-    app = FastAPI(
+    # The docs pages load Swagger UI and ReDoc from the package, not from a CDN: they work
+    # offline and on a network that reaches only this server.
+    app = FastAPIOffline(
         title="voltvan",
         summary="Plan, charge and run fleets of electric delivery vans.",
         version="1",
         lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": True},
     )
     app.state.voltvan = state
     _install_error_handlers(app)

@@ -27,7 +27,7 @@ from voltvan.telemetry import (
     read_only_sql,
     signal_catalog,
 )
-from voltvan.web._app import app_state, require_reader, require_vehicle
+from voltvan.web._app import BEARER, app_state, require_reader, require_vehicle
 
 router = APIRouter(prefix="/v1", tags=["telemetry"])
 
@@ -81,6 +81,7 @@ class QueryAnswer(BaseModel):
     summary="Ingest one sample or a batch of samples of one vehicle",
     response_model=IngestAnswer,
     openapi_extra=_BODY_DOC,
+    dependencies=[BEARER],
 )
 async def post_signals(vehicle_id: str, request: Request) -> IngestAnswer:
     require_vehicle(request, vehicle_id)
@@ -106,7 +107,11 @@ async def post_signals(vehicle_id: str, request: Request) -> IngestAnswer:
     )
 
 
-@router.get("/vehicles/{vehicle_id}/state", summary="Last known value of every signal of a vehicle")
+@router.get(
+    "/vehicles/{vehicle_id}/state",
+    summary="Last known value of every signal of a vehicle",
+    dependencies=[BEARER],
+)
 def vehicle_state(vehicle_id: str, request: Request) -> dict[str, Any]:
     require_reader(request, vehicle_id)
     rows = _select(
@@ -119,7 +124,7 @@ def vehicle_state(vehicle_id: str, request: Request) -> dict[str, Any]:
     return {"vehicle_id": vehicle_id, "signals": {r[0]: _signal(r[1:]) for r in rows}}
 
 
-@router.get("/state", summary="Last known state of every vehicle")
+@router.get("/state", summary="Last known state of every vehicle", dependencies=[BEARER])
 def fleet_state(request: Request) -> dict[str, Any]:
     require_reader(request)
     rows = _select(
@@ -132,7 +137,7 @@ def fleet_state(request: Request) -> dict[str, Any]:
     return {"vehicles": out}
 
 
-@router.get("/rejected", summary="Dead-letter counts per reason code")
+@router.get("/rejected", summary="Dead-letter counts per reason code", dependencies=[BEARER])
 def rejected_counts(request: Request, vehicle_id: str | None = None) -> dict[str, Any]:
     require_reader(request)
     sql = "SELECT reason, count(*) FROM rejected"
@@ -152,7 +157,11 @@ def catalog() -> dict[str, Any]:
     }
 
 
-@router.post("/query", summary="Run one read-only SQL SELECT over the telemetry views")
+@router.post(
+    "/query",
+    summary="Run one read-only SQL SELECT over the telemetry views",
+    dependencies=[BEARER],
+)
 async def query(body: QueryRequest, request: Request) -> QueryAnswer:
     """Bounded like any request: rows (``limit``, capped), memory and time. A query past its
     time, or whose client has gone, is interrupted, so no core stays busy for nobody."""
