@@ -49,8 +49,10 @@ def test_run_sheets_follow_plan_json_and_the_map_numbers(
     html = render_report(saved, scenario)
     data = {r["van"]: r for r in _map_data(html)["routes"]}
     for route in saved.routes:
-        rows = _numbered_rows(_sheet(html, route.van_id))
+        sheet = _sheet(html, route.van_id)
+        rows = _numbered_rows(sheet)
         assert rows == list(enumerate(route.stop_ids, start=1))
+        assert "Leave Berlin Süd (DEPOT)" in sheet and "Back at Berlin Süd (DEPOT)" in sheet
         marked = [(p["seq"], p["id"]) for p in data[route.van_id]["points"] if p["kind"] == "stop"]
         assert marked == rows
 

@@ -41,6 +41,7 @@ def test_the_flag_is_in_the_report_with_the_unused_van() -> None:
     plan, scenario = waiting_day(late_window_h=14, fleet_vans=2)
     html = render_report(plan, scenario)
     assert html.count('class="vv-flagged"') == 1
+    assert "Worth a look</th>" in html
     assert "stays unused (V2)" in html
     assert 'class="vv-rs-flag"' in html
     assert 'class="vv-card vv-warn"><div class="vv-k">Waiting' in html
@@ -54,6 +55,7 @@ def test_long_waiting_is_not_flagged_when_every_van_is_used() -> None:
     assert not w.flagged
     html = render_report(plan, scenario)
     assert 'class="vv-flagged"' not in html and 'class="vv-rs-flag"' not in html
+    assert "Worth a look" not in html
     assert "early at 1 stop" in html
 
 

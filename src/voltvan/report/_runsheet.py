@@ -76,11 +76,19 @@ def _charge_row(v: Visit, view: RouteView, width: int) -> str:
     )
 
 
-def _depot_row(label: str, t_s: float, depot: str, width: int) -> str:
+def _depot_row(label: str, t_s: float, width: int) -> str:
     return (
         f'<tr class="vv-rs-depot"><td class="vv-num">D</td><td>{format_hhmm(t_s)}</td>'
-        f'<td class="vv-l" colspan="{width - 2}">{escape(label)} depot {escape(depot)}</td></tr>'
+        f'<td class="vv-l" colspan="{width - 2}">{escape(label)}</td></tr>'
     )
+
+
+def _depot_name(scenario: Scenario, depot_id: str) -> str:
+    """``Berlin-Marienfelde depot (DEPOT)``, or ``depot DEPOT`` when it has no name."""
+    for d in scenario.fleet.depots:
+        if d.id == depot_id and d.name:
+            return f"{d.name} ({d.id})"
+    return f"depot {depot_id}"
 
 
 def _facts(view: RouteView, waiting: Waiting | None, parcels: int | None) -> str:
@@ -118,14 +126,15 @@ def run_sheet_html(view: RouteView, scenario: Scenario, waiting: Waiting | None)
     head.append('<th class="vv-tick">Done</th>')
     width = 8 + sum(cols)
     r = view.route
-    rows = [_depot_row("Leave", r.start_s, r.depot_id, width)]
+    depot = _depot_name(scenario, r.depot_id)
+    rows = [_depot_row(f"Leave {depot}", r.start_s, width)]
     mine = [stops.get(i) for i in r.stop_ids]
     for number, v in view.sequence:
         if number is None:
             rows.append(_charge_row(v, view, width))
         else:
             rows.append(_stop_row(number, v, stops.get(v.location_id), scenario, cols))
-    rows.append(_depot_row("Back at", r.end_s, r.depot_id, width))
+    rows.append(_depot_row(f"Back at {depot}", r.end_s, width))
     counts = [s.parcels for s in mine if s is not None]
     parcels = sum(c for c in counts if c is not None) if cols[1] and counts else None
     van = escape(view.van_id)

@@ -132,9 +132,13 @@ def flag_text(w: Waiting) -> str:
 
 
 def waiting_html(items: list[Waiting]) -> str:
-    """The waiting table: per van, idle time, its share of the day, why, and the flag."""
+    """The waiting table: per van, idle time, its share of the day, why, and any flag.
+
+    The flag column is there only when some van is flagged, with one note that says why.
+    """
     if not items:
         return '<p class="vv-empty">No van is on the road.</p>'
+    flags = any(w.flagged for w in items)
     rows = []
     for w in items:
         flag = flag_text(w)
@@ -146,21 +150,24 @@ def waiting_html(items: list[Waiting]) -> str:
             f"{escape(v.van_id)}</td>"
             f'<td data-v="{w.total_s:.0f}">{duration_text(w.total_s)}</td>'
             f'<td data-v="{w.share:.4f}">{w.share * 100:.0f}%</td>'
-            f'<td class="vv-l">{escape(why_text(w))}</td>'
+            f'<td class="vv-l vv-wrap">{escape(why_text(w))}</td>'
             f'<td class="vv-l">{escape(longest_text(w))}</td>'
             f'<td data-v="{w.charging_s:.0f}">'
             f"{duration_text(w.charging_s) if w.charging_s else '—'}</td>"
-            f'<td class="vv-l">{"<b>⚠ </b>" + escape(flag) if flag else ""}</td></tr>'
-        )
+            + (f'<td class="vv-l vv-wrap">{"<b>⚠</b> " + escape(flag) if flag else ""}</td>'
+               if flags else "")
+            + "</tr>"
+        )  # fmt: skip
     head = (
         '<th class="vv-l">Van</th><th>Waiting</th><th>Of its day</th><th class="vv-l">Why</th>'
-        '<th class="vv-l">Longest wait</th><th>Charging</th><th class="vv-l">Worth a look</th>'
+        '<th class="vv-l">Longest wait</th><th>Charging</th>'
+        + ('<th class="vv-l">Worth a look</th>' if flags else "")
     )
     note = (
         '<p class="vv-note"><b>⚠</b> The planner counts waiting as free, so it saves vans by '
         "letting others wait. Giving some stops of a flagged van to an unused one would shorten "
         "its driver's day.</p>"
-        if any(w.flagged for w in items)
+        if flags
         else ""
     )
     return (
