@@ -171,13 +171,23 @@ def test_printing_one_van_prints_its_run_sheet_alone(
     assert problems == []
 
 
-def test_printing_the_whole_report_hides_map_controls(
+def test_printing_the_whole_report_fits_the_map_without_controls(
     opened: tuple[Any, list[str], list[str]],
 ) -> None:
-    """Printed as a whole, the map keeps its routes but loses zoom buttons and van toggles."""
+    """Printed as a whole, the map shows every route in its printed frame, with no zoom buttons
+    or van toggles."""
     page, _, _ = opened
     page.emulate_media(media="print")
     assert page.locator("#vv-map").is_visible()
+    frame = page.locator("#vv-map").bounding_box()
+    page.wait_for_function(
+        """f => [...document.querySelectorAll('path.vv-route')].every(p => {
+             const b = p.getBoundingClientRect();
+             return b.left >= f.x - 1 && b.right <= f.x + f.width + 1
+                 && b.top >= f.y - 1 && b.bottom <= f.y + f.height + 1; })""",
+        arg={**frame, "y": frame["y"] - page.evaluate("scrollY")},
+        timeout=3000,
+    )
     assert not page.locator(".leaflet-control-zoom").is_visible()
     assert not page.locator("#vv-all").is_visible()
     assert (

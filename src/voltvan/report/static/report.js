@@ -91,6 +91,24 @@
   }
   map.on("moveend", updateLabels);
 
+  /* Printing resizes the map: show the same area on paper, and the same view again after. */
+  var printMedia = window.matchMedia("print");
+  var screenView = null;
+  map.on("moveend", function () {
+    if (!printMedia.matches) {
+      screenView = { bounds: map.getBounds(), center: map.getCenter(), zoom: map.getZoom() };
+    }
+  });
+  printMedia.addEventListener("change", function (e) {
+    if (!screenView) { return; }
+    map.invalidateSize({ animate: false });
+    if (e.matches) {
+      map.fitBounds(screenView.bounds, { animate: false });
+    } else {
+      map.setView(screenView.center, screenView.zoom, { animate: false });
+    }
+  });
+
   if (bounds.isValid()) {
     map.fitBounds(bounds, { padding: [24, 24] });
   } else {
