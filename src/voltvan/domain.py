@@ -221,7 +221,11 @@ class Van:
 
 @dataclass(frozen=True, slots=True)
 class Stop:
-    """A delivery: where, when, how long, and how much it takes out of the van."""
+    """A delivery: where, when, how long, and how much it takes out of the van.
+
+    ``name``, ``address``, ``note`` and ``parcels`` are for the people on the day (the run sheet
+    a driver carries); planning never reads them. ``parcels`` is ``None`` when not known.
+    """
 
     id: str
     lat: float
@@ -230,6 +234,10 @@ class Stop:
     service_s: float = 0.0
     weight_kg: float = 0.0
     volume_m3: float = 0.0
+    parcels: int | None = None
+    name: str = ""
+    address: str = ""
+    note: str = ""
 
     def __post_init__(self) -> None:
         owner = f"stop {self.id}"
@@ -238,6 +246,14 @@ class Stop:
         _non_negative(self.service_s, "service_s", owner=owner)
         _non_negative(self.weight_kg, "weight_kg", owner=owner)
         _non_negative(self.volume_m3, "volume_m3", owner=owner)
+        if self.parcels is not None:
+            _require(
+                isinstance(self.parcels, int)
+                and not isinstance(self.parcels, bool)
+                and self.parcels >= 0,
+                f"{owner}: parcels must be a whole number >= 0, got {self.parcels!r}",
+                "parcels",
+            )
         _require(len(self.time_windows) > 0, f"{owner}: needs a time window", "tw_start")
         ordered = sorted(self.time_windows, key=lambda tw: tw.start_s)
         for a, b in itertools.pairwise(ordered):

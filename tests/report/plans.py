@@ -196,3 +196,23 @@ def city_day(num_vans: int, num_stops: int, *, seed: int = 7) -> tuple[Plan, Sce
         stats={"solver": "hand-built", "seed": seed},
     )
     return plan, scenario
+
+
+def waiting_day(*, late_window_h: float, fleet_vans: int) -> tuple[Plan, Scenario]:
+    """One van serves two stops near the depot, the second not before ``late_window_h``.
+
+    The van arrives there around 07:30, so a late window makes it wait for hours; the fleet has
+    ``fleet_vans`` vans, of which only the first is used.
+    """
+    depot = Depot(id="DEPOT", lat=52.46, lon=13.30)
+    vt = VehicleType(id="large", battery_wh=40_000, mass_kg=2_600, payload_kg=1_000, volume_m3=12.0)
+    vans = tuple(Van(id=f"V{i + 1}", type_id="large", depot_id=depot.id) for i in range(fleet_vans))
+    late = TimeWindow(late_window_h * 3600, late_window_h * 3600 + 7200)
+    stops = (
+        Stop(id="S1", lat=52.47, lon=13.31, service_s=300, weight_kg=300.0),
+        Stop(id="S2", lat=52.48, lon=13.30, time_windows=(late,), service_s=300, weight_kg=200.0),
+    )
+    fleet = Fleet(depots=(depot,), vehicle_types=(vt,), vans=vans)
+    scenario = Scenario(fleet=fleet, stops=stops, name="waiting")
+    route = build_route(vans[0], vt, depot, list(stops), None)
+    return Plan(scenario="waiting", routes=(route,)), scenario

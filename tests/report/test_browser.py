@@ -129,3 +129,68 @@ def test_clicking_a_route_row_shows_that_van_alone(
     assert page.locator(f'input.vv-toggle[data-van="{van}"]').is_checked()
     assert not page.locator(f'input.vv-toggle[data-van="{plan.routes[0].van_id}"]').is_checked()
     assert problems == []
+
+
+def test_stop_numbers_show_on_the_map_for_one_van(
+    opened: tuple[Any, list[str], list[str]], small_day: tuple[Plan, Scenario]
+) -> None:
+    """Showing one van alone puts its run-sheet numbers 1..n on its stop markers."""
+    page, problems, _ = opened
+    plan, _ = small_day
+    route = plan.routes[-1]
+    page.locator(f'#vv-routes tr[data-van="{route.van_id}"]').click()
+    page.wait_for_selector("#vv-map.vv-show-seq")
+    labels = page.locator(".leaflet-marker-icon.vv-seq")
+    assert labels.count() == len(route.stop_ids)
+    assert sorted(int(t) for t in labels.all_inner_texts()) == list(
+        range(1, len(route.stop_ids) + 1)
+    )
+    assert labels.first.is_visible()
+    assert problems == []
+
+
+def test_printing_one_van_prints_its_run_sheet_alone(
+    opened: tuple[Any, list[str], list[str]], small_day: tuple[Plan, Scenario]
+) -> None:
+    """A van's Print button leaves its unfolded sheet alone on the page, no map, no buttons."""
+    page, problems, _ = opened
+    plan, _ = small_day
+    van, other = plan.routes[1].van_id, plan.routes[0].van_id
+    page.evaluate("window.print = () => window.dispatchEvent(new Event('beforeprint'))")
+    page.locator(f'button.vv-print-one[data-van="{van}"]').click()
+    page.emulate_media(media="print")
+    sheet = page.locator(f'details.vv-runsheet[data-van="{van}"]')
+    assert sheet.get_attribute("open") is not None
+    assert sheet.locator("table").is_visible()
+    assert sheet.locator(".vv-rs-title").is_visible()
+    assert not sheet.locator("summary").is_visible()
+    assert not page.locator(f'details.vv-runsheet[data-van="{other}"]').is_visible()
+    assert not page.locator("#vv-map").is_visible()
+    assert not page.locator("#vv-routes").is_visible()
+    assert sheet.evaluate("d => getComputedStyle(d).breakBefore") == "page"
+    assert problems == []
+
+
+def test_printing_the_whole_report_fits_the_map_without_controls(
+    opened: tuple[Any, list[str], list[str]],
+) -> None:
+    """Printed as a whole, the map shows every route in its printed frame, with no zoom buttons
+    or van toggles."""
+    page, _, _ = opened
+    page.emulate_media(media="print")
+    assert page.locator("#vv-map").is_visible()
+    frame = page.locator("#vv-map").bounding_box()
+    page.wait_for_function(
+        """f => [...document.querySelectorAll('path.vv-route')].every(p => {
+             const b = p.getBoundingClientRect();
+             return b.left >= f.x - 1 && b.right <= f.x + f.width + 1
+                 && b.top >= f.y - 1 && b.bottom <= f.y + f.height + 1; })""",
+        arg={**frame, "y": frame["y"] - page.evaluate("scrollY")},
+        timeout=3000,
+    )
+    assert not page.locator(".leaflet-control-zoom").is_visible()
+    assert not page.locator("#vv-all").is_visible()
+    assert (
+        page.locator("details.vv-runsheet").first.evaluate("d => getComputedStyle(d).breakBefore")
+        == "page"
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from string import Template
@@ -21,7 +20,9 @@ from voltvan.errors import InvalidInput
 from voltvan.plan import Plan
 from voltvan.report import _assets
 from voltvan.report._charts import soc_chart_svg
+from voltvan.report._footer import footer_html
 from voltvan.report._map import map_data
+from voltvan.report._runsheet import run_sheets_html
 from voltvan.report._tables import (
     cards_html,
     legend_html,
@@ -30,6 +31,7 @@ from voltvan.report._tables import (
 )
 from voltvan.report._timeline import timeline_key_html, timeline_svg
 from voltvan.report._view import route_views, summarise
+from voltvan.report._waiting import waiting_html, waitings
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,28 +60,6 @@ def _subtitle(plan: Plan, scenario: Scenario) -> str:
     return " · ".join(parts)
 
 
-def _stat(value: object) -> str:
-    """Plan statistics as a person reads them: no 17-digit floats, no exponents."""
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 1_000 else f"{value:.4g}"
-    return str(value)
-
-
-def _footer(plan: Plan) -> str:
-    stats = ", ".join(
-        f"{escape(str(k))} {escape(_stat(v))}"
-        for k, v in plan.stats.items()
-        if isinstance(v, str | int | float | bool)
-    )
-    made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        f"Written by voltvan on {made}. "
-        + (f"Plan: {stats}. " if stats else "")
-        + "Straight lines join consecutive visits (the map has no street layer). "
-        f"Map drawn with Leaflet {escape(_assets.leaflet_version())} (BSD-2-Clause)."
-    )
-
-
 def render_report(
     plan: Plan,
     scenario: Scenario,
@@ -90,6 +70,7 @@ def render_report(
     """The report as one HTML string (what :func:`write_report` writes)."""
     views = route_views(plan, scenario)
     summary = summarise(plan, scenario, views)
+    waits = waitings(views, scenario)
     page_title = title or f"voltvan plan — {scenario.name or plan.scenario or 'unnamed scenario'}"
     extra = "".join(
         f'<section class="vv-section"><h2>{escape(s.title)}</h2>'
@@ -103,15 +84,17 @@ def render_report(
         subtitle=escape(_subtitle(plan, scenario)),
         leaflet_css=_assets.leaflet_css(),
         report_css=_assets.asset("report.css"),
-        cards=cards_html(summary),
+        cards=cards_html(summary, waits),
         legend=legend_html(views, scenario),
         soc_chart=soc_chart_svg(views),
         timeline=timeline_svg(views, scenario) + timeline_key_html(),
         route_table=route_table_html(views),
         num_unassigned=f"{n_un} stop{'s' if n_un != 1 else ''}",
         unassigned_table=unassigned_table_html(plan, scenario),
+        waiting_table=waiting_html(waits),
+        run_sheets=run_sheets_html(views, scenario, waits),
         sections=extra,
-        footer=_footer(plan),
+        footer=footer_html(plan.stats),
         data_json=_json_for_script(map_data(plan, scenario, views)),
         leaflet_js=_assets.leaflet_js(),
         report_js=_assets.asset("report.js"),

@@ -19,10 +19,10 @@ def _row(label: str, value: str) -> str:
     return f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
 
 
-def _visit_popup(view: RouteView, seq: int, v: Visit, scenario: Scenario) -> str:
+def _visit_popup(view: RouteView, seq: int | None, v: Visit, scenario: Scenario) -> str:
     kind = "charge stop" if v.kind == "charge" else "stop"
     rows = [
-        _row("van", f"{view.van_id} · #{seq}"),
+        _row("van", f"{view.van_id} · stop {seq}" if seq is not None else view.van_id),
         _row("arrival", format_hhmm(v.arrival_s)),
         _row("SoC on arrival", f"{v.soc * 100:.0f}%"),
     ]
@@ -64,18 +64,18 @@ def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str
     for view in views:
         visits = view.route.visits
         points = []
-        for seq, v in enumerate(visits):
-            if v.kind in ("start", "end"):
-                continue
+        for seq, v in view.sequence:
+            label = f"stop {seq}" if seq is not None else "charge stop"
             points.append(
                 {
                     "id": v.location_id,
                     "kind": v.kind,
+                    "seq": seq,
                     "lat": v.lat,
                     "lon": v.lon,
                     "popup": _visit_popup(view, seq, v, scenario),
                     "tip": escape(
-                        f"{v.location_id} · {view.van_id} #{seq} · {format_hhmm(v.arrival_s)}"
+                        f"{v.location_id} · {view.van_id} {label} · {format_hhmm(v.arrival_s)}"
                     ),
                 }
             )
@@ -92,7 +92,7 @@ def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str
                 "coords": [[v.lat, v.lon] for v in visits],
                 "points": points,
                 "tooltip": escape(
-                    f"{view.van_id} · {view.route.vehicle_type_id} · {view.num_stops} stops · "
+                    f"{view.van_id} · {view.model} · {view.num_stops} stops · "
                     f"{view.route.distance_m / 1000:.1f} km · min SoC {view.min_soc * 100:.0f}%"
                 ),
             }

@@ -11,6 +11,7 @@ from html import escape
 from voltvan.domain import Scenario, format_hhmm
 from voltvan.plan import Plan
 from voltvan.report._view import RouteView, Summary, window_text
+from voltvan.report._waiting import Waiting, duration_text
 
 
 def _card(key: str, value: str, note: str = "", *, alert: bool = False, warn: bool = False) -> str:
@@ -21,7 +22,19 @@ def _card(key: str, value: str, note: str = "", *, alert: bool = False, warn: bo
     )
 
 
-def cards_html(s: Summary) -> str:
+def _waiting_card(waits: list[Waiting]) -> str:
+    total = sum(w.total_s for w in waits)
+    flagged = [w for w in waits if w.flagged]
+    note = (
+        f"{len(flagged)} van{'s' if len(flagged) != 1 else ''} wait an hour or more "
+        f"while {len(flagged[0].unused_vans)} stay unused"
+        if flagged
+        else "all vans, for time windows or chargers"
+    )
+    return _card("Waiting", duration_text(total), note, warn=bool(flagged))
+
+
+def cards_html(s: Summary, waits: list[Waiting]) -> str:
     total_stops = s.stops_served + s.stops_unassigned
     served_pct = 100.0 * s.stops_served / total_stops if total_stops else 100.0
     return (
@@ -50,6 +63,7 @@ def cards_html(s: Summary) -> str:
             f"{s.num_charges}",
             f"{s.charged_wh / 1000:,.1f} kWh on the road" if s.num_charges else "none needed",
         )
+        + _waiting_card(waits)
         + "</div>"
     )
 
@@ -87,13 +101,19 @@ def _num(value: float, text: str, cls: str = "") -> str:
     return f'<td data-v="{value:.6g}"{attr}>{escape(text)}</td>'
 
 
+def _load_cell(load: float, share: float | None, unit: str, digits: int) -> str:
+    """``812 kg · 46%`` of the van's capacity; sorted by the share when it is known."""
+    text = f"{load:,.{digits}f} {unit}" + (f" · {share:.0%}" if share is not None else "")
+    return _num(share if share is not None else load, text)
+
+
 def route_table_html(views: list[RouteView]) -> str:
     if not views:
         return '<p class="vv-empty">The plan has no routes.</p>'
     head = (
-        '<th class="vv-l">Van</th><th class="vv-l">Type</th><th>Stops</th><th>km</th>'
-        "<th>kWh used</th><th>Start</th><th>End</th><th>Hours</th><th>Waiting h</th>"
-        "<th>Start SoC</th>"
+        '<th class="vv-l">Van</th><th class="vv-l">Model</th><th>Stops</th><th>km</th>'
+        "<th>kWh used</th><th>Weight loaded</th><th>Volume loaded</th>"
+        "<th>Start</th><th>End</th><th>Hours</th><th>Waiting h</th><th>Start SoC</th>"
         "<th>Min SoC</th><th>End SoC</th><th>Charge stops</th><th>kWh charged</th>"
     )
     rows = []
@@ -104,10 +124,12 @@ def route_table_html(views: list[RouteView]) -> str:
             f'<tr data-van="{escape(v.van_id)}">'
             f'<td class="vv-l"><span class="vv-swatch" style="--c:{v.colour}"></span> '
             f"{escape(v.van_id)}</td>"
-            f'<td class="vv-l">{escape(r.vehicle_type_id)}</td>'
+            f'<td class="vv-l">{escape(v.model)}</td>'
             + _num(v.num_stops, str(v.num_stops))
             + _num(r.distance_m, f"{r.distance_m / 1000:.1f}")
             + _num(r.energy_wh, f"{r.energy_wh / 1000:.1f}")
+            + _load_cell(v.load_kg, v.load_share_kg, "kg", 0)
+            + _load_cell(v.load_m3, v.load_share_m3, "m³", 1)
             + _num(r.start_s, format_hhmm(r.start_s))
             + _num(r.end_s, format_hhmm(r.end_s))
             + _num(r.duration_s, f"{r.duration_s / 3600:.1f}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voltvan.domain import Scenario, format_hhmm
+from voltvan.domain import DAY_S, Scenario, TimeWindow, VehicleType, format_hhmm
 from voltvan.errors import InvalidInput
 from voltvan.plan import Plan, Route, Visit
 
@@ -58,13 +58,20 @@ class SocPoint:
 
 @dataclass(frozen=True, slots=True)
 class RouteView:
-    """One route as the report lists it (distances in m, energy in Wh, SoC as a fraction)."""
+    """One route as the report lists it (distances in m, energy in Wh, SoC as a fraction).
+
+    ``model`` is what a dispatcher calls the van ("Ford E-Transit"), not the type's id;
+    ``payload_kg``/``cargo_m3`` are ``None`` when the scenario does not know the type.
+    """
 
     route: Route
     colour: str
     battery_wh: float
     reserve_fraction: float
     soc_curve: tuple[SocPoint, ...]
+    model: str = ""
+    payload_kg: float | None = None
+    cargo_m3: float | None = None
 
     @property
     def van_id(self) -> str:
@@ -84,8 +91,50 @@ class RouteView:
 
     @property
     def waiting_s(self) -> float:
-        """Time spent waiting for time windows to open: slack a dispatcher might fill."""
-        return sum(v.start_s - v.arrival_s for v in self.route.visits if v.kind == "stop")
+        """Idle time: early for a time window, or queueing for a charger (not charging itself).
+
+        Slack a dispatcher might fill; :mod:`voltvan.report._waiting` explains it.
+        """
+        return sum(
+            max(v.start_s - v.arrival_s, 0.0)
+            for v in self.route.visits
+            if v.kind in ("stop", "charge")
+        )
+
+    @property
+    def load_kg(self) -> float:
+        """Weight on board when the van leaves the depot."""
+        return self.route.visits[0].load_kg
+
+    @property
+    def load_m3(self) -> float:
+        return self.route.visits[0].load_m3
+
+    @property
+    def load_share_kg(self) -> float | None:
+        """Weight at departure as a share of the payload (``None``: capacity unknown)."""
+        return self.load_kg / self.payload_kg if self.payload_kg else None
+
+    @property
+    def load_share_m3(self) -> float | None:
+        return self.load_m3 / self.cargo_m3 if self.cargo_m3 else None
+
+    @property
+    def sequence(self) -> tuple[tuple[int | None, Visit], ...]:
+        """The visits between leaving and returning, stops numbered 1, 2, ... in driving order.
+
+        Charge stops get no number (``None``), so stop numbers on the map, the run sheet and
+        the count of stops agree.
+        """
+        out: list[tuple[int | None, Visit]] = []
+        n = 0
+        for v in self.route.visits:
+            if v.kind == "stop":
+                n += 1
+                out.append((n, v))
+            elif v.kind == "charge":
+                out.append((None, v))
+        return tuple(out)
 
     @property
     def is_below_reserve(self) -> bool:
@@ -98,11 +147,18 @@ class RouteView:
         return self.min_soc < self.reserve_fraction + 0.02
 
 
-def battery_wh_of(route: Route, scenario: Scenario) -> float:
-    """The route's usable battery; inferred from energy/SoC when the scenario lacks the type."""
+def vehicle_type_of(route: Route, scenario: Scenario) -> VehicleType | None:
     for vt in scenario.fleet.vehicle_types:
         if vt.id == route.vehicle_type_id:
-            return vt.battery_wh
+            return vt
+    return None
+
+
+def battery_wh_of(route: Route, scenario: Scenario) -> float:
+    """The route's usable battery; inferred from energy/SoC when the scenario lacks the type."""
+    vt = vehicle_type_of(route, scenario)
+    if vt is not None:
+        return vt.battery_wh
     for v in route.visits:
         if v.soc > 0.0 and v.energy_wh > 0.0:
             return v.energy_wh / v.soc
@@ -110,10 +166,13 @@ def battery_wh_of(route: Route, scenario: Scenario) -> float:
 
 
 def reserve_of(route: Route, scenario: Scenario) -> float:
-    for vt in scenario.fleet.vehicle_types:
-        if vt.id == route.vehicle_type_id:
-            return vt.reserve_fraction
-    return 0.0
+    vt = vehicle_type_of(route, scenario)
+    return vt.reserve_fraction if vt is not None else 0.0
+
+
+def model_of(vt: VehicleType | None, type_id: str) -> str:
+    """The van's model as fleet.toml names it (the type's ``name``), else the type's id."""
+    return vt.name if vt is not None and vt.name else type_id
 
 
 def soc_curve(visits: tuple[Visit, ...], battery_wh: float) -> tuple[SocPoint, ...]:
@@ -144,6 +203,7 @@ def route_views(plan: Plan, scenario: Scenario) -> list[RouteView]:
         if not r.visits:
             raise InvalidInput(f"plan: route of van {r.van_id!r} has no visits", field="visits")
         battery = battery_wh_of(r, scenario)
+        vt = vehicle_type_of(r, scenario)
         views.append(
             RouteView(
                 route=r,
@@ -151,15 +211,21 @@ def route_views(plan: Plan, scenario: Scenario) -> list[RouteView]:
                 battery_wh=battery,
                 reserve_fraction=reserve_of(r, scenario),
                 soc_curve=soc_curve(r.visits, battery),
+                model=model_of(vt, r.vehicle_type_id),
+                payload_kg=vt.payload_kg if vt is not None else None,
+                cargo_m3=vt.volume_m3 if vt is not None else None,
             )
         )
     return views
 
 
 def window_text(scenario: Scenario, stop_id: str) -> str:
-    """The stop's time windows as ``08:00–12:00``; empty when the scenario does not know it."""
+    """The stop's time windows as ``08:00–12:00`` (``any time`` for the whole day); empty when
+    the scenario does not know the stop."""
     for s in scenario.stops:
         if s.id == stop_id:
+            if len(s.time_windows) == 1 and s.time_windows[0] == TimeWindow(0.0, DAY_S):
+                return "any time"
             return ", ".join(
                 f"{format_hhmm(w.start_s)}–{format_hhmm(w.end_s)}" for w in s.time_windows
             )

@@ -242,9 +242,19 @@ def _stops(rng: np.random.Generator, city: CityFrame, n: int) -> tuple[Stop, ...
                 service_s=float(service[i]),
                 weight_kg=round(float(weight[i]), 1),
                 volume_m3=round(float(volume[i]), 3),
+                parcels=int(parcels[i]),
+                address=f"near {_nearest_hood(city, pts[i, 0], pts[i, 1])} (synthetic)",
             )
         )
     return tuple(stops)
+
+
+def _nearest_hood(city: CityFrame, lat: float, lon: float) -> str:
+    """The district a generated stop lies closest to: all the address a synthetic stop has."""
+    k = math.cos(math.radians(lat))
+    return min(
+        city.neighbourhoods, key=lambda h: (h.lat - lat) ** 2 + ((h.lon - lon) * k) ** 2
+    ).name
 
 
 def _fit_demand(

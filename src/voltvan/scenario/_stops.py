@@ -2,8 +2,8 @@
 
 Columns (header names, any order): ``id, lat, lon`` are required; ``tw_start, tw_end`` and
 further windows ``tw2_start, tw2_end``, ``tw3_...`` as ``HH:MM``; ``service_s`` (or
-``service_min``); ``weight_kg``; ``volume_m3``. Blank windows mean "any time". The columns
-``name``, ``address``, ``note`` and any ``x_...`` column are kept out of the model but allowed.
+``service_min``); ``weight_kg``; ``volume_m3``; ``parcels``. Blank windows mean "any time".
+``name``, ``address`` and ``note`` are carried for the run sheet; ``x_...`` columns are ignored.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from voltvan.scenario._text import open_csv
 from voltvan.scenario._units import compact, format_time, parse_number, parse_time
 
 REQUIRED = ("id", "lat", "lon")
-_OPTIONAL = {"tw_start", "tw_end", "service_s", "service_min", "weight_kg", "volume_m3"}
-_FREE = {"name", "address", "note"}
+_OPTIONAL = {
+    "tw_start", "tw_end", "service_s", "service_min", "weight_kg", "volume_m3", "parcels",
+}  # fmt: skip
+_FREE = ("name", "address", "note")
 _EXTRA_TW = re.compile(r"^tw(\d+)_(start|end)$")
 ANY_TIME = TimeWindow(0.0, float(DAY_S))
 
@@ -141,7 +143,20 @@ def _stop(row: Sequence[str], col: dict[str, int], windows: list[tuple[str, str]
         service_s=service_s,
         weight_kg=_num(cell("weight_kg"), "weight_kg", 0.0),
         volume_m3=_num(cell("volume_m3"), "volume_m3", 0.0),
+        parcels=_parcels(cell("parcels")),
+        name=cell("name"),
+        address=cell("address"),
+        note=cell("note"),
     )
+
+
+def _parcels(text: str) -> int | None:
+    if not text:
+        return None
+    n = parse_number(text, "parcels", integer=True)
+    if n < 0:
+        raise InvalidInput(f"parcels must not be negative, got {text}", field="parcels")
+    return int(n)
 
 
 def _num(text: str, field: str, default: float | None) -> float:
@@ -159,6 +174,11 @@ def write_stops(stops: Sequence[Stop], path: Path) -> None:
     for n in range(2, extra + 1):
         header += [f"tw{n}_start", f"tw{n}_end"]
     header += ["service_s", "weight_kg", "volume_m3"]
+    with_parcels = any(s.parcels is not None for s in stops)
+    if with_parcels:
+        header.append("parcels")
+    free = [c for c in _FREE if any(getattr(s, c) for s in stops)]
+    header += free
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)
@@ -171,6 +191,9 @@ def write_stops(stops: Sequence[Stop], path: Path) -> None:
                 else:
                     cells += ["", ""]
             cells += [_fmt(s.service_s), _fmt(s.weight_kg), _fmt(s.volume_m3)]
+            if with_parcels:
+                cells.append("" if s.parcels is None else str(s.parcels))
+            cells += [getattr(s, c) for c in free]
             w.writerow(cells)
 
 

@@ -13,6 +13,9 @@
   var bounds = L.latLngBounds([]);
   var layers = {};
   var lines = {};
+  var numbered = [];
+  var shown = {};
+  var MAX_LABELS = 150;
 
   data.routes.forEach(function (r) {
     var group = L.featureGroup();
@@ -43,9 +46,19 @@
       m.bindPopup(p.popup);
       m.bindTooltip(p.tip, { direction: "top", offset: [0, -4] });
       group.addLayer(m);
+      if (p.seq !== null && p.seq !== undefined) {
+        /* The stop's number on the run sheet, shown once few enough stops are in view. */
+        group.addLayer(L.marker([p.lat, p.lon], {
+          icon: L.divIcon({ className: "vv-seq", html: String(p.seq), iconSize: null }),
+          interactive: false,
+          keyboard: false,
+        }));
+        numbered.push({ van: r.van, at: L.latLng(p.lat, p.lon) });
+      }
     });
     group.addTo(map);
     layers[r.van] = group;
+    shown[r.van] = true;
     r.coords.forEach(function (c) { bounds.extend(c); });
   });
 
@@ -69,11 +82,39 @@
       .bindPopup(d.popup).addTo(map);
     bounds.extend([d.lat, d.lon]);
   });
+  /* Stop numbers: on when at most MAX_LABELS numbered stops of the shown vans are in view. */
+  function updateLabels() {
+    var view = map.getBounds();
+    var n = 0;
+    numbered.forEach(function (s) { if (shown[s.van] && view.contains(s.at)) { n += 1; } });
+    map.getContainer().classList.toggle("vv-show-seq", n <= MAX_LABELS);
+  }
+  map.on("moveend", updateLabels);
+
+  /* Printing resizes the map: show the same area on paper, and the same view again after. */
+  var printMedia = window.matchMedia("print");
+  var screenView = null;
+  map.on("moveend", function () {
+    if (!printMedia.matches) {
+      screenView = { bounds: map.getBounds(), center: map.getCenter(), zoom: map.getZoom() };
+    }
+  });
+  printMedia.addEventListener("change", function (e) {
+    if (!screenView) { return; }
+    map.invalidateSize({ animate: false });
+    if (e.matches) {
+      map.fitBounds(screenView.bounds, { animate: false });
+    } else {
+      map.setView(screenView.center, screenView.zoom, { animate: false });
+    }
+  });
+
   if (bounds.isValid()) {
     map.fitBounds(bounds, { padding: [24, 24] });
   } else {
     map.setView([0, 0], 2);
   }
+  updateLabels();
 
   function chartLine(van) {
     return document.querySelector('#vv-soc-chart g.vv-soc[data-van="' + CSS.escape(van) + '"]');
@@ -97,6 +138,8 @@
   function show(van, on) {
     var group = layers[van];
     if (group) { if (on) { group.addTo(map); } else { map.removeLayer(group); } }
+    shown[van] = on;
+    updateLabels();
     var g = chartLine(van);
     if (g) { g.style.display = on ? "" : "none"; }
     var t = timelineRow(van);
@@ -139,6 +182,43 @@
       document.getElementById("vv-map").scrollIntoView({ behavior: "smooth", block: "center" });
     });
   });
+
+  /* Run sheets: folded on screen, unfolded for printing; a button prints one van or all. */
+  var sheets = Array.prototype.slice.call(document.querySelectorAll("details.vv-runsheet"));
+  var wasOpen = [];
+  window.addEventListener("beforeprint", function () {
+    wasOpen = sheets.map(function (d) { return d.open; });
+    sheets.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    sheets.forEach(function (d, i) { d.open = wasOpen[i] || false; });
+    delete document.body.dataset.print;
+    sheets.forEach(function (d) { d.classList.remove("vv-print-me"); });
+  });
+  document.querySelectorAll("button.vv-print-one").forEach(function (b) {
+    b.addEventListener("click", function (e) {
+      e.preventDefault();
+      e.stopPropagation();
+      sheets.forEach(function (d) { d.classList.toggle("vv-print-me", d.dataset.van === b.dataset.van); });
+      document.body.dataset.print = "van";
+      window.print();
+    });
+  });
+  var printAll = document.getElementById("vv-print-sheets");
+  if (printAll) {
+    printAll.addEventListener("click", function () {
+      document.body.dataset.print = "sheets";
+      window.print();
+    });
+  }
+  var unfold = document.getElementById("vv-open-sheets");
+  if (unfold) {
+    unfold.addEventListener("click", function () {
+      var open = sheets.some(function (d) { return !d.open; });
+      sheets.forEach(function (d) { d.open = open; });
+      unfold.textContent = open ? "Fold all" : "Unfold all";
+    });
+  }
 
   /* Sortable tables: click a header; numbers sort by their data-v value. */
   document.querySelectorAll("table.vv-sortable th").forEach(function (th) {
