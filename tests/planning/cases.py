@@ -60,6 +60,8 @@ def with_hopeless_stops(base: Scenario, *, heavy: bool = True) -> Scenario:
     """``base`` plus one stop of each impossible kind: too heavy, window before shift, too far.
 
     The scenario reader already rejects a stop heavier than every van, so files leave it out.
+    FAR lies 187 km from the depot: out of any van's reach, yet inside the 200 km beyond which
+    the reader refuses a stop as misplaced, so it can go through files too.
     """
     extra = (
         *(
@@ -73,7 +75,7 @@ def with_hopeless_stops(base: Scenario, *, heavy: bool = True) -> Scenario:
             lon=13.402,
             time_windows=(TimeWindow(3 * H, 4 * H),),
         ),
-        Stop(id="FAR", lat=54.5, lon=13.4),
+        Stop(id="FAR", lat=54.2, lon=13.4),
     )
     return Scenario(fleet=base.fleet, stops=base.stops + extra, name=base.name + "+hopeless")
 

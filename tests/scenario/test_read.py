@@ -33,6 +33,51 @@ BAD_INPUTS: list[tuple[str, int | None, str | None, str]] = [
     ("fleet_duplicate_van.toml", 57, "id", "duplicate van id 'L01'"),
     ("fleet_stops_xlsx.toml", 4, "stops_file", "'stops.xlsx' is not a .csv file"),
     ("fleet_negative_payload.toml", 33, "payload_kg", "payload_kg must be positive"),
+    ("stops_null_island.csv", 4, "lat/lon", 'stop S03 is at (0, 0), "null island"'),
+    (
+        "stops_lat_lon_swapped.csv",
+        3,
+        "lat/lon",
+        "stop S02 at (13.415, 52.503) is 5,552 km from depot D1; latitude and longitude look "
+        "swapped (52.503, 13.415 is 0.5 km from depot D1)",
+    ),
+    (
+        "stops_far_from_depot.csv",
+        5,
+        "lat/lon",
+        "stop S04 at (48.1374, 11.5755) is 502 km from depot D1, the nearest depot, farther than "
+        "the 200 km urban and regional delivery goes",
+    ),
+    ("fleet_depot_null_island.toml", 23, "lat/lon", 'depot D1 is at (0, 0), "null island"'),
+    (
+        "fleet_depot_lat_lon_swapped.toml",
+        23,
+        "lat/lon",
+        "depot D1 at (13.418, 52.499) is 5,551 km from stop S03; latitude and longitude look "
+        "swapped (52.499, 13.418 is 0.3 km from stop S01)",
+    ),
+    (
+        "fleet_depot_far_from_stops.toml",
+        23,
+        "lat/lon",
+        "depot D1 at (53.5511, 9.9937) is 256 km from stop S04, the nearest stop, farther than "
+        "the 200 km a depot delivers: the depot or the stops are in the wrong place",
+    ),
+    ("fleet_charger_null_island.toml", 71, "lat/lon", 'charger PUB1 is at (0, 0), "null island"'),
+    (
+        "fleet_charger_lat_lon_swapped.toml",
+        71,
+        "lat/lon",
+        "charger PUB1 at (13.43, 52.51) is 5,551 km from stop S03; latitude and longitude look "
+        "swapped (52.51, 13.43 is 1.2 km from stop S01)",
+    ),
+    (
+        "fleet_charger_far.toml",
+        71,
+        "lat/lon",
+        "charger PUB1 at (48.1374, 11.5755) is 502 km from stop S05, the nearest depot or stop, "
+        "farther than the 200 km",
+    ),
     ("matrix_missing_pair.csv", None, "to", "no entry from S02 to S01"),
     ("matrix_lacks_stops.csv", None, "ids", "matrix lacks locations: S02, S03"),
 ]

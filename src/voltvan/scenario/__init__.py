@@ -9,6 +9,8 @@ from voltvan.scenario._city import Neighbourhood as Neighbourhood
 from voltvan.scenario._fleet import FORMAT_VERSION as FORMAT_VERSION
 from voltvan.scenario._generate import Day as Day
 from voltvan.scenario._generate import generate_scenario as generate_scenario
+from voltvan.scenario._outliers import Outlier as Outlier
+from voltvan.scenario._outliers import stop_outliers as stop_outliers
 from voltvan.scenario._read import read_fleet as read_fleet
 from voltvan.scenario._read import read_scenario as read_scenario
 from voltvan.scenario._summary import ScenarioSummary as ScenarioSummary
@@ -22,10 +24,12 @@ __all__ = [
     "CityFrame",
     "Day",
     "Neighbourhood",
+    "Outlier",
     "ScenarioSummary",
     "generate_scenario",
     "read_fleet",
     "read_scenario",
+    "stop_outliers",
     "summarize",
     "window_kind",
     "write_scenario",

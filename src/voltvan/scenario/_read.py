@@ -6,12 +6,15 @@ the field, because a dispatcher fixing a file at 22:00 needs to know where to lo
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from voltvan.domain import Fleet, Scenario, Stop
 from voltvan.errors import InvalidInput
 from voltvan.scenario._fleet import parse_fleet
 from voltvan.scenario._matrix import read_matrix
+from voltvan.scenario._outliers import outlier_warning, stop_outliers
+from voltvan.scenario._places import check_fleet_places, check_places
 from voltvan.scenario._stops import read_stops
 from voltvan.scenario._toml import TomlSource
 
@@ -19,14 +22,23 @@ FLEET_FILE = "fleet.toml"
 
 
 def read_scenario(path: str | Path) -> Scenario:
-    """The scenario in folder ``path`` (a path to its ``fleet.toml`` is accepted too)."""
+    """The scenario in folder ``path`` (a path to its ``fleet.toml`` is accepted too).
+
+    Stops far outside the others are valid but odd: each one is an
+    :class:`~voltvan.errors.InputWarning` (``warnings.warn``) naming the file, line and stop.
+    """
     folder = _folder(Path(path))
     fleet_src = TomlSource(folder / FLEET_FILE, label=str(folder / FLEET_FILE))
     ff = parse_fleet(fleet_src)
+    check_fleet_places(ff.fleet, fleet_src)
     stops_path = _companion(folder, ff.stops_file, fleet_src, "stops_file")
     stops, lines = read_stops(stops_path, label=str(stops_path))
     _check_stops_fit(ff.fleet, stops, lines, str(stops_path))
     _check_id_clash(ff.fleet, stops, lines, str(stops_path))
+    check_places(ff.fleet, fleet_src, stops, lines, str(stops_path))
+    for outlier in stop_outliers(stops, ff.fleet.depots):
+        stop, line = stops[outlier.index], lines[outlier.index]
+        warnings.warn(outlier_warning(stop, outlier, file=str(stops_path), line=line), stacklevel=2)
     matrix = None
     matrix_label = str(folder)
     if ff.matrix_file is not None:
@@ -51,7 +63,10 @@ def read_fleet(path: str | Path) -> Fleet:
         file = file / FLEET_FILE
     if not file.exists():
         raise InvalidInput("file not found", file=str(file))
-    return parse_fleet(TomlSource(file, label=str(file))).fleet
+    src = TomlSource(file, label=str(file))
+    fleet = parse_fleet(src).fleet
+    check_fleet_places(fleet, src)
+    return fleet
 
 
 def _folder(path: Path) -> Path:
