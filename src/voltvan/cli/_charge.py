@@ -110,11 +110,11 @@ def charge_command(
     from voltvan.charging._chart import chart_html
     from voltvan.charging._shortfall import propose_fixes
     from voltvan.charging._tariffs import read_acn_tariff
+    from voltvan.cli._read import read_scenario_noting
     from voltvan.files import write_atomic
     from voltvan.plan import Plan
-    from voltvan.scenario import read_scenario
 
-    scenario = read_scenario(scenario_dir)
+    scenario = read_scenario_noting(scenario_dir)
     fleet = scenario.fleet
     if tariff is not None:
         try:

@@ -66,9 +66,9 @@ def plan_command(
     ] = DEFAULT_PLAN_OUT,
 ) -> None:
     """Plan feasible EV routes for a scenario, check them and write plan, GeoJSON and report."""
-    from voltvan.scenario import read_scenario
+    from voltvan.cli._read import read_scenario_noting
 
-    scenario = read_scenario(scenario_dir)
+    scenario = read_scenario_noting(scenario_dir)
     result = run_plan(scenario, out, time_limit_s=time_limit, seed=seed, max_iter=max_iterations)
     if not result.is_feasible:
         raise typer.Exit(1)

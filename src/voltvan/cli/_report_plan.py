@@ -45,12 +45,12 @@ def render(
     ] = None,
 ) -> None:
     """Write the HTML report of PLAN.json: routes on a map, SoC over the day, route tables."""
+    from voltvan.cli._read import read_scenario_noting
     from voltvan.plan import Plan
     from voltvan.report import write_report
-    from voltvan.scenario import read_scenario
 
     plan = Plan.read_json(plan_path)
-    scenario = read_scenario(scenario_dir)
+    scenario = read_scenario_noting(scenario_dir)
     written = write_report(plan, scenario, out, title=title)
     console.print(
         f"[green]report[/] {written}  ({len(plan.routes)} routes, "

@@ -69,9 +69,10 @@ def check(
     ],
 ) -> None:
     """Validate a scenario folder and summarise it; bad input gives one line and exit code 2."""
-    from voltvan.scenario import read_scenario, summarize
+    from voltvan.cli._read import read_scenario_noting
+    from voltvan.scenario import summarize
 
-    scenario = read_scenario(folder)
+    scenario = read_scenario_noting(folder)
     console.print(_table(summarize(scenario), title=f"Scenario {folder}: OK"))
 
 
