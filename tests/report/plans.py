@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 from voltvan.domain import (
     Charger,
@@ -216,3 +217,16 @@ def waiting_day(*, late_window_h: float, fleet_vans: int) -> tuple[Plan, Scenari
     scenario = Scenario(fleet=fleet, stops=stops, name="waiting")
     route = build_route(vans[0], vt, depot, list(stops), None)
     return Plan(scenario="waiting", routes=(route,)), scenario
+
+
+FAR_WEST = (52.52, 12.50)
+"""About 60 km west of the city day's stops: where a geocode of the wrong town would land."""
+
+
+def with_far_stop(scenario: Scenario, stop_id: str) -> Scenario:
+    """The same day with stop ``stop_id`` moved to :data:`FAR_WEST`."""
+    stops = tuple(
+        replace(s, lat=FAR_WEST[0], lon=FAR_WEST[1]) if s.id == stop_id else s
+        for s in scenario.stops
+    )
+    return replace(scenario, stops=stops)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.report.plans import with_far_stop
 from voltvan.domain import Scenario
 from voltvan.plan import Plan
 from voltvan.report import write_report
@@ -194,3 +195,30 @@ def test_printing_the_whole_report_fits_the_map_without_controls(
         page.locator("details.vv-runsheet").first.evaluate("d => getComputedStyle(d).breakBefore")
         == "page"
     )
+
+
+def test_map_opens_on_the_stops_not_on_a_far_one(
+    browser: Any, small_day: tuple[Plan, Scenario], tmp_path: Path
+) -> None:
+    """A stop 60 km out is drawn off-screen; the depot and the routes fill the map."""
+    plan, scenario = small_day
+    far_id = plan.unassigned[0].stop_id
+    path = write_report(plan, with_far_stop(scenario, far_id), tmp_path / "report.html")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(path.as_uri())
+    page.wait_for_selector("path.vv-route")
+    box = page.locator("#vv-map").bounding_box()
+
+    def inside(b: dict[str, float]) -> bool:
+        cx, cy = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+        in_x = box["x"] <= cx <= box["x"] + box["width"]
+        return in_x and box["y"] <= cy <= box["y"] + box["height"]
+
+    marks = page.locator(".leaflet-marker-icon.vv-unassigned")
+    assert marks.count() == 2
+    assert sorted(inside(marks.nth(i).bounding_box()) for i in range(2)) == [False, True]
+    assert inside(page.locator(".leaflet-marker-icon.vv-depot").bounding_box())
+    routes = page.locator("path.vv-route")
+    spans = [routes.nth(i).bounding_box() for i in range(routes.count())]
+    assert all(s["width"] > box["width"] / 20 for s in spans)  # not shrunk to a dot
+    page.close()

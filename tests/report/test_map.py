@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tests.report.plans import FAR_WEST, with_far_stop
 from voltvan.domain import Scenario
 from voltvan.plan import Plan, Unassigned
 from voltvan.report._map import map_data
@@ -94,3 +95,39 @@ def test_depot_popup_gives_first_departure_and_last_return(
     assert "<td>07:00</td>" in popup
     last = max(r.end_s for r in plan.routes)
     assert f"{round(last / 60) // 60:02d}:{round(last / 60) % 60:02d}" in popup
+
+
+def test_map_view_frames_the_depot_every_stop_and_the_charge_stops(
+    small_day: tuple[Plan, Scenario],
+) -> None:
+    """With no stop far outside the others, the map opens on all stops, the depot and the
+    chargers the routes use (moved north of everything here, so that it is the one that counts)."""
+    plan, scenario = small_day
+    route = next(r for r in plan.routes if r.charge_visits)
+    visits = tuple(replace(v, lat=52.75) if v.kind == "charge" else v for v in route.visits)
+    routes = tuple(replace(r, visits=visits) if r is route else r for r in plan.routes)
+    plan = Plan(plan.scenario, routes, plan.unassigned)
+    view = map_data(plan, scenario, route_views(plan, scenario))["view"]
+    points = [(d.lat, d.lon) for d in scenario.fleet.depots]
+    points += [(s.lat, s.lon) for s in scenario.stops]
+    points += [(v.lat, v.lon) for r in plan.routes for v in r.charge_visits]
+    assert view[1][0] == 52.75
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    assert view == [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def test_one_far_stop_is_drawn_but_does_not_zoom_the_map_out(
+    small_day: tuple[Plan, Scenario],
+) -> None:
+    """A stop 60 km west of the others keeps its marker but stays out of the opening view."""
+    plan, scenario = small_day
+    far_id = plan.unassigned[0].stop_id
+    far = with_far_stop(scenario, far_id)
+    view = map_data(plan, far, route_views(plan, far))["view"]
+    (south, west), (north, east) = view
+    others = [s for s in far.stops if s.id != far_id]
+    assert west == min([s.lon for s in others] + [d.lon for d in far.fleet.depots])
+    assert west > FAR_WEST[1] + 0.3
+    assert all(south <= s.lat <= north and west <= s.lon <= east for s in others)
+    drawn = map_data(plan, far, route_views(plan, far))["unassigned"]
+    assert [u["lon"] for u in drawn if u["id"] == far_id] == [FAR_WEST[1]]

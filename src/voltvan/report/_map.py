@@ -13,6 +13,7 @@ from typing import Any
 from voltvan.domain import Scenario, format_hhmm
 from voltvan.plan import Plan, Visit
 from voltvan.report._view import RouteView, window_text
+from voltvan.scenario import stop_outliers
 
 
 def _row(label: str, value: str) -> str:
@@ -58,7 +59,11 @@ def _depot_rows(views: list[RouteView]) -> str:
 
 
 def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str, Any]:
-    """A JSON-ready dict; coordinates are ``[lat, lon]`` as Leaflet takes them."""
+    """A JSON-ready dict; coordinates are ``[lat, lon]`` as Leaflet takes them.
+
+    ``view`` is the box the map opens on (``[[south, west], [north, east]]``, see
+    :func:`view_bounds`); everything is drawn, even what lies outside it.
+    """
     routes: list[dict[str, Any]] = []
     charge_uses: dict[str, list[str]] = defaultdict(list)
     for view in views:
@@ -146,4 +151,25 @@ def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str
                 f"<table>{''.join(rows)}</table>",
             }
         )
-    return {"routes": routes, "depots": depots, "chargers": chargers, "unassigned": unassigned}
+    return {
+        "routes": routes,
+        "depots": depots,
+        "chargers": chargers,
+        "unassigned": unassigned,
+        "view": view_bounds(plan, scenario),
+    }
+
+
+def view_bounds(plan: Plan, scenario: Scenario) -> list[list[float]]:
+    """The depots, the stops and where the routes charge, but not stops far outside the others.
+
+    One stop geocoded into the wrong town would otherwise zoom the map out so far that the day's
+    routes shrink to a dot; that stop is still drawn (and ``scenario check`` points at it).
+    """
+    odd = {o.index for o in stop_outliers(scenario.stops, scenario.fleet.depots)}
+    points = [(d.lat, d.lon) for d in scenario.fleet.depots]
+    points += [(s.lat, s.lon) for i, s in enumerate(scenario.stops) if i not in odd]
+    points += [(v.lat, v.lon) for r in plan.routes for v in r.charge_visits]
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]

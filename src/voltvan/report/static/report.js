@@ -10,7 +10,6 @@
   });
   L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
 
-  var bounds = L.latLngBounds([]);
   var layers = {};
   var lines = {};
   var numbered = [];
@@ -59,7 +58,6 @@
     group.addTo(map);
     layers[r.van] = group;
     shown[r.van] = true;
-    r.coords.forEach(function (c) { bounds.extend(c); });
   });
 
   function icon(cls, text) {
@@ -70,17 +68,14 @@
       icon: icon(c.used ? "vv-charger vv-charger-used" : "vv-charger", "\u26A1"),
       zIndexOffset: c.used ? 500 : 0,
     }).bindPopup(c.popup).addTo(map);
-    bounds.extend([c.lat, c.lon]);
   });
   data.unassigned.forEach(function (u) {
     L.marker([u.lat, u.lon], { icon: icon("vv-unassigned", "\u2716"), zIndexOffset: 800 })
       .bindPopup(u.popup).bindTooltip(u.tip).addTo(map);
-    bounds.extend([u.lat, u.lon]);
   });
   data.depots.forEach(function (d) {
     L.marker([d.lat, d.lon], { icon: icon("vv-depot", "D"), zIndexOffset: 1000 })
       .bindPopup(d.popup).addTo(map);
-    bounds.extend([d.lat, d.lon]);
   });
   /* Stop numbers: on when at most MAX_LABELS numbered stops of the shown vans are in view. */
   function updateLabels() {
@@ -109,11 +104,9 @@
     }
   });
 
-  if (bounds.isValid()) {
-    map.fitBounds(bounds, { padding: [24, 24] });
-  } else {
-    map.setView([0, 0], 2);
-  }
+  /* The depots and the stops, without stops far outside the others (drawn all the same):
+   * one stray geocode must not zoom the day out to a continent. */
+  map.fitBounds(L.latLngBounds(data.view), { padding: [24, 24], maxZoom: 16 });
   updateLabels();
 
   function chartLine(van) {
