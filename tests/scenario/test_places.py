@@ -109,12 +109,15 @@ def test_swapped_pair_with_longitude_beyond_90_is_called_far_not_swapped(small_d
 
 @pytest.mark.parametrize(
     ("seed", "stops", "day"),
-    [(0, 40, "mild"), (1, 300, "cold"), (7, 800, "mild"), (23, 150, "cold")],
+    [(0, 40, "mild"), (1, 300, "cold"), (23, 150, "cold"), (7, 2000, "cold")],  # last: README's
 )
 def test_generated_days_pass_without_a_warning(
     tmp_path: Path, seed: int, stops: int, day: str
 ) -> None:
-    """No false alarm: generated Berlin days (stops over the whole city) read back silently."""
+    """No false alarm: generated Berlin days (stops over the whole city) read back silently.
+
+    Berlin is the generator's only city; 8 % of its stops are scattered up to the city's edge.
+    """
     scenario = generate_scenario(num_stops=stops, num_vans=-(-stops // 100), seed=seed, day=day)
     folder = write_scenario(scenario, tmp_path / "day")
     with warnings.catch_warnings():
