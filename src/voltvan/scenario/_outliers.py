@@ -9,8 +9,8 @@ Each stop's distance is measured to the nearest *anchor*: a depot or the middle 
 median latitude and longitude), so stops around a second depot or a depot at the edge of town are
 not odd. A stop is odd when its distance is far above the median of all of them by the modified
 z-score of Iglewicz and Hoaglin (1993), ``0.6745 (d - median) / MAD > 3.5``, and also more than
-:data:`MIN_EXCESS_M` beyond the median: spread-out days (stops all over a city of 30 km) have a
-small MAD, and a robust rule alone would flag their far districts.
+:data:`MIN_EXCESS_M` beyond the median: on a day with stops all over a city, most lie in a few
+dense districts, so the outer districts are many MADs out and a robust rule alone would flag them.
 """
 
 from __future__ import annotations
