@@ -150,3 +150,19 @@ def test_stops_around_a_second_depot_are_not_outliers() -> None:
     depots = [Depot("D1", *KREUZBERG), Depot("D2", lat, lon)]
     assert stop_outliers([*home, *away], depots) == ()
     assert len(stop_outliers([*home, *away], depots[:1])) == 3
+
+
+def test_all_stops_lon_first_without_public_chargers_blames_the_depot(small_dir: Path) -> None:
+    """With nothing else in fleet.toml to vouch for the depot, one depot against five stops is
+    the likelier mistake: the depot is named (with public chargers near it, the stops are)."""
+    with_quirk(small_dir, "stops_all_lon_first.csv")
+    fleet = small_dir / "fleet.toml"
+    text = fleet.read_text()
+    fleet.write_text(text[: text.index('[[chargers]]\nid = "PUB1"')])
+    with pytest.raises(InvalidInput) as info:
+        read_scenario(small_dir)
+    assert (info.value.where.file, info.value.where.line) == (str(fleet), 23)
+    assert info.value.message == (
+        "depot D1 at (52.499, 13.418) is 5,551 km from stop S03; latitude and longitude look "
+        "swapped (13.418, 52.499 is 0.3 km from stop S01)"
+    )

@@ -48,6 +48,13 @@ BAD_INPUTS: list[tuple[str, int | None, str | None, str]] = [
         "stop S04 at (48.1374, 11.5755) is 502 km from depot D1, the nearest depot, farther than "
         "the 200 km urban and regional delivery goes",
     ),
+    (
+        "stops_all_lon_first.csv",
+        2,
+        "lat/lon",
+        "stop S01 at (13.42, 52.501) is 5,552 km from depot D1; latitude and longitude look "
+        "swapped (52.501, 13.42 is 0.3 km from depot D1); the same holds for all 5 stops",
+    ),
     ("fleet_depot_null_island.toml", 23, "lat/lon", 'depot D1 is at (0, 0), "null island"'),
     (
         "fleet_depot_lat_lon_swapped.toml",

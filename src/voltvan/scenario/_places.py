@@ -28,9 +28,10 @@ MAX_DISTANCE_M = 200_000.0
 """How far a stop may lie from its nearest depot (great circle); also how far a depot may lie
 from its nearest stop, and a charger from the nearest depot or stop.
 
-Driving there and back is 2 × 200 km × 1.3 (road detour) = 520 km: more than the rated range
-of any electric delivery van on one charge, and more than 14 hours at the fastest speed of the
-urban travel model (36 km/h), longer than any shift. A fixed limit (rather than one computed from
+Driving there and back is 2 × 200 km × 1.3 (road detour) = 520 km: more than electric delivery
+vans are rated to drive on one charge (the long-range large vans of 2025 under 500 km WLTP), and
+more than 14 hours at the fastest speed of the urban travel model (36 km/h), longer than any
+shift. A fixed limit (rather than one computed from
 the fleet) keeps the verdict the same when the fleet changes.
 """
 
@@ -93,7 +94,7 @@ def check_places(
     for place in stop_places.places:
         _refuse_null_island(place)
     if stop_places.places:
-        _check_depots(depots, stop_places)
+        _check_depots(depots, stop_places, Places(_charger_places(fleet, src, public_only=True)))
     around = Places([*depots.places, *stop_places.places])
     for charger in _charger_places(fleet, src):
         _refuse_far(charger, around, what="depot or stop")
@@ -103,7 +104,8 @@ def check_places(
     )
     far = np.flatnonzero(to_depot > MAX_DISTANCE_M)
     if far.size:
-        _refuse_far(stop_places.places[int(far[0])], depots, what="depot")
+        note = f"; the same holds for all {far.size} stops" if far.size == len(stops) > 1 else ""
+        _refuse_far(stop_places.places[int(far[0])], depots, what="depot", note=note)
 
 
 def _known(line: int) -> Callable[[], int | None]:
@@ -117,13 +119,13 @@ def _depot_places(fleet: Fleet, src: TomlSource) -> list[Place]:
     ]
 
 
-def _charger_places(fleet: Fleet, src: TomlSource) -> list[Place]:
+def _charger_places(fleet: Fleet, src: TomlSource, *, public_only: bool = False) -> list[Place]:
     """Chargers with their own coordinates (depot chargers without them stand at their depot)."""
     entries = src.data.get("chargers", [])
     return [
         Place(f"charger {c.id}", c.lat, c.lon, src.label, partial(src.line, "chargers", i, "lat"))
         for i, (c, e) in enumerate(zip(fleet.chargers, entries, strict=True))
-        if "lat" in e or "lon" in e
+        if ("lat" in e or "lon" in e) and (c.kind == "public" or not public_only)
     ]
 
 
@@ -136,13 +138,19 @@ def _refuse_null_island(p: Place) -> None:
         )  # fmt: skip
 
 
-def _check_depots(depots: Places, stops: Places) -> None:
+def _check_depots(depots: Places, stops: Places, public: Places) -> None:
     """A depot far from every stop is swapped, or (when no depot is near the stops) misplaced.
 
     One lonely depot among others that do serve the stops is allowed: a fleet file may list a
-    depot with no deliveries today.
+    depot with no deliveries today. A depot with the fleet's public chargers around it is taken
+    to be right, and the stops wrong (a stops file written longitude first, as GeoJSON is): the
+    check of the stops then names them.
     """
-    lonely = [d for d in depots.places if stops.nearest(d.lat, d.lon)[1] > MAX_DISTANCE_M]
+    lonely = [
+        d
+        for d in depots.places
+        if stops.nearest(d.lat, d.lon)[1] > MAX_DISTANCE_M and not _near(d, public)
+    ]
     for depot in lonely:
         _refuse_swapped(depot, stops)
     if lonely and len(lonely) == len(depots.places):
@@ -156,20 +164,24 @@ def _check_depots(depots: Places, stops: Places) -> None:
         )  # fmt: skip
 
 
-def _refuse_far(p: Place, anchors: Places, *, what: str) -> None:
+def _near(p: Place, places: Places) -> bool:
+    return bool(places.places) and places.nearest(p.lat, p.lon)[1] <= MAX_DISTANCE_M
+
+
+def _refuse_far(p: Place, anchors: Places, *, what: str, note: str = "") -> None:
     near, dist = anchors.nearest(p.lat, p.lon)
     if dist <= MAX_DISTANCE_M:
         return
-    _refuse_swapped(p, anchors)
+    _refuse_swapped(p, anchors, note=note)
     raise InvalidInput(
         f"{p.name} at {pair_text(p.lat, p.lon)} is {km_text(dist)} from {near.name}, the "
         f"nearest {what}, farther than the {km_text(MAX_DISTANCE_M)} urban and regional "
-        "delivery goes: check its coordinates",
+        f"delivery goes: check its coordinates{note}",
         file=p.file, line=p.line(), field=FIELD,
     )  # fmt: skip
 
 
-def _refuse_swapped(p: Place, anchors: Places) -> None:
+def _refuse_swapped(p: Place, anchors: Places, *, note: str = "") -> None:
     """Refuse ``p`` as swapped when its swapped pair lies near ``anchors`` (and it does not)."""
     if abs(p.lon) > 90:
         return
@@ -180,7 +192,7 @@ def _refuse_swapped(p: Place, anchors: Places) -> None:
     raise InvalidInput(
         f"{p.name} at {pair_text(p.lat, p.lon)} is {km_text(dist)} from {near.name}; latitude and "
         f"longitude look swapped ({p.lon:g}, {p.lat:g} is {km_text(swapped_dist)} from "
-        f"{swapped_near.name})",
+        f"{swapped_near.name}){note}",
         file=p.file, line=p.line(), field=FIELD,
     )  # fmt: skip
 
