@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from voltvan.domain import Scenario
 
 
-def read_scenario_noting(path: Path) -> Scenario:
-    """The scenario in ``path``; each InputWarning is printed as ``Warning: ...`` on stderr."""
+def read_scenario_noting(path: Path, noted: list[str] | None = None) -> Scenario:
+    """The scenario in ``path``; each InputWarning is printed as ``Warning: ...`` on stderr
+    (and appended to ``noted`` when given, for a command that sums them up)."""
     from voltvan.scenario import read_scenario
 
     with warnings.catch_warnings(record=True) as caught:
@@ -29,6 +30,8 @@ def read_scenario_noting(path: Path) -> Scenario:
         scenario = read_scenario(path)
     for w in caught:
         if issubclass(w.category, InputWarning):
+            if noted is not None:
+                noted.append(str(w.message))
             text = f"[bold yellow]Warning[/]: {escape(str(w.message))}"
             console_err.print(text, highlight=False, soft_wrap=True)
         else:

@@ -72,8 +72,10 @@ def check(
     from voltvan.cli._read import read_scenario_noting
     from voltvan.scenario import summarize
 
-    scenario = read_scenario_noting(folder)
-    console.print(_table(summarize(scenario), title=f"Scenario {folder}: OK"))
+    noted: list[str] = []
+    scenario = read_scenario_noting(folder, noted)
+    verdict = "OK" if not noted else f"valid, {len(noted)} warning{'s' * (len(noted) > 1)} above"
+    console.print(_table(summarize(scenario), title=f"Scenario {folder}: {verdict}"))
 
 
 def _table(s: ScenarioSummary, *, title: str) -> Table:
