@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "_solve",  # solve (benchmark instances)
     "_charge",  # charge, csms
     "_telemetry",  # ingest, serve, query, store
+    "_tokens",  # tokens add
     "_analytics",  # import, derive
     "_reports",  # report trips|energy|charging|alerts
 )

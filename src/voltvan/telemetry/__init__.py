@@ -16,6 +16,7 @@ from voltvan.telemetry._charging_sessions import ChargingParams as ChargingParam
 from voltvan.telemetry._derived import AnalyticsParams as AnalyticsParams
 from voltvan.telemetry._derived import derive as derive
 from voltvan.telemetry._fleet import Tokens as Tokens
+from voltvan.telemetry._fleet import hash_token as hash_token
 from voltvan.telemetry._fleet import load_fleet_ids as load_fleet_ids
 from voltvan.telemetry._fleet import load_tokens as load_tokens
 from voltvan.telemetry._gps import GpsParams as GpsParams
@@ -47,6 +48,7 @@ from voltvan.telemetry._store import Store as Store
 from voltvan.telemetry._store import WriteResult as WriteResult
 from voltvan.telemetry._store import open_store as open_store
 from voltvan.telemetry._store import write_samples as write_samples
+from voltvan.telemetry._token_file import add_token as add_token
 from voltvan.telemetry._trips import TripParams as TripParams
 
 __all__ = [
@@ -70,11 +72,13 @@ __all__ = [
     "TripParams",
     "WriteResult",
     "add_samples",
+    "add_token",
     "calibrate",
     "derive",
     "estimate_health",
     "flag_gps_faults",
     "get_signal",
+    "hash_token",
     "high_consumption_alerts",
     "import_rsk_twizy",
     "load_fleet_ids",

@@ -68,10 +68,14 @@ class Tokens:
         return token is not None and any(_matches(t, token) for t in self.readers.values())
 
 
+def hash_token(token: str) -> str:
+    """The form a tokens file stores so that reading the file gives away no usable secret."""
+    return "sha256:" + hashlib.sha256(token.encode()).hexdigest()
+
+
 def _matches(expected: str, token: str) -> bool:
     if expected.startswith("sha256:"):
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        return hmac.compare_digest(expected.removeprefix("sha256:"), digest)
+        return hmac.compare_digest(expected, hash_token(token))
     return hmac.compare_digest(expected.encode(), token.encode())
 
 

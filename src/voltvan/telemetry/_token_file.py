@@ -1,0 +1,58 @@
+"""Issuing HTTP bearer tokens: a new random secret, of which the tokens file keeps only the hash.
+
+The secret is returned once, to be handed to the van or the reader; the server never needs it
+again, since :func:`load_tokens` accepts ``sha256:<hex>`` values.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from voltvan.errors import InvalidInput
+from voltvan.files import write_atomic
+from voltvan.telemetry._fleet import Tokens, hash_token, load_tokens
+from voltvan.telemetry._messages import is_vehicle_id
+
+Table = Literal["vehicles", "readers"]
+
+
+def add_token(path: Path, table: Table, name: str, *, replace: bool = False) -> str:
+    """Add a fresh token for ``name`` to the tokens file (created if absent); return the secret.
+
+    The file is rewritten whole (its entries are kept, comments are not), atomically and
+    readable by its owner only. An existing entry is replaced only when asked: silently
+    replacing it would lock out the van or reader that holds the old token.
+    """
+    if not is_vehicle_id(name):
+        raise InvalidInput(
+            f"{name!r} is not a name of 1-64 letters, digits, _ . : - (starting with a letter "
+            "or digit)",
+            field=table,
+        )
+    tokens = load_tokens(path) if path.exists() else Tokens()
+    entries = {"vehicles": dict(tokens.vehicles), "readers": dict(tokens.readers)}
+    if name in entries[table] and not replace:
+        raise InvalidInput(
+            f"{name!r} already has a token (--replace issues a new one and voids the old)",
+            file=path,
+            field=f"{table}.{name}",
+        )
+    token = secrets.token_urlsafe(32)
+    entries[table][name] = hash_token(token)
+    write_atomic(path, _tokens_toml(entries))
+    return token
+
+
+def _tokens_toml(entries: dict[str, dict[str, str]]) -> str:
+    # JSON strings are valid TOML basic strings, and quoting every key keeps ids like "a.b" whole
+    lines = [
+        "# voltvan serve --tokens: [vehicles] id = token, [readers] name = token;",
+        "# a value is the token itself or sha256:<hex> of it (voltvan tokens add writes those).",
+    ]
+    for table in ("vehicles", "readers"):
+        lines += ["", f"[{table}]"]
+        lines += [f"{json.dumps(k)} = {json.dumps(v)}" for k, v in sorted(entries[table].items())]
+    return "\n".join(lines) + "\n"
