@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,6 @@ def test_charge_writes_a_checked_schedule_and_chart(
         "--tariff-date",
         "2019-07-02",
         "--report",
-        str(tmp_path / "report.html"),
     )
     assert code == 0
     data = json.loads(out.read_text())
@@ -87,8 +87,76 @@ def test_charge_writes_a_checked_schedule_and_chart(
     schedule = Schedule.read_json(out)
     assert check_schedule(schedule.to_problem(), schedule) == []
     assert "<svg" in out.with_suffix(".html").read_text()
-    assert "Depot charging tonight" in (tmp_path / "report.html").read_text()
+    assert "Depot charging tonight" in (tmp_path / "schedule-report.html").read_text()
     assert "vans meeting route energy" in capsys.readouterr().out
+
+
+def test_charge_report_file_puts_the_report_there(
+    tmp_path: Path, scenario_and_plan: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--report-file writes the report at that path (and none beside the schedule)."""
+    sdir, plan = scenario_and_plan
+    out = tmp_path / "night" / "schedule.json"
+    report = tmp_path / "elsewhere" / "charging.html"
+    code = _run(
+        monkeypatch,
+        "charge", str(sdir), "--plan", str(plan), "--out", str(out), "--report-file", str(report),
+    )  # fmt: skip
+    assert code == 0
+    assert "Depot charging tonight" in report.read_text()
+    assert not (out.parent / "schedule-report.html").exists()
+
+
+def test_charge_without_report_writes_no_report(
+    tmp_path: Path, scenario_and_plan: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --report only the schedule and its chart are written."""
+    sdir, plan = scenario_and_plan
+    out = tmp_path / "night" / "schedule.json"
+    code = _run(monkeypatch, "charge", str(sdir), "--plan", str(plan), "--out", str(out))
+    assert code == 0
+    assert sorted(p.name for p in out.parent.iterdir()) == ["schedule.html", "schedule.json"]
+
+
+def test_csms_simulate_needs_only_the_schedule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without chargers.toml, --simulate plays the night on the schedule's chargers."""
+    from tests.charging.ocpp_rig import two_van_schedule
+
+    schedule = tmp_path / "schedule.json"
+    two_van_schedule().write_json(schedule)
+    data = tmp_path / "csms"  # does not exist yet
+    code = _run(
+        monkeypatch,
+        "csms", "--data", str(data), "--simulate", "--schedule", str(schedule),
+        "--speed", "20000", "--night-of", "2026-03-02",
+    )  # fmt: skip
+    assert code == 0
+    out = " ".join(capsys.readouterr().out.split())  # the summary may wrap
+    summary = re.search(
+        r"2 simulated chargers over WebSockets, 2 vans: planned ([\d.]+) kWh, "
+        r"metered ([\d.]+) kWh, re-plans 0",
+        out,
+    )
+    assert summary is not None, out
+    planned, metered = float(summary[1]), float(summary[2])
+    assert planned > 0 and abs(metered - planned) <= 0.01 * planned
+    assert (data / "csms-simulated.sqlite").exists()
+    assert not (data / "chargers.toml").exists()
+
+
+def test_csms_simulate_with_a_missing_schedule_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --schedule that does not exist is exit 2 naming that file."""
+    missing = tmp_path / "nope.json"
+    code = _run(
+        monkeypatch, "csms", "--data", str(tmp_path), "--simulate", "--schedule", str(missing)
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "nope.json" in err and "not found" in err
 
 
 def test_charge_bad_arrivals_is_one_line_exit_2(

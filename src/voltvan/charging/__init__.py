@@ -23,6 +23,7 @@ from voltvan.charging._csms import ChargerAccount as ChargerAccount
 from voltvan.charging._csms import Csms as Csms
 from voltvan.charging._csms import CsmsConfig as CsmsConfig
 from voltvan.charging._csms import read_csms_config as read_csms_config
+from voltvan.charging._demo import simulated_config as simulated_config
 from voltvan.charging._model import ChargeRequest as ChargeRequest
 from voltvan.charging._model import Connector as Connector
 from voltvan.charging._model import DepotProblem as DepotProblem

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voltvan.charging._csms import Csms, CsmsConfig
+from voltvan.charging._csms import ChargerAccount, Csms, CsmsConfig
 from voltvan.charging._schedule import Schedule
 
 if TYPE_CHECKING:
@@ -60,6 +61,23 @@ class NightResult:
     planned_wh: dict[str, float]
     metered_wh: dict[str, float]
     replans: list[str]
+
+
+def simulated_config(schedule: Schedule) -> CsmsConfig:
+    """Accounts for the chargers the schedule uses, with passwords good for one night.
+
+    A simulated night needs no ``chargers.toml``: the server and its simulated chargers run in
+    one process, so the depot's chargers as the schedule names them are all it takes.
+    """
+    plugs: dict[str, int] = {}
+    for c in schedule.connectors:
+        plugs[c.charger_id] = max(plugs.get(c.charger_id, 0), c.number)
+    return CsmsConfig(
+        chargers={
+            cid: ChargerAccount(cid, secrets.token_urlsafe(16), n)
+            for cid, n in sorted(plugs.items())
+        }
+    )
 
 
 async def run_night(

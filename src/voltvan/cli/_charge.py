@@ -95,10 +95,16 @@ def charge_command(
         typer.Option("--chart", help="HTML chart to write (default: beside --out, .html)."),
     ] = None,
     report: Annotated[
-        Path | None,
+        bool,
         typer.Option(
-            "--report", help="Also write the plan report (HTML) with a depot charging section."
+            "--report",
+            help="Also write the plan report (HTML) with a depot charging section, beside "
+            "--out as NAME-report.html.",
         ),
+    ] = False,
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report-file", help="Write that report here instead (implies --report)."),
     ] = None,
 ) -> None:
     """Schedule tonight's depot charging so every van can drive tomorrow's route, cheaply."""
@@ -155,15 +161,16 @@ def charge_command(
     schedule.write_json(out)
     chart_path = chart or out.with_suffix(".html")
     write_atomic(chart_path, chart_html(schedule))
-    if report is not None:
+    report_path = report_file or (out.with_name(f"{out.stem}-report.html") if report else None)
+    if report_path is not None:
         from voltvan.charging._chart import report_section
         from voltvan.report import write_report
 
-        write_report(plan, scenario, report, sections=[report_section(schedule)])
+        write_report(plan, scenario, report_path, sections=[report_section(schedule)])
     _print_summary(schedule)
     console.print(f"schedule: {out}\nchart:    {chart_path}")
-    if report is not None:
-        console.print(f"report:   {report}")
+    if report_path is not None:
+        console.print(f"report:   {report_path}")
 
 
 def _print_summary(schedule: Schedule) -> None:
@@ -211,14 +218,23 @@ def csms_command(
             "state file csms.sqlite is kept here.",
         ),
     ],
+    schedule_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--schedule",
+            help="Schedule to apply (written by voltvan charge; default: DATA/schedule.json); "
+            "re-plans rewrite it.",
+        ),
+    ] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 9000,
     simulate: Annotated[
         bool,
         typer.Option(
             "--simulate",
-            help="Demo: play the night on simulated chargers (one per charger of schedule.json) "
-            "on a fast clock, then compare metered with planned energy.",
+            help="Demo: play the night on simulated chargers (one per charger of the schedule; "
+            "without DATA/chargers.toml they get passwords for the night) on a fast clock, "
+            "then compare metered with planned energy.",
         ),
     ] = False,
     speed: Annotated[
@@ -238,12 +254,17 @@ def csms_command(
     import asyncio
     import datetime as dt
 
+    from voltvan.charging import simulated_config
     from voltvan.charging._csms import Csms, read_csms_config
     from voltvan.charging._schedule import Schedule as _Schedule
 
-    config = read_csms_config(data / "chargers.toml")
-    schedule_path = data / "schedule.json"
-    schedule = _Schedule.read_json(schedule_path) if schedule_path.exists() else None
+    chargers_path = data / "chargers.toml"
+    schedule_path = schedule_file or data / "schedule.json"
+    schedule = (
+        _Schedule.read_json(schedule_path)
+        if schedule_file is not None or schedule_path.exists()
+        else None
+    )
     try:
         day = dt.date.fromisoformat(night_of) if night_of else dt.date.today()
     except ValueError as exc:
@@ -251,9 +272,18 @@ def csms_command(
     day_start = dt.datetime.combine(day, dt.time()).astimezone().timestamp()
     if simulate:
         if schedule is None:
-            raise InvalidInput("--simulate needs a schedule.json", file=schedule_path)
+            raise InvalidInput(
+                "--simulate needs a schedule (--schedule FILE, from voltvan charge)",
+                file=schedule_path,
+            )
+        if chargers_path.exists():
+            config = read_csms_config(chargers_path)
+        else:
+            config = simulated_config(schedule)
+        data.mkdir(parents=True, exist_ok=True)
         _simulate(schedule, config, data, speed, day_start)
         return
+    config = read_csms_config(chargers_path)
     csms = Csms(
         config,
         store_path=data / "csms.sqlite",
@@ -318,3 +348,11 @@ def _simulate(
     for vid, planned in sorted(result.planned_wh.items()):
         t.add_row(vid, f"{planned / 1000:.2f}", f"{result.metered_wh.get(vid, 0.0) / 1000:.2f}")
     console.print(t)
+    planned_kwh = sum(result.planned_wh.values()) / 1000
+    metered_kwh = sum(result.metered_wh.values()) / 1000
+    console.print(
+        f"{len(config.chargers)} simulated chargers over WebSockets, {len(result.planned_wh)} "
+        f"vans: planned {planned_kwh:.1f} kWh, metered {metered_kwh:.1f} kWh, "
+        f"re-plans {len(result.replans)}; state in {data / 'csms-simulated.sqlite'}",
+        highlight=False,
+    )
