@@ -250,3 +250,13 @@ def test_charge_plan_with_unknown_van_names_the_plan(
     assert code == 2
     err = capsys.readouterr().err
     assert "GHOST" in err and "plan.json" in err
+
+
+def test_csms_without_chargers_file_says_what_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A real server with no chargers.toml is exit 2 naming the file and what goes in it."""
+    code = _run(monkeypatch, "csms", "--data", str(tmp_path))
+    assert code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "chargers.toml: file not found" in err and "[[charger]] id, password" in err

@@ -283,6 +283,12 @@ def csms_command(
         data.mkdir(parents=True, exist_ok=True)
         _simulate(schedule, config, data, speed, day_start)
         return
+    if not chargers_path.exists():
+        raise InvalidInput(
+            "file not found: it lists the chargers that may connect ([[charger]] id, password; "
+            "see docs/charging.md); --simulate runs without it",
+            file=chargers_path,
+        )
     config = read_csms_config(chargers_path)
     csms = Csms(
         config,
