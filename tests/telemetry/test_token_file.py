@@ -101,3 +101,13 @@ def test_cli_existing_name_is_exit_2_naming_file_and_field(
     assert run(monkeypatch, "tokens", "add", "--tokens", str(path), "--reader", "console") == 2
     err = " ".join(capsys.readouterr().err.split())
     assert "tokens.toml" in err and "readers.console" in err
+
+
+def test_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:
+    """A tokens file the admin made group-readable stays so after a token is added."""
+    path = tmp_path / "tokens.toml"
+    path.write_text('[vehicles]\nV1 = "a-long-random-token-for-V1"\n')
+    path.chmod(0o640)
+    add_token(path, "vehicles", "V2")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert set(load_tokens(path).vehicles) == {"V1", "V2"}

@@ -7,6 +7,7 @@ again, since :func:`load_tokens` accepts ``sha256:<hex>`` values.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -22,9 +23,11 @@ Table = Literal["vehicles", "readers"]
 def add_token(path: Path, table: Table, name: str, *, replace: bool = False) -> str:
     """Add a fresh token for ``name`` to the tokens file (created if absent); return the secret.
 
-    The file is rewritten whole (its entries are kept, comments are not), atomically and
-    readable by its owner only. An existing entry is replaced only when asked: silently
-    replacing it would lock out the van or reader that holds the old token.
+    The file is rewritten whole (its entries are kept, comments are not), atomically; a new
+    file is readable by its owner only (hashes are no usable secrets, but which vans and
+    readers exist is nobody else's business), an existing one keeps its mode. An existing
+    entry is replaced only when asked: silently replacing it would lock out the van or reader
+    that holds the old token.
     """
     if not is_vehicle_id(name):
         raise InvalidInput(
@@ -42,7 +45,16 @@ def add_token(path: Path, table: Table, name: str, *, replace: bool = False) -> 
         )
     token = secrets.token_urlsafe(32)
     entries[table][name] = hash_token(token)
-    write_atomic(path, _tokens_toml(entries))
+    created = not path.exists()
+    if created:  # write_atomic keeps the mode of the file it replaces
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        write_atomic(path, _tokens_toml(entries))
+    except BaseException:
+        if created:  # an empty tokens file would leave the server open to anyone
+            path.unlink(missing_ok=True)
+        raise
     return token
 
 
