@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "_charge",  # charge, csms
     "_telemetry",  # ingest, serve, query, store
     "_tokens",  # tokens add
+    "_ops",  # ops publish|user
     "_analytics",  # import, derive
     "_reports",  # report trips|energy|charging|alerts
 )

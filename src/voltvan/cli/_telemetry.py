@@ -210,18 +210,27 @@ def serve(
     ] = None,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port to listen on."),
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        help="Operations database (/v1/ops): a SQLite file or postgresql://USER@HOST:PORT/DB "
+        "(default: ops.sqlite in --data).",
+    ),
 ) -> None:
-    """Serve the HTTP API: ingest, last state, dead letters and read-only SQL."""
+    """Serve the HTTP API: telemetry (ingest, last state, dead letters, SQL) and the live day."""
     import uvicorn
 
+    from voltvan.ops import open_ops
     from voltvan.telemetry import Tokens, load_tokens
     from voltvan.web import WebSettings, create_app
 
     data.mkdir(parents=True, exist_ok=True)
+    open_ops(db, data).close()  # a wrong --db fails now, not at the first request
     settings = WebSettings(
         data_dir=data,
         fleet=_fleet(fleet),
         tokens=load_tokens(tokens) if tokens is not None else Tokens(),
+        ops_db=db,
     )
     if settings.tokens.is_open:
         console_err.print("[yellow]no --tokens: anyone can post and read[/]")

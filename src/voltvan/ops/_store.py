@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
+from voltvan.errors import VoltvanError
 from voltvan.ops._accounts import User, add_user, authenticate, list_users
 from voltvan.ops._db import open_engine, reading, resolve_db, shown
 from voltvan.ops._events import Answer, list_events, record_event, store_proof
@@ -89,7 +91,11 @@ def open_ops(db: str | None, data_dir: Path) -> OpsStore:
     engine = open_engine(url)
     try:
         migrate(engine)
-    except Exception:
+    except OperationalError as exc:
+        engine.dispose()
+        why = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise VoltvanError(f"cannot open the operations database {shown(url)}: {why}") from None
+    except BaseException:
         engine.dispose()
         raise
     return OpsStore(engine=engine, files=ProofFiles(data_dir / PROOFS_DIR), url=shown(url))

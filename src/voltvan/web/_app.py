@@ -8,6 +8,7 @@ run each on their own temporary store. Every error, ours or the framework's, lea
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from voltvan.errors import Forbidden, InvalidInput, NotFound, Unauthorized, Volt
 from voltvan.telemetry import Tokens
 
 if TYPE_CHECKING:
+    from voltvan.ops import OpsStore
     from voltvan.telemetry import Store
 
 log = logging.getLogger("voltvan.web")
@@ -41,6 +43,9 @@ class WebSettings:
     max_query_rows: int = 10_000
     query_timeout_s: float = 30.0
     query_memory_mb: int = 1024
+    #: The operations store: a SQLite file or URL, or a PostgreSQL URL (default: SQLite in
+    #: ``data_dir``). It opens on the first /v1/ops request.
+    ops_db: str | None = None
 
 
 class AppState:
@@ -52,14 +57,27 @@ class AppState:
         self.settings = settings
         # The writer opens on the first POST, so that a read-only server holds no lock.
         self.committer = GroupCommitter(self._open_store)
+        self._ops: OpsStore | None = None
+        self._ops_lock = threading.Lock()
 
     def _open_store(self) -> Store:
         from voltvan.telemetry import open_store
 
         return open_store(self.settings.data_dir, writer_id=self.settings.writer_id)
 
+    def ops(self) -> OpsStore:
+        """The operations store, opened (and migrated) by the first request that needs it."""
+        with self._ops_lock:
+            if self._ops is None:
+                from voltvan.ops import open_ops
+
+                self._ops = open_ops(self.settings.ops_db, self.settings.data_dir)
+            return self._ops
+
     def close(self) -> None:
         self.committer.close()
+        if self._ops is not None:
+            self._ops.close()
 
 
 def app_state(request: Request) -> AppState:
@@ -149,6 +167,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: WebSettings) -> FastAPI:
     """A fresh API over ``settings.data_dir`` (telemetry ingest, state and queries)."""
+    from voltvan.web._ops import router as ops_router
     from voltvan.web._telemetry import router as telemetry_router
 
     state = AppState(settings)
@@ -170,6 +189,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.state.voltvan = state
     _install_error_handlers(app)
     app.include_router(telemetry_router)
+    app.include_router(ops_router)
 
     @app.get("/healthz", summary="Liveness: the server answers")
     def healthz() -> dict[str, str]:
