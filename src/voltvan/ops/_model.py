@@ -66,7 +66,7 @@ class Position(BaseModel):
 
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
     lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
-    accuracy_m: float | None = Field(None, ge=0, le=100_000, allow_inf_nan=False)
+    accuracy_m: float | None = Field(default=None, ge=0, le=100_000, allow_inf_nan=False)
 
 
 class EventIn(BaseModel):
@@ -84,12 +84,12 @@ class EventIn(BaseModel):
     kind: EventKind
     at: dt.datetime = Field(description="when it happened, with its time zone (device clock)")
     plan_version: int = Field(ge=1, le=1_000_000, description="the plan version the driver saw")
-    reason: FailReason | None = Field(None, description="why it failed (kind failed only)")
-    note: str = Field("", max_length=MAX_NOTE_CHARS)
+    reason: FailReason | None = Field(default=None, description="why it failed (kind failed only)")
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
     position: Position | None = None
     photo: ProofId | None = None
     signature: ProofId | None = None
-    undoes: uuid.UUID | None = Field(None, description="the event an undo takes back")
+    undoes: uuid.UUID | None = Field(default=None, description="the event an undo takes back")
 
     @field_validator("stop_id")
     @classmethod

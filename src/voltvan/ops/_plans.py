@@ -35,10 +35,10 @@ class StopDetails(BaseModel):
     time_windows: list[tuple[float, float]] = Field(
         default_factory=list, description="[start_s, end_s] pairs, seconds since midnight"
     )
-    service_s: float = Field(0.0, ge=0)
-    weight_kg: float = Field(0.0, ge=0)
-    volume_m3: float = Field(0.0, ge=0)
-    parcels: int | None = Field(None, ge=0)
+    service_s: float = Field(default=0.0, ge=0)
+    weight_kg: float = Field(default=0.0, ge=0)
+    volume_m3: float = Field(default=0.0, ge=0)
+    parcels: int | None = Field(default=None, ge=0)
     name: str = ""
     address: str = ""
     note: str = ""
