@@ -20,7 +20,7 @@ from voltvan.domain import (
     VehicleType,
 )
 
-pytest_plugins = ("tests.ci_skips",)
+pytest_plugins = ("tests.ci_skips", "tests.ops.databases")
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"

@@ -18,6 +18,17 @@ PROTECTED = {
     ("get", "/v1/state"),
     ("get", "/v1/rejected"),
     ("post", "/v1/query"),
+    # the live day: every route needs an ops account (tests/web/test_ops_api.py)
+    ("get", "/v1/ops/me"),
+    ("post", "/v1/ops/proofs"),
+    ("get", "/v1/ops/proofs/{proof_id}"),
+    ("get", "/v1/ops/days/{day}"),
+    ("get", "/v1/ops/days/{day}/plan"),
+    ("post", "/v1/ops/days/{day}/plans"),
+    ("get", "/v1/ops/days/{day}/vans/{van_id}/route"),
+    ("post", "/v1/ops/days/{day}/vans/{van_id}/events"),
+    ("get", "/v1/ops/days/{day}/vans/{van_id}/events"),
+    ("get", "/v1/ops/days/{day}/events"),
 }
 OPEN = {("get", "/v1/signals"), ("get", "/healthz")}
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from voltvan.errors import NotFound
-from voltvan.ops import MAX_PROOF_BYTES, EventIn, StopDetails, sniff_image
+from voltvan.ops import MAX_PROOF_BYTES, EventIn, StopDetails, User, sniff_image
 from voltvan.plan import Plan
 from voltvan.web._app import BEARER
 from voltvan.web._ops_auth import dispatcher, ops_store, ops_user, valid_day, van_reader
@@ -27,6 +27,10 @@ router = APIRouter(prefix="/v1/ops", tags=["operations"], dependencies=[BEARER])
 Day = Annotated[str, Path(description="the day, YYYY-MM-DD", examples=["2026-03-02"])]
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 VanId = Annotated[str, Path(description="the van's id, as in fleet.toml", max_length=64)]
+# Dependencies run before the body is validated: a request without a token is 401, not 422.
+AnyUser = Annotated[User, Depends(ops_user)]
+Dispatcher = Annotated[User, Depends(dispatcher)]
+VanReader = Annotated[User, Depends(van_reader)]
 
 
 class Me(BaseModel):
@@ -67,8 +71,7 @@ class EventAnswer(BaseModel):
 
 
 @router.get("/me", summary="The account of the bearer token")
-def me(request: Request) -> Me:
-    user = ops_user(request)
+def me(user: AnyUser) -> Me:
     return Me(name=user.name, role=user.role, van_id=user.van_id)
 
 
@@ -83,9 +86,8 @@ def me(request: Request) -> Me:
         }
     },
 )
-async def upload_proof(request: Request) -> ProofStored:
+async def upload_proof(request: Request, user: AnyUser) -> ProofStored:
     """Answered once the file is durable (fsynced); the same bytes twice are one file."""
-    user = await run_in_threadpool(ops_user, request)
     data = await capped_body(request, MAX_PROOF_BYTES)
     stored = await run_in_threadpool(ops_store(request).put_proof, user, data)
     return ProofStored(**stored)
@@ -97,9 +99,10 @@ async def upload_proof(request: Request) -> ProofStored:
     response_class=FileResponse,
 )
 def get_proof(
-    request: Request, proof_id: Annotated[str, Path(pattern=r"^sha256:[0-9a-f]{64}$")]
+    request: Request,
+    _user: Dispatcher,
+    proof_id: Annotated[str, Path(pattern=r"^sha256:[0-9a-f]{64}$")],
 ) -> FileResponse:
-    dispatcher(request)
     files = ops_store(request).files
     if not files.exists(proof_id):
         raise NotFound(f"no proof {proof_id}")
@@ -110,16 +113,17 @@ def get_proof(
 
 
 @router.get("/days/{day}", summary="The day at a glance: versions, stops per van and status")
-def day_summary(request: Request, day: Day) -> dict[str, Any]:
-    dispatcher(request)
+def day_summary(request: Request, _user: Dispatcher, day: Day) -> dict[str, Any]:
     return ops_store(request).day(valid_day(day))
 
 
 @router.get("/days/{day}/plan", summary="A plan version of the day (the current one by default)")
 def day_plan(
-    request: Request, day: Day, version: Annotated[int | None, Query(ge=1)] = None
+    request: Request,
+    _user: Dispatcher,
+    day: Day,
+    version: Annotated[int | None, Query(ge=1)] = None,
 ) -> dict[str, Any]:
-    dispatcher(request)
     number, plan = ops_store(request).plan(valid_day(day), version)
     return {"day": day, "plan_version": number, "plan": plan.to_dict()}
 
@@ -129,8 +133,7 @@ def day_plan(
     summary="Publish the next plan version of the day (dispatchers)",
     status_code=201,
 )
-def publish_plan(request: Request, day: Day, body: PublishRequest) -> Published:
-    user = dispatcher(request)
+def publish_plan(request: Request, user: Dispatcher, day: Day, body: PublishRequest) -> Published:
     plan = Plan.from_dict(body.plan, source="plan")
     version = ops_store(request).publish(
         valid_day(day), plan, body.stops, base_version=body.base_version, by=user.name
@@ -142,8 +145,7 @@ def publish_plan(request: Request, day: Day, body: PublishRequest) -> Published:
     "/days/{day}/vans/{van_id}/route",
     summary="A van's route in the current version, with each stop's details and status",
 )
-def van_route(request: Request, day: Day, van_id: VanId) -> dict[str, Any]:
-    van_reader(request, van_id)
+def van_route(request: Request, _user: VanReader, day: Day, van_id: VanId) -> dict[str, Any]:
     return ops_store(request).route(valid_day(day), van_id)
 
 
@@ -153,21 +155,20 @@ def van_route(request: Request, day: Day, van_id: VanId) -> dict[str, Any]:
     response_model=EventAnswer,
     responses={409: {"description": "refused for the stop's state; kept for audit"}},
 )
-def post_event(request: Request, day: Day, van_id: VanId, body: EventIn) -> JSONResponse:
+def post_event(
+    request: Request, user: VanReader, day: Day, van_id: VanId, body: EventIn
+) -> JSONResponse:
     """Idempotent by ``event_id``: the same event sent again is stored once and gets the same
     answer, 409s included."""
-    user = ops_user(request)
     answer = ops_store(request).record(user, valid_day(day), van_id, body)
     return JSONResponse(answer.body, status_code=answer.status_code)
 
 
 @router.get("/days/{day}/vans/{van_id}/events", summary="A van's events of the day, refused too")
-def van_events(request: Request, day: Day, van_id: VanId) -> dict[str, Any]:
-    van_reader(request, van_id)
+def van_events(request: Request, _user: VanReader, day: Day, van_id: VanId) -> dict[str, Any]:
     return {"events": ops_store(request).events(valid_day(day), van_id)}
 
 
 @router.get("/days/{day}/events", summary="Every event of the day (dispatchers)")
-def day_events(request: Request, day: Day) -> dict[str, Any]:
-    dispatcher(request)
+def day_events(request: Request, _user: Dispatcher, day: Day) -> dict[str, Any]:
     return {"events": ops_store(request).events(valid_day(day))}
