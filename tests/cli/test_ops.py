@@ -81,3 +81,9 @@ def test_publish_refuses_what_does_not_fit_the_scenario(
     result = runner.invoke(app, args)
     assert isinstance(result.exception, InvalidInput), result.output
     assert says in str(result.exception)
+
+
+def test_serve_refuses_a_database_it_cannot_use_before_it_listens(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["serve", "--data", str(tmp_path), "--db", "mysql://u@h/d"])
+    assert isinstance(result.exception, InvalidInput)
+    assert "unsupported database 'mysql'" in str(result.exception)
