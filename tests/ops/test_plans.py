@@ -79,3 +79,15 @@ def test_a_day_without_a_plan_is_not_found(store: OpsStore) -> None:
         store.route(DAY, "V01")
     with pytest.raises(NotFound):
         store.day(DAY)
+
+
+def test_a_device_that_shows_an_old_version_is_told_what_changed(day_store: OpsStore) -> None:
+    plan, details = one_day({"V01": ["S3", "S1", "S6"], "V02": ["S4", "S2", "S5"]})
+    day_store.publish(DAY, plan, details, base_version=1, by="disp")
+    changes = day_store.route(DAY, "V01", known_version=1)["changes"]
+    assert changes == {"since_version": 1, "added": ["S6"], "removed": ["S2"], "reordered": True}
+    same = day_store.route(DAY, "V02", known_version=2)["changes"]
+    assert same == {"since_version": 2, "added": [], "removed": [], "reordered": False}
+    assert "changes" not in day_store.route(DAY, "V01")
+    with pytest.raises(InvalidInput, match="no plan version 3"):
+        day_store.route(DAY, "V01", known_version=3)

@@ -136,6 +136,7 @@ def test_a_drivers_day_end_to_end(ops: Ops) -> None:
     assert route["counts"] == {"planned": 1, "arrived": 0, "delivered": 1, "failed": 1}
     audit = ops.client.get(f"/v1/ops/days/{DAY}/events", headers=ops.dispatcher).json()
     assert [e["outcome"] for e in audit["events"]] == ["applied", "applied", "conflict"]
+    assert audit["events"][0]["at"] == "2026-03-02T09:15:00+00:00"
     got = ops.client.get(f"/v1/ops/proofs/{photo['proof']}", headers=ops.dispatcher)
     assert got.content == PNG and got.headers["content-type"] == "image/png"
 
@@ -152,8 +153,11 @@ def test_stale_versions_are_409(ops: Ops) -> None:
     photo = upload(ops).json()["proof"]
     stale = ops.client.post(EVENTS, json=ev("S2", photo=photo, version=1), headers=ops.v01)
     is_error(stale, 409, "Conflict", "in version 2 van V02 has it")
-    route = ops.client.get(f"/v1/ops/days/{DAY}/vans/V01/route", headers=ops.v01).json()
+    route = ops.client.get(
+        f"/v1/ops/days/{DAY}/vans/V01/route?known_version=1", headers=ops.v01
+    ).json()
     assert route["plan_version"] == 2 and route["moved"][0]["to_van"] == "V02"
+    assert route["changes"]["removed"] == ["S2"]
 
 
 def test_an_upload_over_10_mb_is_413_declared_or_streamed(ops: Ops) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from voltvan.errors import Conflict, Forbidden, InvalidInput
 from voltvan.ops._accounts import User
 from voltvan.ops._db import reading, writing
-from voltvan.ops._model import MAX_CLOCK_AHEAD_S, UNDO_WINDOW_S, EventIn
+from voltvan.ops._model import MAX_CLOCK_AHEAD_S, UNDO_WINDOW_S, EventIn, iso_from_us
 from voltvan.ops._plans import require_version, stop_is_known, van_of
 from voltvan.ops._proofs import ProofFiles
 from voltvan.ops._schema import events, proofs, stop_status
@@ -222,14 +222,16 @@ def list_events(engine: Engine, day: str, van_id: str | None = None) -> list[dic
         query = query.where(events.c.van_id == van_id)
     with reading(engine) as conn:
         rows = conn.execute(query.order_by(events.c.received_us, events.c.event_id)).all()
-    return [
-        {
+    out = []
+    for row in rows:
+        item = {
             k: v
             for k, v in row._mapping.items()
             if k not in ("fingerprint", "answer_json", "prev_status")
         }
-        for row in rows
-    ]
+        item["at"], item["received_at"] = iso_from_us(row.at_us), iso_from_us(row.received_us)
+        out.append(item)
+    return out
 
 
 def store_proof(engine: Engine, files: ProofFiles, user: User, data: bytes) -> dict[str, Any]:

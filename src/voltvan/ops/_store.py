@@ -68,8 +68,8 @@ class OpsStore:
             number = version if version is not None else require_version(conn, day)
             return number, read_plan(conn, day, number)
 
-    def route(self, day: str, van_id: str) -> dict[str, Any]:
-        return route_view(self.engine, day, van_id)
+    def route(self, day: str, van_id: str, known_version: int | None = None) -> dict[str, Any]:
+        return route_view(self.engine, day, van_id, known_version)
 
     def day(self, day: str) -> dict[str, Any]:
         return day_view(self.engine, day)

@@ -9,20 +9,33 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, select
 
+from voltvan.errors import InvalidInput
 from voltvan.ops._db import reading
 from voltvan.ops._model import iso_from_us
-from voltvan.ops._plans import read_plan, require_version, versions
+from voltvan.ops._plans import read_plan, require_version, stop_ids_of, versions
 from voltvan.ops._schema import day_stops, plan_stops, stop_status
 
 
-def route_view(engine: Engine, day: str, van_id: str) -> dict[str, Any]:
-    """The van's route in the current version: every visit, each stop with details and status."""
+def route_view(
+    engine: Engine, day: str, van_id: str, known_version: int | None = None
+) -> dict[str, Any]:
+    """The van's route in the current version: every visit, each stop with details and status.
+
+    With ``known_version`` (the version the device shows), ``changes`` says what is new for
+    this van since then, so the cockpit can tell the driver before they drive on.
+    """
     with reading(engine) as conn:
         version = require_version(conn, day)
+        if known_version is not None and not 1 <= known_version <= version:
+            raise InvalidInput(
+                f"{day} has no plan version {known_version} (it is at {version})",
+                field="known_version",
+            )
         plan = read_plan(conn, day, version)
         route = next((r for r in plan.routes if r.van_id == van_id), None)
         ids = route.stop_ids if route is not None else []
@@ -39,6 +52,13 @@ def route_view(engine: Engine, day: str, van_id: str) -> dict[str, Any]:
             )
         }
         moved = _moved_away(conn, day, version, van_id)
+        changes = (
+            _changes(
+                stop_ids_of(conn, day, known_version, van_id), ids, since_version=known_version
+            )
+            if known_version is not None
+            else None
+        )
     visits: list[dict[str, Any]] = []
     for v in route.visits if route is not None else ():
         visit: dict[str, Any] = {
@@ -60,13 +80,27 @@ def route_view(engine: Engine, day: str, van_id: str) -> dict[str, Any]:
             visit["event_id"] = row.event_id if row is not None else None
         visits.append(visit)
     counts = Counter(v["status"] for v in visits if v["kind"] == "stop")
-    return {
+    out = {
         "day": day,
         "van_id": van_id,
         "plan_version": version,
         "visits": visits,
         "moved": moved,
         "counts": {s: counts.get(s, 0) for s in ("planned", "arrived", "delivered", "failed")},
+    }
+    if changes is not None:
+        out["changes"] = changes
+    return out
+
+
+def _changes(before: Sequence[str], after: Sequence[str], *, since_version: int) -> dict[str, Any]:
+    """Stops added to and removed from a route, and whether the ones kept changed order."""
+    had, has = set(before), set(after)
+    return {
+        "since_version": since_version,
+        "added": [s for s in after if s not in had],
+        "removed": [s for s in before if s not in has],
+        "reordered": [s for s in before if s in has] != [s for s in after if s in had],
     }
 
 

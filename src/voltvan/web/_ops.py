@@ -145,8 +145,17 @@ def publish_plan(request: Request, user: Dispatcher, day: Day, body: PublishRequ
     "/days/{day}/vans/{van_id}/route",
     summary="A van's route in the current version, with each stop's details and status",
 )
-def van_route(request: Request, _user: VanReader, day: Day, van_id: VanId) -> dict[str, Any]:
-    return ops_store(request).route(valid_day(day), van_id)
+def van_route(
+    request: Request,
+    _user: VanReader,
+    day: Day,
+    van_id: VanId,
+    known_version: Annotated[
+        int | None,
+        Query(ge=1, description="the version the device shows: the answer adds what changed"),
+    ] = None,
+) -> dict[str, Any]:
+    return ops_store(request).route(valid_day(day), van_id, known_version)
 
 
 @router.post(
