@@ -61,11 +61,11 @@ def publish(
     by: Annotated[str, typer.Option("--by", help="Who publishes (kept with the version).")] = "cli",
 ) -> None:
     """Publish a plan as the day's next version: drivers see it on their next sync."""
+    from voltvan.cli._read import read_scenario_noting
     from voltvan.ops import check_day, details_of
     from voltvan.plan import Plan
-    from voltvan.scenario import read_scenario
 
-    sc = read_scenario(scenario)
+    sc = read_scenario_noting(scenario)
     the_plan = Plan.read_json(plan)
     when = day or sc.fleet.date
     if not when:
