@@ -16,9 +16,11 @@ from typing import Any, Literal
 from voltvan.errors import InvalidInput
 from voltvan.files import read_json
 
-PLAN_FORMAT_VERSION = 1
+PLAN_FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+"""Version 1 plans (no revisions, no mid-day visit kinds) are still read as they are."""
 
-VisitKind = Literal["start", "stop", "charge", "end"]
+VisitKind = Literal["start", "stop", "charge", "end", "resume", "reload", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,10 @@ class Visit:
     ``arrival_s`` is when the van arrives, ``start_s`` when service or charging begins (after
     waiting for the time window), ``departure_s`` when it leaves. ``load_kg``/``load_m3`` and
     ``energy_wh``/``soc`` are on arrival; ``charge_wh`` is the energy charged here (charge visits).
+
+    A re-planned route also knows ``resume`` (where and in what state the van continues when the
+    plan was re-made: observed, not driven by plan), ``reload`` (parcels loaded at the depot for a
+    second trip) and ``failed`` (a delivery tried before the re-plan that did not succeed).
     """
 
     kind: VisitKind
@@ -58,6 +64,8 @@ class Route:
     energy_wh: float
     charged_wh: float
     energy_needed_wh: float
+    out_of_service_s: float | None = None
+    """When the van went out of service; its route then ends there, without an ``end`` visit."""
 
     @property
     def start_s(self) -> float:
@@ -93,14 +101,28 @@ class Unassigned:
 
 
 @dataclass(frozen=True, slots=True)
+class Parent:
+    """The plan a re-plan was made from: its revision and when during the day it was re-made."""
+
+    revision: int
+    replanned_at_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
-    """Routes, unassigned stops and how the plan was made (solver, runtime, seed)."""
+    """Routes, unassigned stops and how the plan was made (solver, runtime, seed).
+
+    ``revision`` counts the versions of one day's plan (0 for the morning plan); a re-plan names
+    its ``parent``.
+    """
 
     scenario: str
     routes: tuple[Route, ...]
     unassigned: tuple[Unassigned, ...] = ()
     stats: Mapping[str, Any] = field(default_factory=dict)
     version: int = PLAN_FORMAT_VERSION
+    revision: int = 0
+    parent: Parent | None = None
 
     @property
     def distance_m(self) -> float:
@@ -122,8 +144,10 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "version": self.version,
+            "version": PLAN_FORMAT_VERSION,
             "scenario": self.scenario,
+            "revision": self.revision,
+            "parent": None if self.parent is None else asdict(self.parent),
             "summary": {
                 "routes": len(self.routes),
                 "stops_served": self.num_stops_served,
@@ -145,10 +169,10 @@ class Plan:
     def from_dict(cls, data: Mapping[str, Any], *, source: str = "plan") -> Plan:
         try:
             version = int(data.get("version", 0))
-            if version != PLAN_FORMAT_VERSION:
+            if version not in READABLE_VERSIONS:
                 raise InvalidInput(
                     f"plan format version {version} is not supported "
-                    f"(this voltvan reads version {PLAN_FORMAT_VERSION})",
+                    f"(this voltvan reads versions {', '.join(map(str, READABLE_VERSIONS))})",
                     file=source,
                     field="version",
                 )
@@ -162,10 +186,19 @@ class Plan:
                     energy_wh=float(r["energy_wh"]),
                     charged_wh=float(r["charged_wh"]),
                     energy_needed_wh=float(r["energy_needed_wh"]),
+                    out_of_service_s=_optional_float(r.get("out_of_service_s")),
                 )
                 for r in data["routes"]
             )
             unassigned = tuple(Unassigned(**u) for u in data.get("unassigned", []))
+            parent_data = data.get("parent")
+            parent = None
+            if parent_data is not None:
+                parent = Parent(
+                    revision=int(parent_data["revision"]),
+                    replanned_at_s=float(parent_data["replanned_at_s"]),
+                )
+            revision = int(data.get("revision", 0))
         except InvalidInput:
             raise
         except (KeyError, TypeError, ValueError) as exc:
@@ -176,7 +209,13 @@ class Plan:
             unassigned=unassigned,
             stats=dict(data.get("stats", {})),
             version=version,
+            revision=revision,
+            parent=parent,
         )
+
+    @property
+    def served_stop_ids(self) -> set[str]:
+        return {s for r in self.routes for s in r.stop_ids}
 
     def write_json(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
@@ -226,3 +265,7 @@ class Plan:
 
     def write_geojson(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_geojson()) + "\n", encoding="utf-8")
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -10,6 +10,13 @@ Conventions it enforces (documented in ``docs/formats/plan.md``): the van spends
 each leg at the mass it carries on that leg and idles through service at a stop
 (:func:`voltvan.energy.dwell_energy_wh`); it draws nothing while it waits for a window or while it
 charges (the charger powers it).
+
+A re-planned route (plan format 2) is replayed the same way, with three more kinds of visit: a
+``resume`` visit is observed state (where the van was, when, with how much energy), so the leg
+into it is not replayed and the energy restarts from what it says; a ``failed`` visit costs time
+and energy like a stop but delivers nothing; a ``reload`` at the depot loads the parcels of the
+stops after it (each parcel is loaded at the start or reload before the first visit to its stop).
+Given the parent plan, the visits before the resume must be the parent's (``_history``).
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from voltvan import energy
+from voltvan.check._history import check_history, check_structure
+from voltvan.check._load import Loading, parcel_loading
 from voltvan.domain import Charger, Scenario, Stop, Van, VehicleType, format_hhmm
 from voltvan.plan import Plan, Route, Visit
 from voltvan.travel import Matrices, build_matrices
@@ -56,8 +65,12 @@ class CheckResult:
         return sum(1 for v in self.violations if v.kind == kind)
 
 
-def check_plan(plan: Plan, scenario: Scenario) -> CheckResult:
-    """Replay every route of ``plan`` in ``scenario`` and collect all violations."""
+def check_plan(plan: Plan, scenario: Scenario, parent: Plan | None = None) -> CheckResult:
+    """Replay every route of ``plan`` in ``scenario`` and collect all violations.
+
+    With ``parent`` (the plan this one re-planned), the visits each van made before the re-plan
+    must be the parent's, unchanged.
+    """
     depart_s = float(plan.stats.get("matrix_depart_s", DEFAULT_MATRIX_DEPART_S))
     matrices = build_matrices(scenario, depart_s=depart_s)
     out: list[Violation] = []
@@ -68,6 +81,8 @@ def check_plan(plan: Plan, scenario: Scenario) -> CheckResult:
             out.append(Violation(van_id, "", "route", f"van {van_id} drives {n} routes"))
     for route in plan.routes:
         _check_route(route, scenario, matrices, out)
+    if parent is not None:
+        out.extend(Violation(*v) for v in check_history(plan, parent))
     return CheckResult(out)
 
 
@@ -112,7 +127,9 @@ def _check_route(
                 f"van is {vt.id}/{van.depot_id}",
             )
         )
-    if not _structure_ok(route, van, out):
+    problems = check_structure(route, van.depot_id)
+    if problems:
+        out.extend(Violation(van.id, loc, "route", msg) for loc, msg in problems[:1])
         return
     stops = {s.id: s for s in scenario.stops}
     chargers = {c.id: c for c in fleet.chargers}
@@ -123,34 +140,18 @@ def _check_route(
             Violation(van.id, unknown[0], "route", f"unknown location {unknown[0]!r} on the route")
         )
         return
-    _check_capacity(route, van, vt, stops, out)
+    loading = parcel_loading(route, stops)
+    _check_capacity(loading, van, vt, out)
     _check_times(route, van, scenario, stops, chargers, vt, matrices, row, out)
-    _check_energy(route, van, vt, scenario, stops, chargers, matrices, row, out)
+    _check_energy(route, loading, van, vt, scenario, stops, chargers, matrices, row, out)
 
 
-def _structure_ok(route: Route, van: Van, out: list[Violation]) -> bool:
-    v = route.visits
-    if len(v) < 2 or v[0].kind != "start" or v[-1].kind != "end":
-        out.append(Violation(van.id, "", "route", "a route must begin with start and end with end"))
-        return False
-    if v[0].location_id != van.depot_id or v[-1].location_id != van.depot_id:
-        out.append(
-            Violation(van.id, v[0].location_id, "route", f"route must start/end at {van.depot_id}")
-        )
-        return False
-    bad = [x for x in v[1:-1] if x.kind not in ("stop", "charge")]
-    if bad:
-        out.append(Violation(van.id, bad[0].location_id, "route", f"visit kind {bad[0].kind!r}"))
-        return False
-    return True
+def _check_capacity(loading: Loading, van: Van, vt: VehicleType, out: list[Violation]) -> None:
+    for kg, m3 in loading.peaks():
+        _check_cargo(kg, m3, van, vt, out)
 
 
-def _check_capacity(
-    route: Route, van: Van, vt: VehicleType, stops: dict[str, Stop], out: list[Violation]
-) -> None:
-    known = [stops[s] for s in route.stop_ids if s in stops]
-    kg = sum(s.weight_kg for s in known)
-    m3 = sum(s.volume_m3 for s in known)
+def _check_cargo(kg: float, m3: float, van: Van, vt: VehicleType, out: list[Violation]) -> None:
     if kg > vt.payload_kg + LOAD_TOL:
         out.append(
             Violation(
@@ -193,7 +194,7 @@ def _check_times(
                 f"leaves at {format_hhmm(first.departure_s)}, before {format_hhmm(earliest)}",
             )
         )
-    if last.arrival_s > latest + TIME_TOL_S:
+    if last.kind == "end" and last.arrival_s > latest + TIME_TOL_S:
         out.append(
             Violation(
                 van.id,
@@ -205,7 +206,18 @@ def _check_times(
     for prev, cur in itertools.pairwise(route.visits):
         travel = float(matrices.duration_s[row[prev.location_id], row[cur.location_id]])
         expected = prev.departure_s + travel
-        if abs(cur.arrival_s - expected) > TIME_TOL_S:
+        if cur.kind == "resume":  # observed: not driven by the plan, but not before leaving
+            if cur.arrival_s < prev.departure_s - TIME_TOL_S:
+                out.append(
+                    Violation(
+                        van.id,
+                        cur.location_id,
+                        "travel_time",
+                        f"resumes at {cur.arrival_s:.0f} s, before it left "
+                        f"{prev.location_id} at {prev.departure_s:.0f} s",
+                    )
+                )
+        elif abs(cur.arrival_s - expected) > TIME_TOL_S:
             out.append(
                 Violation(
                     van.id,
@@ -219,7 +231,7 @@ def _check_times(
             out.append(
                 Violation(van.id, cur.location_id, "travel_time", "times out of order at visit")
             )
-        if cur.kind == "stop" and cur.location_id in stops:
+        if cur.kind in ("stop", "failed") and cur.location_id in stops:
             _check_stop_time(van, cur, stops[cur.location_id], out)
         elif cur.kind == "charge" and cur.location_id in chargers:
             need = cur.charge_wh * 3600.0 / _charge_power_w(chargers[cur.location_id], vt)
@@ -265,6 +277,7 @@ def _check_stop_time(van: Van, visit: Visit, stop: Stop, out: list[Violation]) -
 
 def _check_energy(
     route: Route,
+    loading: Loading,
     van: Van,
     vt: VehicleType,
     scenario: Scenario,
@@ -275,19 +288,33 @@ def _check_energy(
     out: list[Violation],
 ) -> None:
     ambient = scenario.fleet.ambient_c
-    load_kg = sum(stops[s].weight_kg for s in route.stop_ids if s in stops)
-    load_m3 = sum(stops[s].volume_m3 for s in route.stop_ids if s in stops)
+    load_kg, load_m3 = loading.loaded[0]
     e = van.start_soc * vt.battery_wh
     reserve = vt.reserve_wh
     _compare_state(van, route.visits[0], load_kg, load_m3, e, vt, out)
-    for prev, cur in itertools.pairwise(route.visits):
+    for k, (prev, cur) in enumerate(itertools.pairwise(route.visits), start=1):
         i, j = row[prev.location_id], row[cur.location_id]
-        e -= energy.leg_energy_wh(
-            vt.consumption,
-            distance_m=float(matrices.distance_m[i, j]),
-            duration_s=float(matrices.duration_s[i, j]),
-            mass_kg=energy.vehicle_mass_kg(vt, max(0.0, load_kg)),
-            ambient_c=ambient,
+        if cur.kind == "resume":
+            e = cur.energy_wh
+            if e > vt.battery_wh + ENERGY_TOL_WH or e < 0:
+                out.append(
+                    Violation(
+                        van.id,
+                        cur.location_id,
+                        "energy_battery",
+                        f"resumes with {e:.0f} Wh, outside the battery's 0-{vt.battery_wh:.0f} Wh",
+                    )
+                )
+        e -= (
+            0.0
+            if cur.kind == "resume"
+            else energy.leg_energy_wh(
+                vt.consumption,
+                distance_m=float(matrices.distance_m[i, j]),
+                duration_s=float(matrices.duration_s[i, j]),
+                mass_kg=energy.vehicle_mass_kg(vt, max(0.0, load_kg)),
+                ambient_c=ambient,
+            )
         )
         _compare_state(van, cur, load_kg, load_m3, e, vt, out)
         if e < reserve - ENERGY_TOL_WH:
@@ -299,13 +326,18 @@ def _check_energy(
                     f"arrives with {e:.0f} Wh, below the reserve of {reserve:.0f} Wh",
                 )
             )
-        if cur.kind == "stop" and cur.location_id in stops:
+        if cur.kind == "reload":
+            kg, m3 = loading.loaded.get(k, (0.0, 0.0))
+            load_kg += kg
+            load_m3 += m3
+        if cur.kind in ("stop", "failed") and cur.location_id in stops:
             stop = stops[cur.location_id]
             e -= energy.dwell_energy_wh(
                 vt.consumption, duration_s=stop.service_s, ambient_c=ambient
             )
-            load_kg -= stop.weight_kg
-            load_m3 -= stop.volume_m3
+            if cur.kind == "stop":
+                load_kg -= stop.weight_kg
+                load_m3 -= stop.volume_m3
             if e < reserve - ENERGY_TOL_WH:
                 out.append(
                     Violation(

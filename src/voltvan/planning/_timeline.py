@@ -11,8 +11,8 @@ order cannot satisfy comes back as an :class:`Issue` so that the planner can rep
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from voltvan import energy
 from voltvan.domain import Charger, Scenario, Stop, Van, VehicleType
@@ -21,6 +21,8 @@ from voltvan.travel import Matrices
 
 EPS_WH = 1e-6
 EPS_S = 1e-6
+RELOAD_S = 900.0
+"""Time to load parcels at the depot on a ``reload`` visit (a second trip of the day)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,19 +62,51 @@ class Context:
         )
 
 
-def time_route(ctx: Context, van: Van, seq: Sequence[tuple[VisitKind, str]]) -> Timed:
-    """Replay ``seq`` (stops and charge stops, without the depot) for ``van``."""
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a van re-planned during the day continues from, and its state there.
+
+    ``carried_kg``/``carried_m3`` are parcels on board that this remainder does not deliver
+    (failed deliveries riding back to the depot); ``ready_s`` says from when a parcel loaded at
+    a ``reload`` visit is at the depot (parcels not listed are there all day).
+    """
+
+    location_id: str
+    time_s: float
+    energy_wh: float
+    carried_kg: float = 0.0
+    carried_m3: float = 0.0
+    ready_s: Mapping[str, float] = field(default_factory=dict)
+
+
+def time_route(
+    ctx: Context,
+    van: Van,
+    seq: Sequence[tuple[VisitKind, str]],
+    origin: Origin | None = None,
+) -> Timed:
+    """Replay ``seq`` (stops, charge stops and reloads, without the depot) for ``van``.
+
+    Without ``origin`` the van starts its day at the depot; with one it resumes its day there
+    (the first visit is then a ``resume`` visit) and may not leave before ``origin.time_s``.
+    """
     fleet = ctx.scenario.fleet
     vt = fleet.type_of(van)
     depot = fleet.depot(van.depot_id)
     ambient = fleet.ambient_c
-    places: list[tuple[VisitKind, str]] = [("start", depot.id), *seq, ("end", depot.id)]
+    first: tuple[VisitKind, str] = (
+        ("start", depot.id) if origin is None else ("resume", origin.location_id)
+    )
+    places: list[tuple[VisitKind, str]] = [first, *seq, ("end", depot.id)]
     issues: list[Issue] = []
-    served = [ctx.stops[loc] for kind, loc in places if kind == "stop"]
-    load_kg = sum(s.weight_kg for s in served)
-    load_m3 = sum(s.volume_m3 for s in served)
-    if load_kg > vt.payload_kg + 1e-9 or load_m3 > vt.volume_m3 + 1e-9:
-        issues.append(Issue(len(places) - 2, "capacity"))
+    trips = _trip_loads(ctx, places)
+    load_kg = trips[0][0] + (origin.carried_kg if origin else 0.0)
+    load_m3 = trips[0][1] + (origin.carried_m3 if origin else 0.0)
+    for k, (kg, m3) in trips.items():
+        carried = (origin.carried_kg, origin.carried_m3) if origin else (0.0, 0.0)
+        if kg + carried[0] > vt.payload_kg + 1e-9 or m3 + carried[1] > vt.volume_m3 + 1e-9:
+            nxt = [j for j in trips if j > k]
+            issues.append(Issue((nxt[0] if nxt else len(places) - 1) - 1, "capacity"))
     loads: list[tuple[float, float]] = [(load_kg, load_m3)]
     legs: list[float] = [0.0]
     dists: list[float] = [0.0]
@@ -103,17 +137,26 @@ def time_route(ctx: Context, van: Van, seq: Sequence[tuple[VisitKind, str]]) -> 
             load_m3 -= stop.volume_m3
         else:
             dwell.append(0.0)
-    charges, arrive_wh = _charges(places, legs, dwell, van.start_soc * vt.battery_wh, vt)
+            if kind == "reload":
+                load_kg += trips[len(loads) - 1][0]
+                load_m3 += trips[len(loads) - 1][1]
+    start_wh = van.start_soc * vt.battery_wh if origin is None else origin.energy_wh
+    charges, arrive_wh = _charges(places, legs, dwell, start_wh, vt)
     for k, e in enumerate(arrive_wh):
         if e < vt.reserve_wh - EPS_WH or e - dwell[k] < vt.reserve_wh - EPS_WH:
             issues.append(Issue(k, "energy"))
-    times = _times(ctx, van, vt, places, durs, charges)
+    if origin is None:
+        times = _times(ctx, van, vt, places, durs, charges)
+    else:
+        ready = _reload_ready(places, origin)
+        times = _forward(ctx, vt, places, durs, charges, origin.time_s, ready)
     start_ok = max(van.shift.start_s, depot.opening.start_s)
     end_ok = min(van.shift.end_s, depot.opening.end_s)
     for k, (kind, loc) in enumerate(places):
         if kind == "stop" and not _in_window(ctx.stops[loc], times[k][1]):
             issues.append(Issue(k, "time_window"))
-    if times[-1][0] > end_ok + EPS_S or times[0][2] < start_ok - EPS_S:
+    late_start = origin is None and times[0][2] < start_ok - EPS_S
+    if times[-1][0] > end_ok + EPS_S or late_start:
         issues.append(Issue(len(places) - 1, "shift"))
     visits = []
     for k, (kind, loc) in enumerate(places):
@@ -147,6 +190,35 @@ def time_route(ctx: Context, van: Van, seq: Sequence[tuple[VisitKind, str]]) -> 
         energy_needed_wh=_energy_needed(legs, dwell, charges, vt.reserve_wh),
     )
     return Timed(route, tuple(sorted(issues, key=lambda x: x.index)))
+
+
+def _trip_loads(
+    ctx: Context, places: Sequence[tuple[VisitKind, str]]
+) -> dict[int, tuple[float, float]]:
+    """Cargo loaded at the start (index 0) and at each reload: the stops up to the next reload."""
+    out: dict[int, tuple[float, float]] = {0: (0.0, 0.0)}
+    at = 0
+    for k, (kind, loc) in enumerate(places):
+        if kind == "reload":
+            at = k
+            out[k] = (0.0, 0.0)
+        elif kind == "stop":
+            kg, m3 = out[at]
+            out[at] = (kg + ctx.stops[loc].weight_kg, m3 + ctx.stops[loc].volume_m3)
+    return out
+
+
+def _reload_ready(places: Sequence[tuple[VisitKind, str]], origin: Origin) -> dict[int, float]:
+    """For each reload, when the last of the parcels it loads is at the depot."""
+    out: dict[int, float] = {}
+    at: int | None = None
+    for k, (kind, loc) in enumerate(places):
+        if kind == "reload":
+            at = k
+            out[k] = 0.0
+        elif kind == "stop" and at is not None:
+            out[at] = max(out[at], origin.ready_s.get(loc, 0.0))
+    return out
 
 
 def _charges(
@@ -206,6 +278,7 @@ def _forward(
     durs: Sequence[float],
     charges: Sequence[float],
     depart: float,
+    ready: Mapping[int, float] | None = None,
 ) -> list[tuple[float, float, float]]:
     out = [(depart, depart, depart)]
     t = depart
@@ -213,7 +286,10 @@ def _forward(
         kind, loc = places[k]
         arrival = t + durs[k]
         start = arrival
-        if kind == "stop":
+        if kind == "reload":
+            start = max(arrival, (ready or {}).get(k, 0.0))
+            t = start + RELOAD_S
+        elif kind == "stop":
             stop = ctx.stops[loc]
             for tw in stop.time_windows:
                 if arrival <= tw.end_s:

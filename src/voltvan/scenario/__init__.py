@@ -16,6 +16,7 @@ from voltvan.scenario._read import read_scenario as read_scenario
 from voltvan.scenario._summary import ScenarioSummary as ScenarioSummary
 from voltvan.scenario._summary import summarize as summarize
 from voltvan.scenario._summary import window_kind as window_kind
+from voltvan.scenario._units import parse_time as parse_time
 from voltvan.scenario._write import write_scenario as write_scenario
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Outlier",
     "ScenarioSummary",
     "generate_scenario",
+    "parse_time",
     "read_fleet",
     "read_scenario",
     "stop_outliers",

@@ -1,0 +1,58 @@
+"""Which parcels a van carries when: loaded at the start or at a depot reload, unloaded at a stop.
+
+Each parcel (one per stop) is loaded at the last loading point (the route's start or a ``reload``
+visit) before the first visit to its stop, and leaves the van at its ``stop`` visit. A parcel whose
+delivery ``failed`` and is not retried on the route stays on board back to the depot. A van that
+went out of service also carried the parcels of the stops it never reached (they went back to the
+depot and another van serves them): its start load may be more than its own stops, as it says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from voltvan.domain import Stop
+from voltvan.plan import Route
+
+
+@dataclass(frozen=True, slots=True)
+class Loading:
+    """Cargo (kg, m³) loaded at each loading point, by visit index (0 = start)."""
+
+    loaded: Mapping[int, tuple[float, float]]
+    on_board_after: Mapping[int, tuple[float, float]]
+    """Cargo on board on leaving each loading point: what capacity must hold."""
+
+    def peaks(self) -> Iterator[tuple[float, float]]:
+        yield from self.on_board_after.values()
+
+
+def parcel_loading(route: Route, stops: Mapping[str, Stop]) -> Loading:
+    """Replay the parcels of ``route`` (unknown stops carry nothing; coverage reports them)."""
+    loaded: dict[int, tuple[float, float]] = {0: (0.0, 0.0)}
+    point = 0
+    seen: set[str] = set()
+    for k, visit in enumerate(route.visits):
+        if visit.kind == "reload":
+            point = k
+            loaded[k] = (0.0, 0.0)
+        elif visit.kind in ("stop", "failed") and visit.location_id not in seen:
+            seen.add(visit.location_id)
+            stop = stops.get(visit.location_id)
+            if stop is not None:
+                kg, m3 = loaded[point]
+                loaded[point] = (kg + stop.weight_kg, m3 + stop.volume_m3)
+    if route.out_of_service_s is not None:
+        first = route.visits[0]
+        loaded[0] = (max(loaded[0][0], first.load_kg), max(loaded[0][1], first.load_m3))
+    on_board: dict[int, tuple[float, float]] = {}
+    kg = m3 = 0.0
+    for k, visit in enumerate(route.visits):
+        if k in loaded:
+            kg, m3 = kg + loaded[k][0], m3 + loaded[k][1]
+            on_board[k] = (kg, m3)
+        if visit.kind == "stop" and visit.location_id in stops:
+            kg -= stops[visit.location_id].weight_kg
+            m3 -= stops[visit.location_id].volume_m3
+    return Loading(loaded=loaded, on_board_after=on_board)
