@@ -1,0 +1,155 @@
+"""``replan``: from the state of the day at a given time, re-plan what is left as a new version.
+
+The state comes from the parent plan and the events (:mod:`._replan_state`); what is left is fitted
+into the vans' remaining routes with as few changes as possible (:mod:`._replan_insert`); the new
+plan keeps every van's history visit for visit, marks where it resumes, and says in
+``stats.replan`` how many stops moved to another van and how many changed position
+(:mod:`._replan_metrics`). New urgent stops make a new scenario (the old one plus them), which
+the new plan must be checked against.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from voltvan.domain import Scenario
+from voltvan.errors import InvalidInput
+from voltvan.plan import Parent, Plan, Route, Unassigned
+from voltvan.planning._events import Events
+from voltvan.planning._planner import MATRIX_DEPART_S
+from voltvan.planning._reasons import NO_CAPACITY
+from voltvan.planning._replan_insert import Work, carry, place_depot_parcel, place_own, settle
+from voltvan.planning._replan_metrics import ReplanCounts, count_changes
+from voltvan.planning._replan_state import VanState, day_state
+from voltvan.planning._timeline import Context
+from voltvan.travel import build_matrices
+
+NO_TIME_ON_BOARD = "no time left on the van that carries it (back to the depot)"
+
+
+@dataclass(frozen=True)
+class Replan:
+    """The new plan, the scenario it must be checked against, and what changed."""
+
+    plan: Plan
+    scenario: Scenario
+    counts: ReplanCounts
+
+
+def replan(scenario: Scenario, parent: Plan, at_s: float, events: Events | None = None) -> Replan:
+    """Re-plan the rest of the day from ``at_s``; ``events`` override "all went to plan"."""
+    t0 = time.perf_counter()
+    events = events or Events()
+    day = _with_new_stops(scenario, events)
+    depart_s = float(parent.stats.get("matrix_depart_s", MATRIX_DEPART_S))
+    ctx = Context.of(day, build_matrices(day, depart_s=depart_s))
+    state = day_state(ctx, parent, at_s, events)
+    ready = dict(state.depot_parcels)
+    unassigned: dict[str, str] = dict(state.dropped)
+    works: dict[str, Work] = {}
+    for v in state.vans:
+        if v.origin is None:
+            continue
+        origin = dataclasses.replace(v.origin, ready_s=ready)
+        for s in v.retry:
+            origin = carry(ctx, origin, s, +1)
+        work, back = settle(ctx, v.van, origin, v.own)
+        for s in v.retry:
+            if not place_own(ctx, work, s):
+                back.append(s)
+        unassigned.update(dict.fromkeys(back, NO_TIME_ON_BOARD))
+        works[v.van.id] = work
+    order = sorted(ready, key=lambda s: (ctx.stops[s].latest_s, ctx.stops[s].id))
+    active = list(works.values())
+    for s in order:
+        if place_depot_parcel(ctx, active, s) is None:
+            unassigned[s] = _reason(parent, s)
+    routes = [_route(ctx, v, works.get(v.van.id)) for v in state.vans]
+    plan_routes = tuple(r for r in routes if r is not None)
+    counts = count_changes(parent, plan_routes)
+    stats: dict[str, Any] = {
+        "matrix_depart_s": depart_s,
+        "planning_time_s": time.perf_counter() - t0,
+        "replan": dataclasses.asdict(counts),
+    }
+    stop_order = {s.id: k for k, s in enumerate(day.stops)}
+    plan = Plan(
+        scenario=day.name,
+        routes=plan_routes,
+        unassigned=tuple(
+            Unassigned(s, r) for s, r in sorted(unassigned.items(), key=lambda x: stop_order[x[0]])
+        ),
+        stats=stats,
+        revision=parent.revision + 1,
+        parent=Parent(revision=parent.revision, replanned_at_s=at_s),
+    )
+    return Replan(plan, day, counts)
+
+
+def _with_new_stops(scenario: Scenario, events: Events) -> Scenario:
+    if not events.new_stops:
+        return scenario
+    if scenario.matrix is not None:
+        raise events.error(
+            "new stops cannot be added to a scenario with a road matrix (no distances to them)",
+            f"{events.new_stops[0].field}.stop",
+        )
+    try:
+        return Scenario(
+            fleet=scenario.fleet,
+            stops=scenario.stops + tuple(n.stop for n in events.new_stops),
+            name=scenario.name,
+        )
+    except InvalidInput as exc:
+        raise exc.at(file=events.source) from None
+
+
+def _reason(parent: Plan, stop_id: str) -> str:
+    """A stop that was unassigned keeps its reason; any other could not be fitted in."""
+    for u in parent.unassigned:
+        if u.stop_id == stop_id:
+            return u.reason
+    return NO_CAPACITY
+
+
+def _route(ctx: Context, state: VanState, work: Work | None) -> Route | None:
+    """History plus the re-planned remainder, as one route of the new plan."""
+    vt = ctx.scenario.fleet.type_of(state.van)
+    history = state.history
+    if work is None:  # out of service: the route ends with its history
+        visits = history
+    else:
+        rest = work.timed.route.visits
+        if state.new_start:
+            if not any(v.kind == "stop" for v in rest):
+                return None
+            rest = (dataclasses.replace(rest[0], kind="start"), *rest[1:])
+        elif not history:
+            return None
+        visits = (*history, *rest)
+    charged = sum(v.charge_wh for v in visits)
+    resume = next((v for v in visits if v.kind == "resume"), visits[-1])
+    used_before = visits[0].energy_wh - resume.energy_wh + sum(v.charge_wh for v in history)
+    used_after = work.timed.route.energy_wh if work is not None and not state.new_start else 0.0
+    if state.new_start and work is not None:
+        used_before, used_after = 0.0, work.timed.route.energy_wh
+    needed = max(visits[0].energy_wh - v.energy_wh for v in visits) + vt.reserve_wh
+    if state.parent is not None:
+        needed = max(needed, state.parent.energy_needed_wh)
+    return Route(
+        van_id=state.van.id,
+        vehicle_type_id=vt.id,
+        depot_id=state.van.depot_id,
+        visits=tuple(visits),
+        distance_m=sum(v.distance_from_prev_m for v in visits),
+        energy_wh=used_before + used_after,
+        charged_wh=charged,
+        energy_needed_wh=needed,
+        out_of_service_s=state.out_of_service_s,
+    )
+
+
+__all__ = ["Replan", "replan"]
