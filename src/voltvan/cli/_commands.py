@@ -11,6 +11,7 @@ import importlib
 COMMAND_MODULES = (
     "_scenario",  # scenario generate|check
     "_plan",  # plan, demo
+    "_replan",  # replan
     "_report_plan",  # render
     "_solve",  # solve (benchmark instances)
     "_charge",  # charge, csms

@@ -128,7 +128,7 @@ def run_plan(
         time_limit_s,
     )
     result = check_plan(plan, scenario)
-    written = _write(plan, scenario, out)
+    written = write_plan_files(plan, scenario, out)
     _summary(plan, scenario, result)
     for path in written:
         console.print(f"Wrote [bold]{path}[/]")
@@ -161,7 +161,8 @@ def _with_progress(solve: Callable[[OnProgress], Plan], time_limit_s: float) -> 
     return plan
 
 
-def _write(plan: Plan, scenario: Scenario, out: Path) -> list[Path]:
+def write_plan_files(plan: Plan, scenario: Scenario, out: Path) -> list[Path]:
+    """plan.json, routes.geojson and (when the report package is there) report.html."""
     from voltvan.errors import InvalidInput
 
     try:
