@@ -2,9 +2,13 @@
 
 Each parcel (one per stop) is loaded at the last loading point (the route's start or a ``reload``
 visit) before the first visit to its stop, and leaves the van at its ``stop`` visit. A parcel whose
-delivery ``failed`` and is not retried on the route stays on board back to the depot. A van that
-went out of service also carried the parcels of the stops it never reached (they went back to the
-depot and another van serves them): its start load may be more than its own stops, as it says.
+delivery ``failed`` and is not retried on the route stays on board back to the depot.
+
+A re-planned route (one with a history: a ``resume`` visit, or out of service) may also carry
+parcels it never delivers: a van that broke down carried those of the stops it never reached
+(they go back to the depot for another van), and a van that ran out of time brings back what no
+longer fits its day (listed unassigned). Its start load is then what it says, if not less than
+its own stops.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ def parcel_loading(route: Route, stops: Mapping[str, Stop]) -> Loading:
             if stop is not None:
                 kg, m3 = loaded[point]
                 loaded[point] = (kg + stop.weight_kg, m3 + stop.volume_m3)
-    if route.out_of_service_s is not None:
+    if route.out_of_service_s is not None or any(v.kind == "resume" for v in route.visits):
         first = route.visits[0]
         loaded[0] = (max(loaded[0][0], first.load_kg), max(loaded[0][1], first.load_m3))
     on_board: dict[int, tuple[float, float]] = {}

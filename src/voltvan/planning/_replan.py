@@ -24,7 +24,7 @@ from voltvan.planning._reasons import NO_CAPACITY
 from voltvan.planning._replan_insert import Work, carry, place_depot_parcel, place_own, settle
 from voltvan.planning._replan_metrics import ReplanCounts, count_changes
 from voltvan.planning._replan_state import VanState, day_state
-from voltvan.planning._timeline import Context
+from voltvan.planning._timeline import Context, time_route
 from voltvan.travel import build_matrices
 
 NO_TIME_ON_BOARD = "no time left on the van that carries it (back to the depot)"
@@ -60,7 +60,13 @@ def replan(scenario: Scenario, parent: Plan, at_s: float, events: Events | None 
         for s in v.retry:
             if not place_own(ctx, work, s):
                 back.append(s)
-        unassigned.update(dict.fromkeys(back, NO_TIME_ON_BOARD))
+        if v.new_start:  # not loaded yet: what does not fit stays at the depot for others
+            for s in back:
+                work.origin = carry(ctx, work.origin, s, -1)
+                ready[s] = at_s
+            work.timed = time_route(ctx, v.van, work.seq(), work.origin)
+        else:
+            unassigned.update(dict.fromkeys(back, NO_TIME_ON_BOARD))
         works[v.van.id] = work
     order = sorted(ready, key=lambda s: (ctx.stops[s].latest_s, ctx.stops[s].id))
     active = list(works.values())

@@ -40,7 +40,7 @@ class VanState:
     out_of_service_s: float | None = None
     parent: Route | None = None
     new_start: bool = False
-    """An idle van starting its day now: its first visit is a ``start``, not a ``resume``."""
+    """A van starting its day now (idle, or not left yet): a ``start`` visit, no history."""
 
 
 @dataclass
@@ -94,6 +94,11 @@ def day_state(ctx: Context, parent: Plan, at_s: float, events: Events) -> DaySta
                         van, tuple(history), None, [], out_of_service_s=oos.time_s, parent=route
                     )
                 )
+            continue
+        if route.visits[0].departure_s + delay > cut:  # not left: parcels still at the depot
+            first = route.visits[0]
+            origin = Origin(van.depot_id, first.departure_s + delay, first.energy_wh)
+            vans.append(VanState(van, (), origin, rest, parent=route, new_start=True))
             continue
         carried = [s for s in mine if not failed[s].retry]
         state = VanState(van, tuple(history), None, rest, retry, carried, parent=route)
