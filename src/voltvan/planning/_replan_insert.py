@@ -107,14 +107,15 @@ def place_depot_parcel(ctx: Context, works: list[Work], stop_id: str) -> Work | 
     """Put a parcel from the depot on some van's second trip; the van that took it, or None."""
     dist = ctx.matrices.distance_m
     s = ctx.row[stop_id]
-    candidates: list[tuple[float, int, int]] = []
+    candidates: list[tuple[float, float, int, int]] = []
     for w_i, w in enumerate(works):
         depot = ctx.row[w.van.depot_id]
         rows = [depot, *(ctx.row[t] for t in w.trip), depot]
+        free_s = w.timed.route.end_s  # a new trip costs the same for all: the earliest free first
         for p in range(len(rows) - 1):
             a, b = rows[p], rows[p + 1]
-            candidates.append((float(dist[a, s] + dist[s, b] - dist[a, b]), w_i, p))
-    for _, w_i, p in heapq.nsmallest(MAX_CANDIDATES, candidates):
+            candidates.append((float(dist[a, s] + dist[s, b] - dist[a, b]), free_s, w_i, p))
+    for _, _, w_i, p in heapq.nsmallest(MAX_CANDIDATES, candidates):
         w = works[w_i]
         trip = [*w.trip[:p], stop_id, *w.trip[p:]]
         trial = time_route(ctx, w.van, Work(w.van, w.origin, w.own, trip, w.timed).seq(), w.origin)
