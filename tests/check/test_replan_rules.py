@@ -41,6 +41,18 @@ def _index(route: Route, kind: str) -> int:
 
 
 def _resumed(plan: Plan) -> Route:
+    """A route that resumes after serving stops, with stops after the resume."""
+    return next(
+        r
+        for r in plan.routes
+        if any(v.kind == "resume" for v in r.visits)
+        and r.visits[[v.kind for v in r.visits].index("resume") + 1].kind == "stop"
+        and sum(v.kind == "stop" for v in r.visits[: _index(r, "resume")]) >= 2
+    )
+
+
+def _reloading(plan: Plan) -> Route:
+    """A route with a second trip from the depot."""
     return next(r for r in plan.routes if any(v.kind == "reload" for v in r.visits))
 
 
@@ -124,7 +136,7 @@ def test_failed_after_resume(broken: Replan) -> None:
 
 
 def test_reload_away_from_the_depot(broken: Replan) -> None:
-    route = _resumed(broken.plan)
+    route = _reloading(broken.plan)
     k = _index(route, "reload")
     away = _change(route, k, location_id=route.visits[k + 1].location_id)
     assert "route" in _kinds(_route_with(broken.plan, away), broken.scenario)
@@ -144,7 +156,7 @@ def test_route_without_end_and_in_service(broken: Replan) -> None:
 
 def test_reloaded_parcels_counted_on_board(broken: Replan) -> None:
     """The load after a reload must include the parcels loaded there (reported state)."""
-    route = _resumed(broken.plan)
+    route = _reloading(broken.plan)
     k = _index(route, "reload") + 1
     light = _change(route, k, load_kg=route.visits[k].load_kg - 5.0)
     assert "reported_state" in _kinds(_route_with(broken.plan, light), broken.scenario)
@@ -153,7 +165,7 @@ def test_reloaded_parcels_counted_on_board(broken: Replan) -> None:
 def test_second_trip_over_payload(broken: Replan, day: tuple[Scenario, Plan]) -> None:
     """A reload trip that takes more than the payload breaks capacity (per trip, not per day)."""
     scenario = day[0]
-    route = _resumed(broken.plan)
+    route = _reloading(broken.plan)
     trip = [v.location_id for v in route.visits[_index(route, "reload") :] if v.kind == "stop"]
     payload = next(
         t.payload_kg for t in scenario.fleet.vehicle_types if t.id == route.vehicle_type_id

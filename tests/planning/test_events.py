@@ -174,3 +174,16 @@ def test_a_van_breaks_down_once(tmp_path: Path, two_vans_five_stops: Scenario) -
     data = {"version": 1, "events": [event, {**event, "time": "11:30"}]}
     err = _read(tmp_path, two_vans_five_stops, data)
     assert err.where.field == "events[1].van_id"
+
+
+def test_the_documented_example_is_valid() -> None:
+    """The example in docs/formats/events.md reads without error on a generated day."""
+    from voltvan.planning import parse_events
+    from voltvan.scenario import generate_scenario
+
+    doc = (Path(__file__).parents[2] / "docs" / "formats" / "events.md").read_text()
+    block = doc.split("```json", 1)[1].split("```", 1)[0]
+    scenario = generate_scenario(num_stops=150, num_vans=6, seed=4, day="cold")
+    ev = parse_events(json.loads(block), scenario, NOON_S)
+    kinds = (ev.out_of_service, ev.failed, ev.new_stops, ev.positions, ev.delays)
+    assert [len(k) for k in kinds] == [1, 1, 1, 1, 1]
