@@ -213,10 +213,6 @@ class Plan:
             parent=parent,
         )
 
-    @property
-    def served_stop_ids(self) -> set[str]:
-        return {s for r in self.routes for s in r.stop_ids}
-
     def write_json(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
 

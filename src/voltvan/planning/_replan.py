@@ -122,38 +122,33 @@ def _reason(parent: Plan, stop_id: str) -> str:
 
 
 def _route(ctx: Context, state: VanState, work: Work | None) -> Route | None:
-    """History plus the re-planned remainder, as one route of the new plan."""
+    """History plus the re-planned remainder, as one route of the new plan.
+
+    A van starting afresh gets its route as replayed (None when it has nothing to do). A van that
+    had left keeps the parent's ``energy_needed_wh``: its depot charge is behind it.
+    """
     vt = ctx.scenario.fleet.type_of(state.van)
-    history = state.history
-    if work is None:  # out of service: the route ends with its history
-        visits = history
-    else:
-        rest = work.timed.route.visits
-        if state.new_start:
-            if not any(v.kind == "stop" for v in rest):
-                return None
-            rest = (dataclasses.replace(rest[0], kind="start"), *rest[1:])
-        elif not history:
+    if state.new_start:
+        assert work is not None
+        route = work.timed.route
+        if not route.stop_ids:
             return None
-        visits = (*history, *rest)
-    charged = sum(v.charge_wh for v in visits)
-    resume = next((v for v in visits if v.kind == "resume"), visits[-1])
-    used_before = visits[0].energy_wh - resume.energy_wh + sum(v.charge_wh for v in history)
-    used_after = work.timed.route.energy_wh if work is not None and not state.new_start else 0.0
-    if state.new_start and work is not None:
-        used_before, used_after = 0.0, work.timed.route.energy_wh
-    needed = max(visits[0].energy_wh - v.energy_wh for v in visits) + vt.reserve_wh
-    if state.parent is not None:
-        needed = max(needed, state.parent.energy_needed_wh)
+        first = dataclasses.replace(route.visits[0], kind="start")
+        return dataclasses.replace(route, visits=(first, *route.visits[1:]))
+    assert state.parent is not None
+    history = state.history
+    visits = history if work is None else (*history, *work.timed.route.visits)
+    until = work.timed.route.visits[0] if work is not None else history[-1]
+    used = history[0].energy_wh - until.energy_wh + sum(v.charge_wh for v in history)
     return Route(
         van_id=state.van.id,
         vehicle_type_id=vt.id,
         depot_id=state.van.depot_id,
         visits=tuple(visits),
         distance_m=sum(v.distance_from_prev_m for v in visits),
-        energy_wh=used_before + used_after,
-        charged_wh=charged,
-        energy_needed_wh=needed,
+        energy_wh=used + (work.timed.route.energy_wh if work is not None else 0.0),
+        charged_wh=sum(v.charge_wh for v in visits),
+        energy_needed_wh=state.parent.energy_needed_wh,
         out_of_service_s=state.out_of_service_s,
     )
 
