@@ -23,46 +23,21 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from dataclasses import dataclass, field
 
 from voltvan import energy
 from voltvan.check._history import check_history, check_structure
-from voltvan.check._load import Loading, parcel_loading
-from voltvan.domain import Charger, Scenario, Stop, Van, VehicleType, format_hhmm
+from voltvan.check._load import Loading, check_capacity, parcel_loading
+from voltvan.check._result import CheckResult, Violation
+from voltvan.check._times import check_times
+from voltvan.domain import Charger, Scenario, Stop, Van, VehicleType
 from voltvan.plan import Plan, Route, Visit
 from voltvan.travel import Matrices, build_matrices
 
 DEFAULT_MATRIX_DEPART_S = 9 * 3600.0
 """The departure time of the representative matrix when the plan does not name one."""
 
-TIME_TOL_S = 1.0
 ENERGY_TOL_WH = 1.0
-LOAD_TOL = 1e-6
 REPORT_TOL_FRACTION = 0.002
-
-
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One broken rule: which van, where, what kind, and a sentence a dispatcher understands."""
-
-    van_id: str
-    location_id: str
-    kind: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """The verdict on a plan: feasible only when there is no violation at all."""
-
-    violations: list[Violation] = field(default_factory=list)
-
-    @property
-    def is_feasible(self) -> bool:
-        return not self.violations
-
-    def count(self, kind: str) -> int:
-        return sum(1 for v in self.violations if v.kind == kind)
 
 
 def check_plan(plan: Plan, scenario: Scenario, parent: Plan | None = None) -> CheckResult:
@@ -141,138 +116,9 @@ def _check_route(
         )
         return
     loading = parcel_loading(route, stops)
-    _check_capacity(loading, van, vt, out)
-    _check_times(route, van, scenario, stops, chargers, vt, matrices, row, out)
+    out.extend(check_capacity(loading, van, vt))
+    check_times(route, van, scenario, stops, chargers, vt, matrices, row, out)
     _check_energy(route, loading, van, vt, scenario, stops, chargers, matrices, row, out)
-
-
-def _check_capacity(loading: Loading, van: Van, vt: VehicleType, out: list[Violation]) -> None:
-    for kg, m3 in loading.peaks():
-        _check_cargo(kg, m3, van, vt, out)
-
-
-def _check_cargo(kg: float, m3: float, van: Van, vt: VehicleType, out: list[Violation]) -> None:
-    if kg > vt.payload_kg + LOAD_TOL:
-        out.append(
-            Violation(
-                van.id, "", "capacity", f"load {kg:.1f} kg exceeds payload {vt.payload_kg:.1f} kg"
-            )
-        )
-    if m3 > vt.volume_m3 + LOAD_TOL:
-        out.append(
-            Violation(
-                van.id, "", "capacity", f"load {m3:.2f} m3 exceeds cargo {vt.volume_m3:.2f} m3"
-            )
-        )
-
-
-def _charge_power_w(charger: Charger, vt: VehicleType) -> float:
-    return min(charger.power_w, vt.max_power_w(charger.current))
-
-
-def _check_times(
-    route: Route,
-    van: Van,
-    scenario: Scenario,
-    stops: dict[str, Stop],
-    chargers: dict[str, Charger],
-    vt: VehicleType,
-    matrices: Matrices,
-    row: dict[str, int],
-    out: list[Violation],
-) -> None:
-    depot = scenario.fleet.depot(van.depot_id)
-    first, last = route.visits[0], route.visits[-1]
-    earliest = max(van.shift.start_s, depot.opening.start_s)
-    latest = min(van.shift.end_s, depot.opening.end_s)
-    if first.departure_s < earliest - TIME_TOL_S:
-        out.append(
-            Violation(
-                van.id,
-                depot.id,
-                "shift",
-                f"leaves at {format_hhmm(first.departure_s)}, before {format_hhmm(earliest)}",
-            )
-        )
-    if last.kind == "end" and last.arrival_s > latest + TIME_TOL_S:
-        out.append(
-            Violation(
-                van.id,
-                depot.id,
-                "shift",
-                f"returns at {format_hhmm(last.arrival_s)}, after {format_hhmm(latest)}",
-            )
-        )
-    for prev, cur in itertools.pairwise(route.visits):
-        travel = float(matrices.duration_s[row[prev.location_id], row[cur.location_id]])
-        expected = prev.departure_s + travel
-        if cur.kind == "resume":  # observed: not driven by the plan, but not before leaving
-            if cur.arrival_s < prev.departure_s - TIME_TOL_S:
-                out.append(
-                    Violation(
-                        van.id,
-                        cur.location_id,
-                        "travel_time",
-                        f"resumes at {cur.arrival_s:.0f} s, before it left "
-                        f"{prev.location_id} at {prev.departure_s:.0f} s",
-                    )
-                )
-        elif abs(cur.arrival_s - expected) > TIME_TOL_S:
-            out.append(
-                Violation(
-                    van.id,
-                    cur.location_id,
-                    "travel_time",
-                    f"arrives at {cur.arrival_s:.0f} s, travel from {prev.location_id} "
-                    f"gives {expected:.0f} s",
-                )
-            )
-        if cur.start_s < cur.arrival_s - TIME_TOL_S or cur.departure_s < cur.start_s - TIME_TOL_S:
-            out.append(
-                Violation(van.id, cur.location_id, "travel_time", "times out of order at visit")
-            )
-        if cur.kind in ("stop", "failed") and cur.location_id in stops:
-            _check_stop_time(van, cur, stops[cur.location_id], out)
-        elif cur.kind == "charge" and cur.location_id in chargers:
-            need = cur.charge_wh * 3600.0 / _charge_power_w(chargers[cur.location_id], vt)
-            if cur.departure_s - cur.start_s < need - TIME_TOL_S:
-                out.append(
-                    Violation(
-                        van.id,
-                        cur.location_id,
-                        "charge_time",
-                        f"charging {cur.charge_wh:.0f} Wh takes {need:.0f} s, "
-                        f"plan allows {cur.departure_s - cur.start_s:.0f} s",
-                    )
-                )
-
-
-def _check_stop_time(van: Van, visit: Visit, stop: Stop, out: list[Violation]) -> None:
-    if not any(
-        tw.start_s - TIME_TOL_S <= visit.start_s <= tw.end_s + TIME_TOL_S
-        for tw in stop.time_windows
-    ):
-        windows = ", ".join(
-            f"{format_hhmm(tw.start_s)}-{format_hhmm(tw.end_s)}" for tw in stop.time_windows
-        )
-        out.append(
-            Violation(
-                van.id,
-                stop.id,
-                "time_window",
-                f"service starts at {format_hhmm(visit.start_s)}, outside {windows}",
-            )
-        )
-    if visit.departure_s - visit.start_s < stop.service_s - TIME_TOL_S:
-        out.append(
-            Violation(
-                van.id,
-                stop.id,
-                "service_time",
-                f"leaves after {visit.departure_s - visit.start_s:.0f} s, "
-                f"service takes {stop.service_s:.0f} s",
-            )
-        )
 
 
 def _check_energy(

@@ -11,9 +11,9 @@ places, same times; a parent ``stop`` may have become ``failed``, nothing else m
 
 from __future__ import annotations
 
+from voltvan.check._times import TIME_TOL_S
 from voltvan.plan import Plan, Route, Visit
 
-TIME_TOL_S = 1.0
 MIDDLE_KINDS = ("stop", "charge", "resume", "reload", "failed")
 
 

@@ -16,8 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from voltvan.domain import Stop
+from voltvan.check._result import Violation
+from voltvan.domain import Stop, Van, VehicleType
 from voltvan.plan import Route
+
+LOAD_TOL = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +63,26 @@ def parcel_loading(route: Route, stops: Mapping[str, Stop]) -> Loading:
             kg -= stops[visit.location_id].weight_kg
             m3 -= stops[visit.location_id].volume_m3
     return Loading(loaded=loaded, on_board_after=on_board)
+
+
+def check_capacity(loading: Loading, van: Van, vt: VehicleType) -> list[Violation]:
+    """Weight and volume on board after each loading point within the van's payload and cargo."""
+    out: list[Violation] = []
+    for kg, m3 in loading.peaks():
+        _check_cargo(kg, m3, van, vt, out)
+    return out
+
+
+def _check_cargo(kg: float, m3: float, van: Van, vt: VehicleType, out: list[Violation]) -> None:
+    if kg > vt.payload_kg + LOAD_TOL:
+        out.append(
+            Violation(
+                van.id, "", "capacity", f"load {kg:.1f} kg exceeds payload {vt.payload_kg:.1f} kg"
+            )
+        )
+    if m3 > vt.volume_m3 + LOAD_TOL:
+        out.append(
+            Violation(
+                van.id, "", "capacity", f"load {m3:.2f} m3 exceeds cargo {vt.volume_m3:.2f} m3"
+            )
+        )

@@ -10,6 +10,7 @@ from voltvan.planning._events import EVENTS_FORMAT_VERSION as EVENTS_FORMAT_VERS
 from voltvan.planning._events import Events as Events
 from voltvan.planning._events import parse_events as parse_events
 from voltvan.planning._events import read_events as read_events
+from voltvan.planning._origin import RELOAD_S as RELOAD_S
 from voltvan.planning._planner import MATRIX_DEPART_S as MATRIX_DEPART_S
 from voltvan.planning._planner import plan_scenario as plan_scenario
 from voltvan.planning._reasons import NO_CAPACITY as NO_CAPACITY
@@ -21,7 +22,6 @@ from voltvan.planning._replan import NO_TIME_ON_BOARD as NO_TIME_ON_BOARD
 from voltvan.planning._replan import Replan as Replan
 from voltvan.planning._replan import replan as replan
 from voltvan.planning._replan_metrics import ReplanCounts as ReplanCounts
-from voltvan.planning._timeline import RELOAD_S as RELOAD_S
 
 __all__ = [
     "EVENTS_FORMAT_VERSION",

@@ -6,23 +6,24 @@ each delivery, the energy of every leg at that real mass, how much to charge at 
 (just enough to reach the next charge stop or the depot with the reserve left, never above the
 battery — this minimises charging, hence time, for the fixed order), and the times. Anything the
 order cannot satisfy comes back as an :class:`Issue` so that the planner can repair the route.
+The re-planner uses the same replay for routes that begin mid-day at an
+:class:`~voltvan.planning._origin.Origin` and reload at the depot.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from voltvan import energy
 from voltvan.domain import Charger, Scenario, Stop, Van, VehicleType
 from voltvan.plan import Route, Visit, VisitKind
+from voltvan.planning._origin import RELOAD_S, Origin, reload_ready, trip_loads
 from voltvan.travel import Matrices
 
 EPS_WH = 1e-6
 EPS_S = 1e-6
-RELOAD_S = 900.0
-"""Time to load parcels at the depot on a ``reload`` visit (a second trip of the day)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,23 +63,6 @@ class Context:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Where a van re-planned during the day continues from, and its state there.
-
-    ``carried_kg``/``carried_m3`` are parcels on board that this remainder does not deliver
-    (failed deliveries riding back to the depot); ``ready_s`` says from when a parcel loaded at
-    a ``reload`` visit is at the depot (parcels not listed are there all day).
-    """
-
-    location_id: str
-    time_s: float
-    energy_wh: float
-    carried_kg: float = 0.0
-    carried_m3: float = 0.0
-    ready_s: Mapping[str, float] = field(default_factory=dict)
-
-
 def time_route(
     ctx: Context,
     van: Van,
@@ -99,7 +83,7 @@ def time_route(
     )
     places: list[tuple[VisitKind, str]] = [first, *seq, ("end", depot.id)]
     issues: list[Issue] = []
-    trips = _trip_loads(ctx, places)
+    trips = trip_loads(ctx.stops, places)
     load_kg = trips[0][0] + (origin.carried_kg if origin else 0.0)
     load_m3 = trips[0][1] + (origin.carried_m3 if origin else 0.0)
     for k, (kg, m3) in trips.items():
@@ -148,7 +132,7 @@ def time_route(
     if origin is None:
         times = _times(ctx, van, vt, places, durs, charges)
     else:
-        ready = _reload_ready(places, origin)
+        ready = reload_ready(places, origin)
         times = _forward(ctx, vt, places, durs, charges, origin.time_s, ready)
     start_ok = max(van.shift.start_s, depot.opening.start_s)
     end_ok = min(van.shift.end_s, depot.opening.end_s)
@@ -190,35 +174,6 @@ def time_route(
         energy_needed_wh=_energy_needed(legs, dwell, charges, vt.reserve_wh),
     )
     return Timed(route, tuple(sorted(issues, key=lambda x: x.index)))
-
-
-def _trip_loads(
-    ctx: Context, places: Sequence[tuple[VisitKind, str]]
-) -> dict[int, tuple[float, float]]:
-    """Cargo loaded at the start (index 0) and at each reload: the stops up to the next reload."""
-    out: dict[int, tuple[float, float]] = {0: (0.0, 0.0)}
-    at = 0
-    for k, (kind, loc) in enumerate(places):
-        if kind == "reload":
-            at = k
-            out[k] = (0.0, 0.0)
-        elif kind == "stop":
-            kg, m3 = out[at]
-            out[at] = (kg + ctx.stops[loc].weight_kg, m3 + ctx.stops[loc].volume_m3)
-    return out
-
-
-def _reload_ready(places: Sequence[tuple[VisitKind, str]], origin: Origin) -> dict[int, float]:
-    """For each reload, when the last of the parcels it loads is at the depot."""
-    out: dict[int, float] = {}
-    at: int | None = None
-    for k, (kind, loc) in enumerate(places):
-        if kind == "reload":
-            at = k
-            out[k] = 0.0
-        elif kind == "stop" and at is not None:
-            out[at] = max(out[at], origin.ready_s.get(loc, 0.0))
-    return out
 
 
 def _charges(
