@@ -273,3 +273,23 @@ def test_a_failed_stop_must_have_been_visited() -> None:
         replan(scenario, parent, NOON_S, ev)
     assert err.value.where.field == "events[0].stop_id"
     assert "was not visited" in err.value.message
+
+
+def test_retry_on_a_broken_van_goes_back_to_the_depot() -> None:
+    """A failed parcel to retry on a van that then breaks down is another van's to deliver."""
+    scenario, parent = planned_day()
+    van = busiest(parent).van_id
+    stop = _late_window_stop(parent, van)
+    ev = events(
+        scenario,
+        {"type": "stop_failed", "stop_id": stop, "time": "10:00", "reason": "not_at_home"},
+        {"type": "van_out_of_service", "van_id": van, "time": "12:00"},
+    )
+    result = replan(scenario, parent, NOON_S, ev)
+    assert check_plan(result.plan, result.scenario, parent=parent).is_feasible
+    broken = result.plan.route_of(van)
+    assert ("failed", stop) in [(v.kind, v.location_id) for v in broken.visits]
+    taker = [r for r in result.plan.routes if stop in r.stop_ids]
+    assert len(taker) == 1 and taker[0].van_id != van
+    kinds = [(v.kind, v.location_id) for v in taker[0].visits]
+    assert kinds.index(("reload", taker[0].depot_id)) < kinds.index(("stop", stop))
