@@ -48,16 +48,17 @@ def replan_command(
 ) -> None:
     """Re-plan what is left of the day from a time, keeping what happened and most sequences."""
     from voltvan.check import check_plan
+    from voltvan.cli._read import read_scenario_noting
     from voltvan.errors import InvalidInput
     from voltvan.plan import Plan
     from voltvan.planning import read_events, replan
-    from voltvan.scenario import parse_time, read_scenario, write_scenario
+    from voltvan.scenario import parse_time, write_scenario
 
     try:
         at_s = parse_time(at, "--at")
     except InvalidInput as exc:
         raise InvalidInput(exc.message, field="--at") from None
-    scenario = read_scenario(scenario_dir)
+    scenario = read_scenario_noting(scenario_dir)
     parent = Plan.read_json(plan_file)
     events = read_events(events_file, scenario, at_s) if events_file is not None else None
     result = replan(scenario, parent, at_s, events)
