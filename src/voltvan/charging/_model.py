@@ -12,7 +12,7 @@ import itertools
 import math
 from dataclasses import dataclass, field
 
-from voltvan.domain import CurrentKind, Tariff
+from voltvan.domain import DAY_S, CurrentKind, Tariff
 from voltvan.errors import InvalidInput
 
 DEFAULT_TAPER: tuple[tuple[float, float], ...] = ((0.0, 1.0), (0.8, 1.0), (1.0, 0.3))
@@ -199,8 +199,16 @@ class DepotProblem:
     base_load_w: tuple[float, ...] = ()
     start_s: float | None = None
     num_slots: int | None = None
+    staffed_s: tuple[tuple[float, float], ...] = ()
 
     def __post_init__(self) -> None:
+        for a, b in self.staffed_s:
+            _need(
+                0 <= a < DAY_S and 0 < b - a <= DAY_S,
+                f"depot: staffed hours ({a:.0f} s, {b:.0f} s) must start within the day and "
+                "last more than nothing and at most a day",
+                "staffed",
+            )
         _finite_non_negative(self.site_limit_w, "site_limit_w", "depot")
         _need(self.site_limit_w > 0, "depot: site_limit_w must be positive", "site_limit_w")
         _need(self.slot_s >= 60, f"slot length must be at least 60 s, got {self.slot_s}", "slot_s")
@@ -252,6 +260,13 @@ class DepotProblem:
         """Power left for charging in each slot once the building has taken its share."""
         return [max(0.0, self.site_limit_w - self.base_load(k)) for k in range(self.grid_num_slots)]
 
+    def first_staffed(self, lo_s: float, hi_s: float) -> float | None:
+        """The earliest instant in ``[lo_s, hi_s]`` with staff at the depot (re-plugs need
+        someone there); ``lo_s`` itself when the depot did not say when staff are there."""
+        if hi_s < lo_s:
+            return None
+        return first_staffed(self.staffed_s, lo_s, hi_s)
+
     def connector(self, connector_id: str) -> Connector:
         for c in self.connectors:
             if c.id == connector_id:
@@ -275,3 +290,20 @@ def availability(start_s: float, slot_s: float, a_s: float, b_s: float) -> float
     lo = max(start_s, a_s)
     hi = min(start_s + slot_s, b_s)
     return max(0.0, hi - lo) / slot_s
+
+
+def first_staffed(
+    staffed_s: tuple[tuple[float, float], ...], lo_s: float, hi_s: float
+) -> float | None:
+    """The earliest instant of ``[lo_s, hi_s]`` inside a staffed window (time of day,
+    repeating daily); ``lo_s`` when there are no windows (staff at any time)."""
+    if not staffed_s:
+        return lo_s
+    best: float | None = None
+    for a, b in staffed_s:
+        day = math.floor((lo_s - a) / DAY_S) * DAY_S
+        start, end = a + day, b + day
+        t = lo_s if start <= lo_s <= end else start + DAY_S
+        if t <= hi_s and (best is None or t < best):
+            best = t
+    return best

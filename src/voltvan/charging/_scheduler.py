@@ -24,6 +24,7 @@ from voltvan.charging._baselines import baseline_sessions
 from voltvan.charging._guided import guided_lp, relaxed_windows, sessions_from_profile
 from voltvan.charging._lp import LpResult, Window, most_vans_met, solve_lp
 from voltvan.charging._model import DepotProblem, rate_w
+from voltvan.charging._plugs import plan_plugs
 from voltvan.charging._schedule import Schedule, VanPlan
 
 SHORTFALL_TOLERANCE_WH = 1.0
@@ -56,6 +57,9 @@ class SchedulerParams:
     ``baseline_seeds`` it also tries the sessions EDF and LLF would use, so it never meets
     fewer needs or pays more than they do. ``polish_rounds``: shrink-and-stretch passes that
     hand idle connector time to neighbouring sessions (each pass can only lower the cost).
+    ``fewest_replugs``: once the power is planned, re-assign the plugs so that staff re-plug
+    as few vans as possible, only in the depot's staffed hours (a MILP, ``_plugs``); not when
+    re-planning with vans already plugged in.
     """
 
     session_slacks: tuple[float, ...] = (1.2,)
@@ -65,6 +69,7 @@ class SchedulerParams:
     most_met: bool = True
     met_node_limit: int = 200
     heuristics: Literal["fallback", "always", "never"] = "fallback"
+    fewest_replugs: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +130,17 @@ def schedule_depot(
     if weights is None and _short_count(result) > 0:
         result = _fewer_short_vans(problem, best.sessions, result)
     stats["method"] = "guided" if certified else "best of guided and heuristics"
-    return _to_schedule(problem, best.sessions, result, time.perf_counter() - t0, stats)
+    sessions = best.sessions
+    if params.fewest_replugs and not pinned:
+        t_plugs = time.perf_counter()
+        plugs = plan_plugs(problem, sessions, result.power_w)
+        if plugs is not None:
+            sessions = plugs.sessions
+            if plugs.moved:
+                result = solve_lp(problem, _windows(problem, sessions), shortfall_weights=weights)
+            stats |= {"replugs_proven": plugs.proven, "replugs_moved_power": plugs.moved}
+        stats["plugs_solve_s"] = time.perf_counter() - t_plugs
+    return _to_schedule(problem, sessions, result, time.perf_counter() - t0, stats)
 
 
 def _heuristic_candidates(
@@ -321,4 +336,5 @@ def _to_schedule(
         tariff=problem.tariff,
         shortfalls=tuple(shortfalls),
         stats={"solve_s": solve_s, "lp_objective": result.objective, **stats},
+        staffed_s=problem.staffed_s,
     )
