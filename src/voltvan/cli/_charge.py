@@ -202,7 +202,7 @@ def _print_summary(schedule: Schedule) -> None:
     t.add_row("total cost", f"{c['total']:.2f} {cur}")
     t.add_row("site peak / limit", f"{c['peak_kw']:.1f} / {schedule.site_limit_w / 1000:.1f} kW")
     visits = replugs(schedule)
-    at = ", ".join(sorted({format_hhmm(r.time_s % 86_400) for r in visits}))
+    at = ", ".join(dict.fromkeys(format_hhmm(r.time_s % 86_400) for r in visits))
     t.add_row("re-plugs by staff", f"{len(visits)}" + (f" (at {at})" if at else ""))
     t.add_row("staffed", staffed_text(schedule))
     t.add_row("solve time", f"{float(schedule.stats.get('solve_s', 0.0)):.2f} s")
