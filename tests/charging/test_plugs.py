@@ -192,3 +192,12 @@ def test_staffed_hours_travel_in_the_schedule_json(tmp_path: Path) -> None:
     assert back.staffed_s == ((22 * H, 24 * H),)
     assert back.to_problem().staffed_s == ((22 * H, 24 * H),)
     assert dataclasses.replace(back, stats=schedule.stats) == schedule
+
+
+def test_last_staffed_is_the_latest_staffed_instant() -> None:
+    problem = dataclasses.replace(_night(4), staffed_s=((22 * H, 26 * H), (5 * H, 7 * H)))
+    assert problem.last_staffed(20 * H, 27 * H) == 26 * H
+    assert problem.last_staffed(20 * H, 30 * H) == 30 * H
+    assert problem.last_staffed(20 * H, 28.5 * H) == 26 * H
+    assert problem.last_staffed(27 * H, 28 * H) is None
+    assert _night(4).last_staffed(20 * H, 27 * H) == 27 * H

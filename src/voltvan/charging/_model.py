@@ -267,6 +267,21 @@ class DepotProblem:
             return None
         return first_staffed(self.staffed_s, lo_s, hi_s)
 
+    def last_staffed(self, lo_s: float, hi_s: float) -> float | None:
+        """The latest instant in ``[lo_s, hi_s]`` with staff at the depot."""
+        if hi_s < lo_s:
+            return None
+        if not self.staffed_s:
+            return hi_s
+        best: float | None = None
+        for a, b in self.staffed_s:
+            day = math.floor((hi_s - a) / DAY_S) * DAY_S
+            end = b + day  # this window starts at a + day <= hi_s
+            t = min(hi_s, end)
+            if t >= lo_s and (best is None or t > best):
+                best = t
+        return best
+
     def connector(self, connector_id: str) -> Connector:
         for c in self.connectors:
             if c.id == connector_id:

@@ -38,12 +38,14 @@ from scipy.sparse import coo_matrix
 
 from voltvan.charging._assign import Session
 from voltvan.charging._guided import allowed
-from voltvan.charging._model import ChargeRequest, Connector, DepotProblem, rate_w
+from voltvan.charging._model import ChargeRequest, Connector, DepotProblem, availability, rate_w
 
 USED_W = 0.5
 """A slot with less power than this needs no plug (below the checker's 1 W tolerance)."""
 SHIFT_COST = 1_000.0
 """A hand-over moved outside the planned charging costs this many re-plugs."""
+MOVED_WH_PER_REPLUG = 100.0
+"""... plus one re-plug per this much planned energy it moves."""
 DROP_COST = 1_000_000.0
 """A van that gets no plug at all."""
 TIME_LIMIT_S = 20.0
@@ -64,12 +66,11 @@ class PlugPlan:
 @dataclass(frozen=True, slots=True)
 class _Edge:
     """``first`` then ``second`` on one plug: ``first`` unplugs at ``out_s``, ``second`` plugs
-    in at ``in_s`` (the same instant, ``handover_s``, when their stays overlap)."""
+    in at ``in_s`` (the same instant when staff hand the plug over to a waiting van)."""
 
     first: str
     second: str
     cost: float
-    handover_s: float | None
     out_s: float
     in_s: float
 
@@ -102,7 +103,7 @@ def plan_plugs(
             for g, conns in classes.items()
             if allowed(r, conns[0]) and rate_w(r, conns[0]) >= old - 1e-6
         ]
-    edges = _edges(problem, cores)
+    edges = _edges(problem, cores, power_w)
     found = _solve(classes, van_classes, edges, time_limit_s, problem.slot_s)
     if found is None:
         return None
@@ -132,7 +133,9 @@ def _classes(problem: DepotProblem) -> dict[ClassKey, list[Connector]]:
     return dict(out)
 
 
-def _edges(problem: DepotProblem, cores: dict[str, tuple[float, float]]) -> list[_Edge]:
+def _edges(
+    problem: DepotProblem, cores: dict[str, tuple[float, float]], power_w: dict[str, list[float]]
+) -> list[_Edge]:
     """Every ordered pair that may share a plug, with its cost and hand-over instant."""
     out = []
     reqs = {v: problem.request(v) for v in cores}
@@ -143,20 +146,41 @@ def _edges(problem: DepotProblem, cores: dict[str, tuple[float, float]]) -> list
                 continue
             rw = reqs[w]
             if ru.departure_s <= rw.arrival_s + 1e-6:
-                out.append(_Edge(u, w, 0.0, None, ru.departure_s, rw.arrival_s))
+                out.append(_Edge(u, w, 0.0, ru.departure_s, rw.arrival_s))
                 continue
             h = problem.first_staffed(max(u_end, rw.arrival_s), min(w_start, ru.departure_s))
+            if h is None:
+                # staff unplug the first van before the second arrives (the plug waits free
+                # and the second van's driver plugs it in): still one visit
+                h = problem.first_staffed(u_end, min(rw.arrival_s, w_start, ru.departure_s))
             if h is not None:
-                out.append(_Edge(u, w, 1.0, h, h, h))
+                out.append(_Edge(u, w, 1.0, h, max(h, rw.arrival_s)))
                 continue
-            # no staff between the cores: a staffed instant while both are there, each van
-            # keeping a slot of its stay (prefer delaying the second van to cutting the first)
+            # no staff between the cores: the staffed instant while both are there (each
+            # keeping a slot of its stay) that cuts the first van's charging or delays the
+            # second's least; the LP re-plans the energy it moves
             lo = max(rw.arrival_s, ru.arrival_s + problem.slot_s)
             hi = min(ru.departure_s, rw.departure_s - problem.slot_s)
-            h = problem.first_staffed(max(lo, w_start), hi) or problem.first_staffed(lo, hi)
+            moves = []
+            h = problem.last_staffed(lo, min(u_end, hi))
             if h is not None:
-                out.append(_Edge(u, w, 1.0 + SHIFT_COST, h, h, h))
+                moves.append((_energy_wh(problem, power_w[u], h, math.inf), h))
+            h = problem.first_staffed(max(lo, w_start), hi)
+            if h is not None:
+                moves.append((_energy_wh(problem, power_w[w], -math.inf, h), h))
+            if moves:
+                moved_wh, h = min(moves)
+                cost = 1.0 + SHIFT_COST + moved_wh / MOVED_WH_PER_REPLUG
+                out.append(_Edge(u, w, cost, h, max(h, rw.arrival_s)))
     return out
+
+
+def _energy_wh(problem: DepotProblem, power: list[float], lo_s: float, hi_s: float) -> float:
+    """Energy the van takes in ``[lo_s, hi_s]`` as planned."""
+    return sum(
+        p * problem.slot_s / 3600.0 * availability(t, problem.slot_s, lo_s, hi_s)
+        for t, p in zip(problem.slot_starts(), power, strict=False)
+    )
 
 
 def _solve(
@@ -304,9 +328,8 @@ def _place_chain(
     for i, vid in enumerate(chain):
         r = problem.request(vid)
         if i + 1 < len(chain):
-            h = used[(vid, chain[i + 1])].handover_s
-            plug_out = r.departure_s if h is None else h
-            next_in = problem.request(chain[i + 1]).arrival_s if h is None else h
+            edge = used[(vid, chain[i + 1])]
+            plug_out, next_in = edge.out_s, edge.in_s
         else:
             plug_out, next_in = r.departure_s, math.inf
         out[vid] = Session(vid, conn.id, plug_in, plug_out)
