@@ -21,9 +21,9 @@ from voltvan.charging import (
     write_plugs_csv,
 )
 from voltvan.charging._assign import Session
-from voltvan.charging._model import first_staffed
 from voltvan.charging._plugs import plan_plugs
 from voltvan.charging._plugsheet import by_staff
+from voltvan.charging._staffed import first_staffed, last_staffed
 
 
 def _night(num_plugs: int, *, staffed: tuple[tuple[float, float], ...] = ()) -> DepotProblem:
@@ -195,9 +195,9 @@ def test_staffed_hours_travel_in_the_schedule_json(tmp_path: Path) -> None:
 
 
 def test_last_staffed_is_the_latest_staffed_instant() -> None:
-    problem = dataclasses.replace(_night(4), staffed_s=((22 * H, 26 * H), (5 * H, 7 * H)))
-    assert problem.last_staffed(20 * H, 27 * H) == 26 * H
-    assert problem.last_staffed(20 * H, 30 * H) == 30 * H
-    assert problem.last_staffed(20 * H, 28.5 * H) == 26 * H
-    assert problem.last_staffed(27 * H, 28 * H) is None
-    assert _night(4).last_staffed(20 * H, 27 * H) == 27 * H
+    staffed = ((22 * H, 26 * H), (5 * H, 7 * H))
+    assert last_staffed(staffed, 20 * H, 27 * H) == 26 * H
+    assert last_staffed(staffed, 20 * H, 30 * H) == 30 * H
+    assert last_staffed(staffed, 20 * H, 28.5 * H) == 26 * H
+    assert last_staffed(staffed, 27 * H, 28 * H) is None
+    assert last_staffed((), 20 * H, 27 * H) == 27 * H

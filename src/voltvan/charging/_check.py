@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from voltvan.charging._model import DepotProblem, availability, rate_w
 from voltvan.charging._plugsheet import PlugRow, plug_sheet
 from voltvan.charging._schedule import Schedule
+from voltvan.charging._staffed import is_staffed
 from voltvan.domain import DAY_S, format_hhmm
 
 POWER_TOL_W = 1.0
@@ -195,7 +196,7 @@ def _staff_in_staffed_hours(problem: DepotProblem, rows: Sequence[PlugRow]) -> l
             ("plugged in", row.plug_in_s, row.plug_in_s > r.arrival_s + STAFF_TOL_S),
             ("unplugged", row.plug_out_s, row.plug_out_s < r.departure_s - STAFF_TOL_S),
         ):
-            if by_staff and problem.first_staffed(t, t) is None:
+            if by_staff and not is_staffed(problem.staffed_s, t):
                 errors.append(
                     f"{r.vehicle_id}: {what} by staff at {format_hhmm(t % DAY_S)}, outside "
                     "the staffed hours"

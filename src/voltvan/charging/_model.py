@@ -260,28 +260,6 @@ class DepotProblem:
         """Power left for charging in each slot once the building has taken its share."""
         return [max(0.0, self.site_limit_w - self.base_load(k)) for k in range(self.grid_num_slots)]
 
-    def first_staffed(self, lo_s: float, hi_s: float) -> float | None:
-        """The earliest instant in ``[lo_s, hi_s]`` with staff at the depot (re-plugs need
-        someone there); ``lo_s`` itself when the depot did not say when staff are there."""
-        if hi_s < lo_s:
-            return None
-        return first_staffed(self.staffed_s, lo_s, hi_s)
-
-    def last_staffed(self, lo_s: float, hi_s: float) -> float | None:
-        """The latest instant in ``[lo_s, hi_s]`` with staff at the depot."""
-        if hi_s < lo_s:
-            return None
-        if not self.staffed_s:
-            return hi_s
-        best: float | None = None
-        for a, b in self.staffed_s:
-            day = math.floor((hi_s - a) / DAY_S) * DAY_S
-            end = b + day  # this window starts at a + day <= hi_s
-            t = min(hi_s, end)
-            if t >= lo_s and (best is None or t > best):
-                best = t
-        return best
-
     def connector(self, connector_id: str) -> Connector:
         for c in self.connectors:
             if c.id == connector_id:
@@ -305,20 +283,3 @@ def availability(start_s: float, slot_s: float, a_s: float, b_s: float) -> float
     lo = max(start_s, a_s)
     hi = min(start_s + slot_s, b_s)
     return max(0.0, hi - lo) / slot_s
-
-
-def first_staffed(
-    staffed_s: tuple[tuple[float, float], ...], lo_s: float, hi_s: float
-) -> float | None:
-    """The earliest instant of ``[lo_s, hi_s]`` inside a staffed window (time of day,
-    repeating daily); ``lo_s`` when there are no windows (staff at any time)."""
-    if not staffed_s:
-        return lo_s
-    best: float | None = None
-    for a, b in staffed_s:
-        day = math.floor((lo_s - a) / DAY_S) * DAY_S
-        start, end = a + day, b + day
-        t = lo_s if start <= lo_s <= end else start + DAY_S
-        if t <= hi_s and (best is None or t < best):
-            best = t
-    return best
