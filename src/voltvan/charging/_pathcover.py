@@ -5,9 +5,9 @@ Columns: ``y[v,g]`` van v on class g of identical plugs, ``d[v]`` van v gets no 
 class or dropped; at most one edge out of and one into a van, on its class; per class,
 vans minus edges (= chains) at most the number of plugs. With one class and no moved
 hand-overs the matrix is a bipartite matching plus one cardinality row, totally unimodular:
-the LP optimum is integral and proves itself, so HiGHS solves the LP only (30-60 ms on the
-benchmark against about a second of branch and bound). Otherwise branch and bound runs to a
-zero gap within the time limit.
+the LP optimum is integral and proves itself. HiGHS therefore solves the LP first (30-60 ms on
+the benchmark against about a second of branch and bound) and, only when its optimum is
+fractional, runs branch and bound to a zero gap within the time limit.
 """
 
 from __future__ import annotations
@@ -111,20 +111,16 @@ def solve_path_cover(
             coo_matrix((vals, (rows, cols)), shape=(len(lo), n)).tocsr(), np.array(lo), np.array(hi)
         )
     ]
-    res = None
-    if len(classes) == 1 and not any(e.cost >= SHIFT_COST for e, _ in x_cols):
-        # one class of plugs, no moved hand-overs: a path cover, whose LP has integral
-        # vertices (a bipartite matching with one cardinality row is totally unimodular), so
-        # the LP optimum proves itself; far faster than branch and bound
-        res = milp(
-            np.array(cost),
-            constraints=constraints,
-            integrality=np.zeros(n),
-            bounds=Bounds(np.zeros(n), np.ones(n)),
-        )
-        if res.x is None or np.any(np.abs(res.x - np.round(res.x)) > 1e-6):
-            res = None
-    if res is None:
+    # the LP first: with one class of plugs and no moved hand-overs its vertices are integral
+    # (a bipartite matching with one cardinality row is totally unimodular), and whenever its
+    # optimum is integral it proves itself; far faster than branch and bound
+    res = milp(
+        np.array(cost),
+        constraints=constraints,
+        integrality=np.zeros(n),
+        bounds=Bounds(np.zeros(n), np.ones(n)),
+    )
+    if res.x is None or np.any(np.abs(res.x - np.round(res.x)) > 1e-6):
         res = milp(
             np.array(cost),
             constraints=constraints,

@@ -24,7 +24,7 @@ from voltvan.charging._baselines import baseline_sessions
 from voltvan.charging._guided import guided_lp, relaxed_windows, sessions_from_profile
 from voltvan.charging._lp import LpResult, Window, most_vans_met, solve_lp
 from voltvan.charging._model import DepotProblem, rate_w
-from voltvan.charging._plugs import plan_plugs
+from voltvan.charging._plugs import fewest_replugs
 from voltvan.charging._schedule import Schedule, VanPlan
 
 SHORTFALL_TOLERANCE_WH = 1.0
@@ -133,13 +133,13 @@ def schedule_depot(
     sessions = best.sessions
     if params.fewest_replugs and not pinned:
         t_plugs = time.perf_counter()
-        plugs = plan_plugs(problem, sessions, result.power_w)
-        if plugs is not None:
-            sessions = plugs.sessions
-            if plugs.moved:
-                result = solve_lp(problem, _windows(problem, sessions), shortfall_weights=weights)
-            stats |= {"replugs_proven": plugs.proven, "replugs_moved_power": plugs.moved}
-        stats["plugs_solve_s"] = time.perf_counter() - t_plugs
+        sessions, result, plug_stats = fewest_replugs(
+            problem,
+            sessions,
+            result,
+            lambda s: solve_lp(problem, _windows(problem, s), shortfall_weights=weights),
+        )
+        stats |= plug_stats | {"plugs_solve_s": time.perf_counter() - t_plugs}
     return _to_schedule(problem, sessions, result, time.perf_counter() - t0, stats)
 
 
