@@ -157,7 +157,7 @@ def read_plugs_csv(path: Path) -> list[PlugRow]:
 
 def staffed_text(schedule: Schedule) -> str:
     if not schedule.staffed_s:
-        return "any time (the depot names no staffed hours)"
+        return "any time (none given)"
     return ", ".join(f"{_clock(a)}-{_clock(b)}" for a, b in schedule.staffed_s)
 
 
