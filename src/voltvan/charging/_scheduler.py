@@ -8,6 +8,7 @@ MILP allows, then the least missing energy, then the least cost.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 from collections.abc import Callable
@@ -140,7 +141,18 @@ def schedule_depot(
             lambda s: solve_lp(problem, _windows(problem, s), shortfall_weights=weights),
         )
         stats |= plug_stats | {"plugs_solve_s": time.perf_counter() - t_plugs}
-    return _to_schedule(problem, sessions, result, time.perf_counter() - t0, stats)
+    out = _to_schedule(problem, sessions, result, time.perf_counter() - t0, stats)
+    if stats.get("replugs_moved_power") and params.guided:
+        # hand-overs moved into staffed hours: the list heuristics' sessions may fit them better
+        alt = schedule_depot(problem, dataclasses.replace(params, guided=False, most_met=False))
+        if _schedule_key(alt) < _schedule_key(out):
+            return dataclasses.replace(alt, stats={**alt.stats, "method": "heuristics (staffed)"})
+    return out
+
+
+def _schedule_key(s: Schedule) -> Key:
+    short = [v.shortfall_wh for v in s.vans if v.shortfall_wh > 0]
+    return (len(short), round(sum(short), 0), s.cost()["total"])
 
 
 def _heuristic_candidates(
