@@ -11,6 +11,8 @@ Methods, all on the same problem and judged by the same independent checker:
 * ``voltvan``: connector sessions from the session guide (the connector-relaxed LP's charging
   blocks packed onto plugs; list heuristics as fallback), the most-vans-met MILP when energy
   must be short, then the HiGHS LP (:func:`schedule_depot`);
+* ``voltvan, plugs as packed``: the same without the re-plug step (``fewest_replugs=False``):
+  the guide's charging blocks stay packed onto plugs as they were, for the re-plug count;
 * ``voltvan heuristic``: the previous method, list-heuristic sessions + LP + reweighting
   (``SchedulerParams(guided=False, most_met=False)``), kept as a peer;
 * ``uncontrolled``: full power from plug-in, first come first served, site limit ignored;
@@ -19,16 +21,18 @@ Methods, all on the same problem and judged by the same independent checker:
 * ``LP bound``: the LP with connectors relaxed (fractional occupancy), a lower bound on cost.
 
 Reported per method: share of vans that get their route energy, energy missing, energy cost,
-demand charge,
-total cost, peak kW, checker violations, gap of the total cost to the LP bound, and computation
-time (median of ``--repeats`` runs, wall clock). Prints a table and writes
-``bench/results/charging.csv``. Run: ``python bench/charging.py`` or ``make bench-charging``.
+demand charge, total cost, peak kW, checker violations (schedule and plug rules), re-plugs by
+staff, gap of the total cost to the LP bound, and computation time (median of ``--repeats``
+runs, wall clock). Prints a table and writes
+``bench/results/charging.csv``. Run: ``python bench/charging.py`` or ``make bench-charging``;
+``--staffed 20:00-23:00 05:00-07:00`` gives the depot staffed hours (re-plugs only then).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import statistics
 import time
@@ -39,11 +43,14 @@ from voltvan.charging import (
     DepotProblem,
     Schedule,
     SchedulerParams,
+    check_plugs,
     check_schedule,
     lower_bound,
+    replugs,
     schedule_depot,
 )
 from voltvan.charging._baselines import run_baseline
+from voltvan.charging._build import parse_clock
 from voltvan.charging._sessions import depot_night, read_trondheim_sessions
 from voltvan.charging._tariffs import read_acn_tariff
 
@@ -53,6 +60,7 @@ RESULTS = REPO / "bench" / "results"
 SESSIONS = ("real", "ev-charging-trondheim-residential", "Dataset_1_EV_charging_reports.csv")
 TARIFFS = ("real", "acnportal-tou-tariffs")
 HEURISTIC = SchedulerParams(guided=False, most_met=False)
+PACKED = SchedulerParams(fewest_replugs=False)
 
 
 def _timed(f: Callable[[], Schedule], repeats: int) -> tuple[Schedule, float]:
@@ -71,6 +79,7 @@ def run(problem: DepotProblem, repeats: int) -> list[dict[str, object]]:
     bound_total = bound.cost()["total"]
     methods: list[tuple[str, Callable[[], Schedule]]] = [
         ("voltvan", lambda: schedule_depot(problem)),
+        ("voltvan, plugs as packed", lambda: schedule_depot(problem, PACKED)),
         ("voltvan heuristic", lambda: schedule_depot(problem, HEURISTIC)),
         ("uncontrolled", lambda: run_baseline(problem, "uncontrolled")),
         ("EDF", lambda: run_baseline(problem, "edf")),
@@ -81,7 +90,11 @@ def run(problem: DepotProblem, repeats: int) -> list[dict[str, object]]:
         s, secs = (bound, bound_s) if name == "LP bound" else _timed(f, repeats)
         c = s.cost()
         met = sum(1 for v in s.vans if v.shortfall_wh <= 0)
-        violations = "n/a (relaxed)" if name == "LP bound" else len(check_schedule(problem, s))
+        violations = (
+            "n/a (relaxed)"
+            if name == "LP bound"
+            else len(check_schedule(problem, s)) + len(check_plugs(problem, s))
+        )
         rows.append(
             {
                 "method": name,
@@ -92,6 +105,7 @@ def run(problem: DepotProblem, repeats: int) -> list[dict[str, object]]:
                 "total_cost": c["total"],
                 "peak_kw": c["peak_kw"],
                 "violations": violations,
+                "replugs": "n/a" if name == "LP bound" else len(replugs(s)),
                 "gap_to_bound": c["total"] / bound_total - 1.0,
                 "seconds": secs,
             }
@@ -115,6 +129,12 @@ def main() -> None:
     ap.add_argument("--date", default="2019-07-02", help="date that picks the tariff season")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="generator seeds")
     ap.add_argument("--repeats", type=int, default=3, help="timing repeats (median)")
+    ap.add_argument(
+        "--staffed",
+        nargs="*",
+        default=[],
+        help="staffed hours of the depot, e.g. 20:00-23:00 05:00-07:00 (default: any time)",
+    )
     args = ap.parse_args()
 
     sessions = read_trondheim_sessions(args.data.joinpath(*SESSIONS))
@@ -132,6 +152,7 @@ def main() -> None:
                 tariff=tariff,
                 seed=seed,
             )
+            problem = dataclasses.replace(problem, staffed_s=_staffed(args.staffed))
             print(
                 f"site {site_kw:g} kW, seed {seed}: {args.vans} vans, {args.connectors} "
                 f"connectors, {problem.grid_num_slots} slots, "
@@ -151,6 +172,14 @@ def main() -> None:
     print(f"wrote {out}")
 
 
+def _staffed(spans: list[str]) -> tuple[tuple[float, float], ...]:
+    out = []
+    for span in spans:
+        a, b = (parse_clock(t) for t in span.split("-"))
+        out.append((a, b if b > a else b + 86_400))
+    return tuple(out)
+
+
 def _print(rows: list[dict[str, object]]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -167,6 +196,7 @@ def _print(rows: list[dict[str, object]]) -> None:
         "total",
         "peak kW",
         "violations",
+        "re-plugs",
         "gap to LP bound",
         "time s",
     ):
@@ -183,6 +213,7 @@ def _print(rows: list[dict[str, object]]) -> None:
             f"{r['total_cost']:.1f}",
             f"{r['peak_kw']:.1f}",
             str(r["violations"]),
+            str(r["replugs"]),
             f"{float(r['gap_to_bound']):+.2%}",  # type: ignore[arg-type]
             f"{float(r['seconds']):.3f}",  # type: ignore[arg-type]
         )

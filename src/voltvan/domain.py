@@ -110,12 +110,23 @@ class Depot:
     opening: TimeWindow = TimeWindow(0.0, DAY_S)
     site_power_limit_w: float | None = None
     name: str = ""
+    staffed: tuple[TimeWindow, ...] = ()
+    """When staff are at the depot to re-plug vans (time of day, repeating daily; a window may
+    run past midnight up to 48:00). Empty: the depot did not say, any time will do."""
 
     def __post_init__(self) -> None:
         _require(bool(self.id), "depot id must not be empty", "id")
         _lat_lon(self.lat, self.lon, owner=f"depot {self.id}")
         if self.site_power_limit_w is not None:
             _positive(self.site_power_limit_w, "site_power_limit_w", owner=f"depot {self.id}")
+        for w in self.staffed:
+            _require(
+                0 < w.end_s - w.start_s <= DAY_S and w.start_s < DAY_S,
+                f"depot {self.id}: staffed hours {format_hhmm(w.start_s)}-"
+                f"{format_hhmm(w.end_s)} must start before 24:00 and last more than nothing "
+                "and at most a day",
+                "staffed",
+            )
 
 
 @dataclass(frozen=True, slots=True)

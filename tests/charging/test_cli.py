@@ -110,12 +110,16 @@ def test_charge_report_file_puts_the_report_there(
 def test_charge_without_report_writes_no_report(
     tmp_path: Path, scenario_and_plan: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without --report only the schedule and its chart are written."""
+    """Without --report only the schedule, its plug sheet and its chart are written."""
     sdir, plan = scenario_and_plan
     out = tmp_path / "night" / "schedule.json"
     code = _run(monkeypatch, "charge", str(sdir), "--plan", str(plan), "--out", str(out))
     assert code == 0
-    assert sorted(p.name for p in out.parent.iterdir()) == ["schedule.html", "schedule.json"]
+    assert sorted(p.name for p in out.parent.iterdir()) == [
+        "plugs.csv",
+        "schedule.html",
+        "schedule.json",
+    ]
 
 
 def test_csms_simulate_needs_only_the_schedule(

@@ -18,6 +18,7 @@ from voltvan.charging._build import read_arrivals as read_arrivals
 from voltvan.charging._build import read_base_load as read_base_load
 from voltvan.charging._chart import chart_html as chart_html
 from voltvan.charging._chart import chart_svg as chart_svg
+from voltvan.charging._check import check_plugs as check_plugs
 from voltvan.charging._check import check_schedule as check_schedule
 from voltvan.charging._csms import ChargerAccount as ChargerAccount
 from voltvan.charging._csms import Csms as Csms
@@ -28,6 +29,13 @@ from voltvan.charging._model import ChargeRequest as ChargeRequest
 from voltvan.charging._model import Connector as Connector
 from voltvan.charging._model import DepotProblem as DepotProblem
 from voltvan.charging._model import Taper as Taper
+from voltvan.charging._plugsheet import PlugRow as PlugRow
+from voltvan.charging._plugsheet import Replug as Replug
+from voltvan.charging._plugsheet import plug_sheet as plug_sheet
+from voltvan.charging._plugsheet import plugs_csv as plugs_csv
+from voltvan.charging._plugsheet import read_plugs_csv as read_plugs_csv
+from voltvan.charging._plugsheet import replugs as replugs
+from voltvan.charging._plugsheet import write_plugs_csv as write_plugs_csv
 from voltvan.charging._replan import LiveVan as LiveVan
 from voltvan.charging._replan import replan as replan
 from voltvan.charging._schedule import SCHEDULE_FORMAT_VERSION as SCHEDULE_FORMAT_VERSION

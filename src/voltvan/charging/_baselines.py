@@ -148,4 +148,5 @@ def run_baseline(problem: DepotProblem, policy: Policy) -> Schedule:
         tariff=problem.tariff,
         shortfalls=shortfalls,
         stats={"solve_s": time.perf_counter() - t0, "policy": policy},
+        staffed_s=problem.staffed_s,
     )

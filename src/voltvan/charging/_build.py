@@ -99,6 +99,7 @@ def problem_from_plan(
         slot_s=slot_s,
         efficiency=efficiency,
         base_load_w=tuple(base_load_w),
+        staffed_s=tuple((w.start_s, w.end_s) for w in depot.staffed),
     )
 
 

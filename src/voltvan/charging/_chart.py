@@ -6,6 +6,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
+from voltvan.charging._plugsheet import plugs_html
 from voltvan.charging._schedule import Schedule
 from voltvan.domain import format_hhmm
 
@@ -83,7 +84,7 @@ def chart_html(schedule: Schedule, *, title: str = "voltvan depot charging") -> 
         f"<h1>{escape(title)}</h1>{chart_svg(schedule)}"
         f"<p>energy {c['energy']:.2f} {cur} · demand {c['demand']:.2f} {cur} · "
         f"peak {c['peak_kw']:.1f} kW of {schedule.site_limit_w / 1000:.1f} kW · "
-        f"{len(schedule.shortfalls)} van(s) short</p></body></html>\n"
+        f"{len(schedule.shortfalls)} van(s) short</p>{plugs_html(schedule)}</body></html>\n"
     )
 
 
@@ -98,6 +99,6 @@ def report_section(schedule: Schedule) -> Any:
         chart_svg(schedule)
         + f"<p>{met} of {len(schedule.vans)} vans get their route energy · energy "
         f"{c['energy']:.2f} {cur} · demand {c['demand']:.2f} {cur} · peak "
-        f"{c['peak_kw']:.1f} kW of {schedule.site_limit_w / 1000:.1f} kW</p>"
+        f"{c['peak_kw']:.1f} kW of {schedule.site_limit_w / 1000:.1f} kW</p>" + plugs_html(schedule)
     )
     return ReportSection(title="Depot charging tonight", html=body)

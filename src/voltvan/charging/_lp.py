@@ -1,4 +1,5 @@
-"""The charging LP and MILP on HiGHS (through ``scipy.optimize``): the only module that solves.
+"""The charging LP and MILP on HiGHS (through ``scipy.optimize``): the only module that solves
+for power (``_pathcover`` solves the plug assignment).
 
 Variables are the battery-side energy of each van in each slot of its session, its shortfall,
 the cumulative energy before each slot (only for vans that can reach the taper of their

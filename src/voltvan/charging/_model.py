@@ -12,7 +12,7 @@ import itertools
 import math
 from dataclasses import dataclass, field
 
-from voltvan.domain import CurrentKind, Tariff
+from voltvan.domain import DAY_S, CurrentKind, Tariff
 from voltvan.errors import InvalidInput
 
 DEFAULT_TAPER: tuple[tuple[float, float], ...] = ((0.0, 1.0), (0.8, 1.0), (1.0, 0.3))
@@ -199,8 +199,16 @@ class DepotProblem:
     base_load_w: tuple[float, ...] = ()
     start_s: float | None = None
     num_slots: int | None = None
+    staffed_s: tuple[tuple[float, float], ...] = ()
 
     def __post_init__(self) -> None:
+        for a, b in self.staffed_s:
+            _need(
+                0 <= a < DAY_S and 0 < b - a <= DAY_S,
+                f"depot: staffed hours ({a:.0f} s, {b:.0f} s) must start within the day and "
+                "last more than nothing and at most a day",
+                "staffed",
+            )
         _finite_non_negative(self.site_limit_w, "site_limit_w", "depot")
         _need(self.site_limit_w > 0, "depot: site_limit_w must be positive", "site_limit_w")
         _need(self.slot_s >= 60, f"slot length must be at least 60 s, got {self.slot_s}", "slot_s")

@@ -62,6 +62,8 @@ class Schedule:
     tariff: Tariff
     shortfalls: tuple[Mapping[str, Any], ...] = ()
     stats: Mapping[str, Any] = field(default_factory=dict)
+    staffed_s: tuple[tuple[float, float], ...] = ()
+    """When staff can re-plug vans (time of day, repeating); empty: any time."""
 
     @property
     def num_slots(self) -> int:
@@ -134,6 +136,7 @@ class Schedule:
                 "currency": self.tariff.currency,
             },
             "shortfalls": [dict(s) for s in self.shortfalls],
+            "staffed": [{"start_s": a, "end_s": b} for a, b in self.staffed_s],
             "stats": dict(self.stats),
         }
 
@@ -181,6 +184,9 @@ class Schedule:
                 tariff=tariff,
                 shortfalls=tuple(data.get("shortfalls", ())),
                 stats=dict(data.get("stats", {})),
+                staffed_s=tuple(
+                    (float(w["start_s"]), float(w["end_s"])) for w in data.get("staffed", ())
+                ),
             )
         except InvalidInput as exc:
             raise exc.at(file=source) from exc
@@ -223,4 +229,5 @@ class Schedule:
             base_load_w=self.base_load_w,
             start_s=self.start_s,
             num_slots=self.num_slots,
+            staffed_s=self.staffed_s,
         )

@@ -8,6 +8,7 @@ MILP allows, then the least missing energy, then the least cost.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from voltvan.charging._baselines import baseline_sessions
 from voltvan.charging._guided import guided_lp, relaxed_windows, sessions_from_profile
 from voltvan.charging._lp import LpResult, Window, most_vans_met, solve_lp
 from voltvan.charging._model import DepotProblem, rate_w
+from voltvan.charging._plugs import fewest_replugs
 from voltvan.charging._schedule import Schedule, VanPlan
 
 SHORTFALL_TOLERANCE_WH = 1.0
@@ -56,6 +58,9 @@ class SchedulerParams:
     ``baseline_seeds`` it also tries the sessions EDF and LLF would use, so it never meets
     fewer needs or pays more than they do. ``polish_rounds``: shrink-and-stretch passes that
     hand idle connector time to neighbouring sessions (each pass can only lower the cost).
+    ``fewest_replugs``: once the power is planned, re-assign the plugs so that staff re-plug
+    as few vans as possible, only in the depot's staffed hours (a MILP, ``_plugs``); not when
+    re-planning with vans already plugged in.
     """
 
     session_slacks: tuple[float, ...] = (1.2,)
@@ -65,6 +70,7 @@ class SchedulerParams:
     most_met: bool = True
     met_node_limit: int = 200
     heuristics: Literal["fallback", "always", "never"] = "fallback"
+    fewest_replugs: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +131,28 @@ def schedule_depot(
     if weights is None and _short_count(result) > 0:
         result = _fewer_short_vans(problem, best.sessions, result)
     stats["method"] = "guided" if certified else "best of guided and heuristics"
-    return _to_schedule(problem, best.sessions, result, time.perf_counter() - t0, stats)
+    sessions = best.sessions
+    if params.fewest_replugs and not pinned:
+        t_plugs = time.perf_counter()
+        sessions, result, plug_stats = fewest_replugs(
+            problem,
+            sessions,
+            result,
+            lambda s: solve_lp(problem, _windows(problem, s), shortfall_weights=weights),
+        )
+        stats |= plug_stats | {"plugs_solve_s": time.perf_counter() - t_plugs}
+    out = _to_schedule(problem, sessions, result, time.perf_counter() - t0, stats)
+    if stats.get("replugs_moved_power") and params.guided:
+        # hand-overs moved into staffed hours: the list heuristics' sessions may fit them better
+        alt = schedule_depot(problem, dataclasses.replace(params, guided=False, most_met=False))
+        if _schedule_key(alt) < _schedule_key(out):
+            return dataclasses.replace(alt, stats={**alt.stats, "method": "heuristics (staffed)"})
+    return out
+
+
+def _schedule_key(s: Schedule) -> Key:
+    short = [v.shortfall_wh for v in s.vans if v.shortfall_wh > 0]
+    return (len(short), round(sum(short), 0), s.cost()["total"])
 
 
 def _heuristic_candidates(
@@ -321,4 +348,5 @@ def _to_schedule(
         tariff=problem.tariff,
         shortfalls=tuple(shortfalls),
         stats={"solve_s": solve_s, "lp_objective": result.objective, **stats},
+        staffed_s=problem.staffed_s,
     )

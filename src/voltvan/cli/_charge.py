@@ -106,6 +106,14 @@ def charge_command(
         Path | None,
         typer.Option("--report-file", help="Write that report here instead (implies --report)."),
     ] = None,
+    plugs: Annotated[
+        Path | None,
+        typer.Option(
+            "--plugs",
+            help="Plug sheet CSV to write: which van on which connector, when, and every "
+            "re-plug by staff (default: plugs.csv beside --out).",
+        ),
+    ] = None,
 ) -> None:
     """Schedule tonight's depot charging so every van can drive tomorrow's route, cheaply."""
     import dataclasses
@@ -114,6 +122,7 @@ def charge_command(
     from voltvan.charging import schedule_depot
     from voltvan.charging._build import problem_from_plan, read_arrivals, read_base_load
     from voltvan.charging._chart import chart_html
+    from voltvan.charging._plugsheet import write_plugs_csv
     from voltvan.charging._shortfall import propose_fixes
     from voltvan.charging._tariffs import read_acn_tariff
     from voltvan.cli._read import read_scenario_noting
@@ -159,6 +168,8 @@ def charge_command(
         schedule = schedule_depot(problem)
         schedule = propose_fixes(problem, schedule, plan=plan, fleet=fleet)
     schedule.write_json(out)
+    plugs_path = plugs or out.with_name("plugs.csv")
+    write_plugs_csv(schedule, plugs_path)
     chart_path = chart or out.with_suffix(".html")
     write_atomic(chart_path, chart_html(schedule))
     report_path = report_file or (out.with_name(f"{out.stem}-report.html") if report else None)
@@ -168,12 +179,13 @@ def charge_command(
 
         write_report(plan, scenario, report_path, sections=[report_section(schedule)])
     _print_summary(schedule)
-    console.print(f"schedule: {out}\nchart:    {chart_path}")
+    console.print(f"schedule: {out}\nplugs:    {plugs_path}\nchart:    {chart_path}")
     if report_path is not None:
         console.print(f"report:   {report_path}")
 
 
 def _print_summary(schedule: Schedule) -> None:
+    from voltvan.charging._plugsheet import replugs, staffed_text
     from voltvan.domain import format_hhmm
 
     c = schedule.cost()
@@ -189,6 +201,10 @@ def _print_summary(schedule: Schedule) -> None:
     t.add_row("demand charge", f"{c['demand']:.2f} {cur}")
     t.add_row("total cost", f"{c['total']:.2f} {cur}")
     t.add_row("site peak / limit", f"{c['peak_kw']:.1f} / {schedule.site_limit_w / 1000:.1f} kW")
+    visits = replugs(schedule)
+    at = ", ".join(dict.fromkeys(format_hhmm(r.time_s % 86_400) for r in visits))
+    t.add_row("re-plugs by staff", f"{len(visits)}" + (f" (at {at})" if at else ""))
+    t.add_row("staffed", staffed_text(schedule))
     t.add_row("solve time", f"{float(schedule.stats.get('solve_s', 0.0)):.2f} s")
     console.print(t)
     if schedule.shortfalls:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from voltvan.domain import (
+    DAY_S,
     Charger,
     ConsumptionParams,
     Depot,
@@ -36,7 +37,10 @@ _TOP = {
 }  # fmt: skip
 _TARIFF = {"currency", "demand_charge_per_kw", "periods"}
 _PERIOD = {"start", "end", "price_per_kwh"}
-_DEPOT = {"id", "name", "lat", "lon", "open", "close", "site_power_limit_kw", "site_power_limit_w"}
+_DEPOT = {
+    "id", "name", "lat", "lon", "open", "close", "site_power_limit_kw", "site_power_limit_w",
+    "staffed",
+}  # fmt: skip
 _TYPE = {
     "id", "name", "source", "battery_kwh", "battery_wh", "mass_kg", "payload_kg", "volume_m3",
     "reserve_fraction", "max_ac_kw", "max_ac_power_w", "max_dc_kw", "max_dc_power_w",
@@ -202,7 +206,29 @@ def _depot(src: TomlSource, i: int, e: Mapping[str, Any]) -> Depot:
             lon=parse_number(_required(e, "lon", "depot"), "lon"),
             opening=opening,
             site_power_limit_w=_kilo(e, "site_power_limit_kw", "site_power_limit_w", None),
+            staffed=_staffed(e.get("staffed", [])),
         )
+
+
+def _staffed(value: object) -> tuple[TimeWindow, ...]:
+    """``["22:00-02:00", ...]``: a window that ends before it starts runs past midnight."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidInput(
+            f'{value!r} is not a list of hours like ["22:00-02:00"]', field="staffed"
+        )
+    out = []
+    for text in value:
+        start_text, sep, end_text = text.partition("-")
+        if not sep:
+            raise InvalidInput(
+                f'{text!r} is not a span of hours like "22:00-02:00"', field="staffed"
+            )
+        start = parse_time(start_text.strip(), "staffed")
+        end = parse_time(end_text.strip(), "staffed")
+        if end <= start:
+            end += DAY_S
+        out.append(TimeWindow(start, end))
+    return tuple(out)
 
 
 def _which(e: Mapping[str, Any], stem: str, si: str = "w") -> str:

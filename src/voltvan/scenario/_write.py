@@ -12,7 +12,16 @@ from typing import Any
 
 import tomli_w
 
-from voltvan.domain import Charger, ConsumptionParams, Depot, Scenario, Tariff, Van, VehicleType
+from voltvan.domain import (
+    DAY_S,
+    Charger,
+    ConsumptionParams,
+    Depot,
+    Scenario,
+    Tariff,
+    Van,
+    VehicleType,
+)
 from voltvan.errors import InvalidInput
 from voltvan.scenario._fleet import FORMAT_VERSION
 from voltvan.scenario._matrix import write_matrix
@@ -96,6 +105,10 @@ def _depot(d: Depot) -> dict[str, Any]:
     }
     if d.site_power_limit_w is not None:
         _kilo(out, "site_power_limit_kw", "site_power_limit_w", d.site_power_limit_w)
+    if d.staffed:
+        out["staffed"] = [
+            f"{format_time(w.start_s)}-{format_time(w.end_s % DAY_S)}" for w in d.staffed
+        ]
     return out
 
 
