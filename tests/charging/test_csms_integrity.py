@@ -19,7 +19,15 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from tests.charging.ocpp_rig import PASSWORDS, FastClock, new_csms, sim, two_van_schedule, until
+from tests.charging.ocpp_rig import (
+    PASSWORDS,
+    FastClock,
+    csms_config,
+    new_csms,
+    sim,
+    two_van_schedule,
+    until,
+)
 from voltvan.charging._csms import Csms, charger_id_of, iso
 from voltvan.charging._csms_handlers import read_meter
 from voltvan.charging._ocpp import ChargePoint201, call16, call201
@@ -277,6 +285,36 @@ def test_a_configured_prefix_is_where_chargers_connect(tmp_path: Path) -> None:
         try:
             async with connect(
                 f"ws://127.0.0.1:{port}/ocpp/CP1",
+                subprotocols=["ocpp1.6"],  # type: ignore[list-item]
+                additional_headers=_basic("CP1", PASSWORDS["CP1"]),
+            ):
+                await until(lambda: "CP1" in csms.connected)
+        finally:
+            await csms.stop()
+
+    asyncio.run(go())
+
+
+def test_a_hashed_password_lets_its_charger_in_and_no_one_else(tmp_path: Path) -> None:
+    from voltvan.passwords import hash_password
+
+    async def go() -> None:
+        hashed = {
+            cid: dataclasses.replace(acc, password=hash_password(PASSWORDS[cid], log2_n=10))
+            for cid, acc in csms_config().chargers.items()
+        }
+        csms, _, port = await _running(tmp_path, chargers=hashed)
+        try:
+            with pytest.raises(InvalidStatus) as exc:
+                async with connect(
+                    f"ws://127.0.0.1:{port}/CP1",
+                    subprotocols=["ocpp1.6"],  # type: ignore[list-item]
+                    additional_headers=_basic("CP1", hashed["CP1"].password),  # the hash itself
+                ):
+                    pass
+            assert exc.value.response.status_code == 401
+            async with connect(
+                f"ws://127.0.0.1:{port}/CP1",
                 subprotocols=["ocpp1.6"],  # type: ignore[list-item]
                 additional_headers=_basic("CP1", PASSWORDS["CP1"]),
             ):

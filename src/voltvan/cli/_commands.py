@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "_report_plan",  # render
     "_solve",  # solve (benchmark instances)
     "_charge",  # charge, csms
+    "_chargers",  # charger add
     "_telemetry",  # ingest, serve, query, store
     "_tokens",  # tokens add
     "_ops",  # ops publish|user
