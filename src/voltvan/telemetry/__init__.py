@@ -23,6 +23,11 @@ from voltvan.telemetry._gps import GpsParams as GpsParams
 from voltvan.telemetry._gps import flag_gps_faults as flag_gps_faults
 from voltvan.telemetry._health import estimate_health as estimate_health
 from voltvan.telemetry._import import import_rsk_twizy as import_rsk_twizy
+from voltvan.telemetry._live import LIVE_SIGNALS as LIVE_SIGNALS
+from voltvan.telemetry._live import LiveTail as LiveTail
+from voltvan.telemetry._live import day_series as day_series
+from voltvan.telemetry._live import live_rows as live_rows
+from voltvan.telemetry._live import utc_days as utc_days
 from voltvan.telemetry._messages import MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES
 from voltvan.telemetry._messages import REJECT_REASONS as REJECT_REASONS
 from voltvan.telemetry._messages import TOPIC_FILTER as TOPIC_FILTER
@@ -52,6 +57,7 @@ from voltvan.telemetry._token_file import add_token as add_token
 from voltvan.telemetry._trips import TripParams as TripParams
 
 __all__ = [
+    "LIVE_SIGNALS",
     "MAX_PAYLOAD_BYTES",
     "RAW_VIEWS",
     "REJECT_REASONS",
@@ -64,6 +70,7 @@ __all__ = [
     "ChargingParams",
     "Context",
     "GpsParams",
+    "LiveTail",
     "Reject",
     "RejectReason",
     "Signal",
@@ -74,6 +81,7 @@ __all__ = [
     "add_samples",
     "add_token",
     "calibrate",
+    "day_series",
     "derive",
     "estimate_health",
     "flag_gps_faults",
@@ -81,6 +89,7 @@ __all__ = [
     "hash_token",
     "high_consumption_alerts",
     "import_rsk_twizy",
+    "live_rows",
     "load_fleet_ids",
     "load_tokens",
     "long_stop_alerts",
@@ -94,6 +103,7 @@ __all__ = [
     "register_view_hook",
     "signal_catalog",
     "topic_for",
+    "utc_days",
     "vehicle_from_topic",
     "write_samples",
 ]

@@ -167,6 +167,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: WebSettings) -> FastAPI:
     """A fresh API over ``settings.data_dir`` (telemetry ingest, state and queries)."""
+    from voltvan.web._console import mount_console
     from voltvan.web._ops import router as ops_router
     from voltvan.web._telemetry import router as telemetry_router
 
@@ -190,6 +191,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     _install_error_handlers(app)
     app.include_router(telemetry_router)
     app.include_router(ops_router)
+    mount_console(app)
 
     @app.get("/healthz", summary="Liveness: the server answers")
     def healthz() -> dict[str, str]:
