@@ -29,6 +29,7 @@ PROTECTED = {
     ("post", "/v1/ops/days/{day}/vans/{van_id}/events"),
     ("get", "/v1/ops/days/{day}/vans/{van_id}/events"),
     ("get", "/v1/ops/days/{day}/events"),
+    ("get", "/v1/ops/live"),  # the fleet console's feed (tests/web/test_console_feed.py)
 }
 OPEN = {("get", "/v1/signals"), ("get", "/healthz")}
 

@@ -78,6 +78,7 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("POST", EVENTS, ev("S1", "arrived")),
     ("GET", EVENTS, None),
     ("GET", f"/v1/ops/days/{DAY}/events", None),
+    ("GET", f"/v1/ops/live?day={DAY}", None),  # the fleet console's feed
 ]
 
 
