@@ -1,0 +1,134 @@
+"""The fleet console in a real browser (Debian chromium, Playwright), end to end: a telemetry
+message published to a real Mosquitto and stored by a real ``voltvan ingest`` worker moves the
+van on the console page within 2 s, the issue's requirement."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from tests.report.plans import city_day
+from tests.report.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.telemetry.broker import free_port, publish, running_broker, start_worker
+from tests.telemetry.ingest_data import LAT, LON, SOC, SPEED, iso, write_fleet
+from voltvan.ops import details_of, open_ops
+from voltvan.telemetry import topic_for
+from voltvan.web import WebSettings, create_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.mqtt]
+
+#: The issue's requirement: on screen within 2 s of the message reaching the broker.
+ON_SCREEN_S = 2.0
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), f"{CHROMIUM} is needed (the Debian chromium package)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@contextmanager
+def serving(data: Path) -> Iterator[str]:
+    """The API (telemetry, operations, console) on a free port of 127.0.0.1, in a thread."""
+    app = create_app(WebSettings(data_dir=data))
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline, "the API server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+def message(lat: float, lon: float, soc: float) -> bytes:
+    sample = {"ts": iso(datetime.now(UTC)), "signals": {LAT: lat, LON: lon, SOC: soc, SPEED: 31.0}}
+    return json.dumps({"samples": [sample]}).encode()
+
+
+def marker_at(page: Any, van: str, lat: float) -> None:
+    page.wait_for_function(
+        "([van, lat]) => { const m = document.querySelector(`.vc-van[data-van='${van}']`);"
+        " return m !== null && Number(m.dataset.lat) === lat; }",
+        arg=[van, lat],
+        timeout=30_000,
+        polling=20,
+    )
+
+
+def test_a_published_message_moves_the_van_on_the_console_within_2_s(
+    browser: Any, tmp_path: Path
+) -> None:
+    plan, scenario = city_day(3, 24)
+    today = datetime.now(UTC).date().isoformat()
+    data = tmp_path / "data"
+    store = open_ops(None, data)
+    store.publish(today, plan, [details_of(s) for s in scenario.stops], base_version=None, by="t")
+    secret = store.add_user("dispatch", "dispatcher")
+    store.close()
+    fleet = write_fleet(tmp_path, [r.van_id for r in plan.routes])
+    stop = plan.routes[0].visits[1]
+    with running_broker(tmp_path / "broker") as broker, serving(data) as server:
+        start_worker(broker, data, fleet)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        problems: list[str] = []
+        blocked: list[str] = []
+
+        def only_the_server(route: Any) -> None:
+            if route.request.url.startswith(server + "/"):
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", only_the_server)
+        page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.goto(f"{server}/console/?day={today}&tz=UTC")
+        page.fill("#vc-secret", secret)
+        page.click("#vc-login-form button")
+        page.wait_for_selector(".vc-vans tr[data-van='V03']")
+        page.wait_for_selector("#vc-status[data-state='live']")
+        assert page.locator("path.vc-route").count() == len(plan.routes)
+
+        assert publish(broker, [(topic_for("V01"), message(stop.lat, stop.lon, 80.0))]) == [0]
+        marker_at(page, "V01", stop.lat)  # the first position: the marker appears
+
+        latencies = []
+        for i in range(3):
+            lat, lon = stop.lat + 0.002 * (i + 1), stop.lon + 0.003 * (i + 1)
+            sent = time.monotonic()  # before publishing: the measure includes reaching the broker
+            assert publish(broker, [(topic_for("V01"), message(lat, lon, 79.0 - i))]) == [0]
+            marker_at(page, "V01", lat)
+            latencies.append(time.monotonic() - sent)
+        shown = ", ".join(f"{s:.2f} s" for s in latencies)
+        assert max(latencies) <= ON_SCREEN_S, (
+            f"the van moved on the console {shown} after the messages were published; "
+            f"the issue requires at most {ON_SCREEN_S:g} s"
+        )
+        pin = page.locator(".vc-van[data-van='V01']")
+        assert pin.get_attribute("data-soc") == "77"
+        assert "77%" in pin.inner_text()
+        assert "77% →" in page.locator(".vc-vans tr[data-van='V01'] .vc-soc").inner_text()
+        assert problems == [] and blocked == []
+        page.close()
+    print(f"console latency from publish to screen: {shown}")
