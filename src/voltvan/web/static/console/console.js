@@ -233,7 +233,8 @@
 
   function schedule(delay) {
     var m = Math.round(delay / 60);
-    if (m > 2) return '<span class="vc-late">' + m + " min behind</span>";
+    if (m > 15) return '<span class="vc-late">' + m + " min behind</span>";
+    if (m > 2) return '<span class="vc-slight">' + m + " min behind</span>";
     if (m < -2) return '<span class="vc-early">' + -m + " min ahead</span>";
     return '<span class="vc-ontime">on time</span>';
   }
@@ -252,7 +253,8 @@
         '<td class="vc-delay">' + schedule(p.delay_s || 0) +
         '<div class="vc-small">back ' + VCChart.hhmm(p.expected_return_s || 0) + "</div></td>" +
         '<td class="vc-soc">' + pct(live.soc_pct) + " → " +
-        '<span class="' + (ret != null && ret < 10 ? "vc-soc-low" : "") + '">' + pct(ret) + "</span>" +
+        '<span class="' + (ret != null && ret < 10 ? "vc-soc-low" : "") + '">' +
+        (ret != null && ret < 0 ? "empty" : pct(ret)) + "</span>" +
         '<div class="vc-small">' + (p.soc_source === "live" ? "from live SoC" : "plan (no telemetry)") + "</div></td>" +
         "<td>" + VCChart.spark(series, r.start_s - 1800, r.end_s + 1800, colours[v]) + "</td></tr>";
     });
