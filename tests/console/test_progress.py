@@ -79,3 +79,10 @@ def test_a_planned_charge_is_added_back_but_never_past_full() -> None:
     charged = replace(r, visits=tuple(visits))
     assert soc_at_return(charged, 0, 1.0) == pytest.approx(0.90)
     assert soc_at_return(charged, 0, 0.60) == pytest.approx(0.90 - 0.20)
+
+
+def test_a_van_out_of_service_says_since_when() -> None:
+    """A re-planned route of a broken-down van ends where it stopped (plan format 2)."""
+    assert van_progress(route(), {}, now_s=30_000).out_of_service_s is None
+    broken = replace(route(), out_of_service_s=30_000.0)
+    assert van_progress(broken, {}, now_s=30_100).to_dict()["out_of_service_s"] == 30_000.0

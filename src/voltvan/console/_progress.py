@@ -51,6 +51,8 @@ class VanProgress:
     #: ``live``: from the van's SoC now; ``plan``: no telemetry, the plan's figure.
     soc_source: str
     planned_return_s: float
+    #: A re-planned route of a van taken out of service ends there (no return to the depot).
+    out_of_service_s: float | None = None
 
     @property
     def stops_done(self) -> int:
@@ -71,6 +73,7 @@ class VanProgress:
             "soc_source": self.soc_source,
             "planned_return_s": self.planned_return_s,
             "expected_return_s": self.planned_return_s + max(self.delay_s, 0.0),
+            "out_of_service_s": self.out_of_service_s,
         }
 
 
@@ -168,4 +171,5 @@ def van_progress(
         predicted_return_soc=predicted,
         soc_source=source,
         planned_return_s=visits[-1].arrival_s,
+        out_of_service_s=route.out_of_service_s,
     )

@@ -250,8 +250,11 @@
         '<td class="vc-stops">' + p.stops_done + "/" + p.stops_total +
         (p.failed ? ' <span class="vc-late">(' + p.failed + " failed)</span>" : "") +
         '<div class="vc-bar-outer"><div class="vc-bar-inner" style="width:' + (done * 100).toFixed(0) + '%"></div></div></td>' +
-        '<td class="vc-delay">' + schedule(p.delay_s || 0) +
-        '<div class="vc-small">back ' + VCChart.hhmm(p.expected_return_s || 0) + "</div></td>" +
+        (p.out_of_service_s != null
+          ? '<td class="vc-delay"><span class="vc-late">out of service</span><div class="vc-small">since ' +
+            VCChart.hhmm(p.out_of_service_s) + "</div></td>"
+          : '<td class="vc-delay">' + schedule(p.delay_s || 0) +
+            '<div class="vc-small">back ' + VCChart.hhmm(p.expected_return_s || 0) + "</div></td>") +
         '<td class="vc-soc">' + pct(live.soc_pct) + " → " +
         '<span class="' + (ret != null && ret < 10 ? "vc-soc-low" : "") + '">' +
         (ret != null && ret < 0 ? "empty" : pct(ret)) + "</span>" +
