@@ -132,3 +132,23 @@ def test_a_published_message_moves_the_van_on_the_console_within_2_s(
         assert problems == [] and blocked == []
         page.close()
     print(f"console latency from publish to screen: {shown}")
+
+
+def test_a_drivers_secret_is_refused_with_the_reason(browser: Any, tmp_path: Path) -> None:
+    """The page asks again for a secret, saying why, and shows no van."""
+    plan, scenario = city_day(2, 8)
+    today = datetime.now(UTC).date().isoformat()
+    store = open_ops(None, tmp_path)
+    store.publish(today, plan, [details_of(s) for s in scenario.stops], base_version=None, by="t")
+    driver = store.add_user("d1", "driver", "V01")
+    store.close()
+    with serving(tmp_path) as server:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{server}/console/?day={today}&tz=UTC")
+        page.fill("#vc-secret", driver)
+        page.click("#vc-login-form button")
+        error = page.locator("#vc-login-error")
+        error.filter(has_text="only a dispatcher").wait_for()
+        assert page.locator("#vc-login").is_visible()
+        assert page.locator("#vc-vans tr").count() == 0
+        page.close()

@@ -87,9 +87,10 @@ def test_the_feed_refuses_a_bad_day_or_time_zone(client: TestClient, day: Day) -
 def test_the_page_and_leaflet_are_served_from_the_package(client: TestClient) -> None:
     page = client.get("/console/")
     assert page.status_code == 200 and "fleet console" in page.text
-    for path in ("/console/console.js", "/console/chart.js", "/console/console.css",
-                 "/console/vendor/leaflet.js", "/console/vendor/leaflet.css"):  # fmt: skip
-        assert client.get(path).status_code == 200, path
+    files = ("console.js", "chart.js", "feed.js", "console.css", "vendor/leaflet.js",
+             "vendor/leaflet.css")  # fmt: skip
+    for name in files:
+        assert client.get(f"/console/{name}").status_code == 200, name
     assert client.get("/console", follow_redirects=False).headers["location"] == "/console/"
     assert "/v1/ops/live" in client.get("/openapi.json").json()["paths"]
 

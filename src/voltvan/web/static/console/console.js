@@ -1,7 +1,6 @@
 /* voltvan fleet console: signs a dispatcher in, reads the live feed (/v1/ops/live, Server-Sent
- * Events read with fetch so that the bearer token goes in a header), and draws vans, routes,
- * progress, alerts and the chart. Everything shown comes from the feed; nothing is fetched
- * from anywhere but this server. */
+ * Events, read by feed.js), and draws vans, routes, progress, alerts and the chart. Everything
+ * shown comes from the feed; nothing is fetched from anywhere but this server. */
 (function () {
   "use strict";
   var PALETTE = ["#2f6fd6", "#d9480f", "#2b8a3e", "#862e9c", "#c92a2a", "#0b7285", "#e67700",
@@ -63,52 +62,21 @@
     abort = new AbortController();
     status("connecting", "connecting…");
     var url = "/v1/ops/live?day=" + encodeURIComponent(day) + "&tz=" + encodeURIComponent(tz);
-    fetch(url, { headers: { Authorization: "Bearer " + secret() }, signal: abort.signal })
-      .then(function (res) {
-        if (res.status === 401 || res.status === 403) {
-          return res.json().then(function (body) {
-            sessionStorage.removeItem(KEY);
-            askSecret(body.message || "not allowed");
-            status("lost", "signed out");
-          });
-        }
-        if (!res.ok) {
-          return res.json().then(function (body) { throw new Error(body.message || res.status); });
-        }
-        return read(res.body.getReader());
-      })
-      .catch(function (err) {
-        if (err.name === "AbortError") return;
-        status("lost", "reconnecting… (" + err.message + ")");
+    VCFeed.open(url, secret(), abort.signal, {
+      event: dispatch,
+      denied: function (message) {
+        sessionStorage.removeItem(KEY);
+        askSecret(message);
+        status("lost", "signed out");
+      },
+      lost: function (message) {
+        status("lost", "reconnecting… (" + message + ")");
         setTimeout(connect, 3000);
-      });
-  }
-
-  function read(reader) {
-    var decoder = new TextDecoder(), buffer = "";
-    function pump() {
-      return reader.read().then(function (chunk) {
-        if (chunk.done) throw new Error("the server closed the feed");
-        buffer += decoder.decode(chunk.value, { stream: true });
-        var cut;
-        while ((cut = buffer.indexOf("\n\n")) >= 0) {
-          dispatch(buffer.slice(0, cut));
-          buffer = buffer.slice(cut + 2);
-        }
-        return pump();
-      });
-    }
-    return pump();
-  }
-
-  function dispatch(block) {
-    var event = "message", data = [];
-    block.split("\n").forEach(function (line) {
-      if (line.indexOf("event:") === 0) event = line.slice(6).trim();
-      else if (line.indexOf("data:") === 0) data.push(line.slice(5).trim());
+      },
     });
-    if (!data.length) return;
-    var body = JSON.parse(data.join("\n"));
+  }
+
+  function dispatch(event, body) {
     lastUpdate = Date.now();
     if (event === "snapshot") onSnapshot(body);
     else if (state && event === "vans") onVans(body);
