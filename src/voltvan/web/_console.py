@@ -49,7 +49,8 @@ async def live(
     """``snapshot`` first (plan, vans, progress, alerts), then ``vans`` as telemetry lands,
     ``progress`` when stops or the clock move it, and a new ``snapshot`` for a new plan
     version."""
-    dispatcher(request)
+    # The account is looked up (and the store opened) off the event loop, as in the sync routes.
+    await run_in_threadpool(dispatcher, request)
     store = ops_store(request)
     watch = await run_in_threadpool(
         DayWatch, store, app_state(request).settings.data_dir, valid_day(day), tz
