@@ -30,6 +30,7 @@ PROTECTED = {
     ("get", "/v1/ops/days/{day}/vans/{van_id}/events"),
     ("get", "/v1/ops/days/{day}/events"),
     ("get", "/v1/ops/live"),  # the fleet console's feed (tests/web/test_console_feed.py)
+    ("post", "/v1/ops/days/{day}/replan"),  # re-planning (tests/web/test_replan_api.py)
 }
 OPEN = {("get", "/v1/signals"), ("get", "/healthz")}
 

@@ -79,6 +79,7 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("GET", EVENTS, None),
     ("GET", f"/v1/ops/days/{DAY}/events", None),
     ("GET", f"/v1/ops/live?day={DAY}", None),  # the fleet console's feed
+    ("POST", f"/v1/ops/days/{DAY}/replan", {"base_version": 1, "at": "12:00"}),
 ]
 
 

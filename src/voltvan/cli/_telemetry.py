@@ -216,6 +216,14 @@ def serve(
         help="Operations database (/v1/ops): a SQLite file or postgresql://USER@HOST:PORT/DB "
         "(default: ops.sqlite in --data).",
     ),
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            help="The day's scenario folder: re-planning through the API (/v1/ops/.../replan) "
+            "needs its fleet and stops.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API: telemetry (ingest, last state, dead letters, SQL) and the live day."""
     import uvicorn
@@ -226,11 +234,16 @@ def serve(
 
     data.mkdir(parents=True, exist_ok=True)
     open_ops(db, data).close()  # a wrong --db fails now, not at the first request
+    if scenario is not None:
+        from voltvan.scenario import read_scenario
+
+        read_scenario(scenario)  # a bad scenario fails now, not at the first re-plan
     settings = WebSettings(
         data_dir=data,
         fleet=_fleet(fleet),
         tokens=load_tokens(tokens) if tokens is not None else Tokens(),
         ops_db=db,
+        scenario_dir=scenario,
     )
     if settings.tokens.is_open:
         console_err.print("[yellow]no --tokens: anyone can post and read[/]")

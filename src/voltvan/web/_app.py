@@ -46,6 +46,9 @@ class WebSettings:
     #: The operations store: a SQLite file or URL, or a PostgreSQL URL (default: SQLite in
     #: ``data_dir``). It opens on the first /v1/ops request.
     ops_db: str | None = None
+    #: The scenario folder of the day the ops store serves: re-planning through the API needs
+    #: its fleet and stops (``voltvan serve --scenario``).
+    scenario_dir: Path | None = None
 
 
 class AppState:
@@ -169,6 +172,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     """A fresh API over ``settings.data_dir`` (telemetry ingest, state and queries)."""
     from voltvan.web._console import mount_console
     from voltvan.web._ops import router as ops_router
+    from voltvan.web._replan import router as replan_router
     from voltvan.web._telemetry import router as telemetry_router
 
     state = AppState(settings)
@@ -191,6 +195,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     _install_error_handlers(app)
     app.include_router(telemetry_router)
     app.include_router(ops_router)
+    app.include_router(replan_router)
     mount_console(app)
 
     @app.get("/healthz", summary="Liveness: the server answers")

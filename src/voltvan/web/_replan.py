@@ -1,0 +1,90 @@
+"""Re-planning through the API: the dispatcher's button, the twin's call, a script's POST.
+
+The server re-plans the day's current version from a time and what happened (the events format of
+``docs/formats/events.md``), checks the result independently against its parent, and publishes it
+as the next version only when the checker accepts it: drivers see it on their next sync.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, Field
+
+from voltvan.errors import Conflict, InvalidInput
+from voltvan.ops import User, details_of
+from voltvan.web._app import BEARER, app_state
+from voltvan.web._ops_auth import dispatcher, ops_store, valid_day
+
+router = APIRouter(prefix="/v1/ops", tags=["operations"], dependencies=[BEARER])
+Dispatcher = Annotated[User, Depends(dispatcher)]
+
+
+class ReplanRequest(BaseModel):
+    base_version: int = Field(description="the version the dispatcher saw: a stale one is 409")
+    at: str = Field(description="re-plan from this time of day, HH:MM", examples=["12:00"])
+    events: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="what happened, as the events of docs/formats/events.md (without them, all "
+        "went to plan until `at`)",
+    )
+
+
+class Replanned(BaseModel):
+    day: str
+    plan_version: int
+    moved_to_another_van: int
+    changed_position: int
+    unassigned: list[str] = Field(description="stops no van can serve any more")
+
+
+@router.post(
+    "/days/{day}/replan",
+    summary="Re-plan the rest of the day and publish it as the next version (dispatchers)",
+    status_code=201,
+)
+def replan_day(
+    request: Request,
+    user: Dispatcher,
+    day: Annotated[str, Path(description="the day, YYYY-MM-DD", examples=["2026-03-02"])],
+    body: ReplanRequest,
+) -> Replanned:
+    from voltvan.check import check_plan
+    from voltvan.planning import EVENTS_FORMAT_VERSION, parse_events, replan
+    from voltvan.scenario import parse_time, read_scenario
+
+    scenario_dir = app_state(request).settings.scenario_dir
+    if scenario_dir is None:
+        raise Conflict(
+            "this server was started without --scenario: re-planning needs the day's fleet "
+            "and stops"
+        )
+    store = ops_store(request)
+    version, parent = store.plan(valid_day(day))
+    if body.base_version != version:
+        raise Conflict(f"the day is at version {version}, not {body.base_version}: reload it")
+    try:
+        at_s = parse_time(body.at, "at")
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field="at") from None
+    scenario = read_scenario(scenario_dir)
+    events = parse_events(
+        {"version": EVENTS_FORMAT_VERSION, "events": body.events}, scenario, at_s, source="body"
+    )
+    result = replan(scenario, parent, at_s, events)
+    check = check_plan(result.plan, result.scenario, parent=parent)
+    if not check.is_feasible:
+        first = check.violations[0]
+        raise Conflict(f"the re-planned day fails the independent checker: {first.message}")
+    known = {s.id for s in scenario.stops}
+    new_stops = [details_of(s) for s in result.scenario.stops if s.id not in known]
+    published = store.publish(day, result.plan, new_stops, base_version=version, by=user.name)
+    counts = result.counts
+    return Replanned(
+        day=day,
+        plan_version=published,
+        moved_to_another_van=counts.moved,
+        changed_position=counts.changed_position,
+        unassigned=[u.stop_id for u in result.plan.unassigned],
+    )
