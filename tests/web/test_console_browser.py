@@ -42,9 +42,9 @@ def browser() -> Iterator[Any]:
 
 
 @contextmanager
-def serving(data: Path) -> Iterator[str]:
+def serving(data: Path, scenario_dir: Path | None = None) -> Iterator[str]:
     """The API (telemetry, operations, console) on a free port of 127.0.0.1, in a thread."""
-    app = create_app(WebSettings(data_dir=data))
+    app = create_app(WebSettings(data_dir=data, scenario_dir=scenario_dir))
     port = free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -152,3 +152,51 @@ def test_a_drivers_secret_is_refused_with_the_reason(browser: Any, tmp_path: Pat
         assert page.locator("#vc-login").is_visible()
         assert page.locator("#vc-vans tr").count() == 0
         page.close()
+
+
+def test_the_dispatcher_replans_a_breakdown_from_the_console(browser: Any, tmp_path: Path) -> None:
+    """Van out of service at 12:00, from the re-plan dialog: version 2 is published and arrives."""
+    from tests.planning.replan_cases import busiest, planned_day
+    from voltvan.scenario import write_scenario
+
+    scenario, plan = planned_day()
+    broken = busiest(plan).van_id
+    today = datetime.now(UTC).date().isoformat()
+    data = tmp_path / "data"
+    store = open_ops(None, data)
+    store.publish(today, plan, [details_of(s) for s in scenario.stops], base_version=None, by="t")
+    secret = store.add_user("dispatch", "dispatcher")
+    store.close()
+    folder = write_scenario(scenario, tmp_path / "city")
+    with serving(data, scenario_dir=folder) as server:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        problems: list[str] = []
+        page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+        page.goto(f"{server}/console/?day={today}&tz=UTC&van={broken}")
+        page.fill("#vc-secret", secret)
+        page.click("#vc-login-form button")
+        page.wait_for_selector("#vc-status[data-state='live']")
+        page.click("#vc-replan")
+        assert page.locator("#vc-replan-van").inner_text() == broken
+        page.fill("#vc-replan-at", "12:00")
+        page.check("#vc-replan-oos")
+        page.click("#vc-replan-go")
+        page.wait_for_function(
+            "() => document.querySelector('#vc-replan-result').textContent.startsWith("
+            "'Published version 2')",
+            timeout=60_000,
+        )
+        assert "stops moved to another van" in page.locator("#vc-replan-result").inner_text()
+        page.click("#vc-replan-cancel")
+        page.wait_for_function(
+            "() => document.querySelector('#vc-day').textContent.includes('plan version 2')",
+            timeout=30_000,
+        )
+        assert problems == []
+        page.close()
+    after = open_ops(None, data)
+    try:
+        version, new = after.plan(today)
+    finally:
+        after.close()
+    assert version == 2 and new.route_of(broken).out_of_service_s == 12 * 3600

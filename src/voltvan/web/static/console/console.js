@@ -86,6 +86,7 @@
   // -- drawing -------------------------------------------------------------------------------
   function onSnapshot(s) {
     state = s;
+    $("vc-replan").disabled = false;
     $("vc-day").innerHTML = "<b>" + esc(s.day) + "</b> · plan version <b>" + s.plan_version +
       "</b> · " + esc(s.scenario) + " · " + esc(s.tz);
     s.routes.forEach(function (r, i) { colours[r.van_id] = PALETTE[i % PALETTE.length]; });
@@ -279,6 +280,51 @@
     if (item) select(item.dataset.van);
   });
   window.addEventListener("resize", function () { if (state) drawChart(); });
+
+  // -- re-planning (POST /v1/ops/days/{day}/replan; the new version then arrives as a snapshot)
+  function hhmm(d) { return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0"); }
+  $("vc-replan").addEventListener("click", function () {
+    $("vc-replan-at").value = hhmm(new Date());
+    $("vc-replan-van").textContent = selected || "—";
+    $("vc-replan-oos").checked = false;
+    $("vc-replan-oos").disabled = !selected;
+    $("vc-replan-error").textContent = "";
+    $("vc-replan-result").textContent = "";
+    $("vc-replan-dialog").showModal();
+  });
+  $("vc-replan-cancel").addEventListener("click", function () { $("vc-replan-dialog").close(); });
+  $("vc-replan-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var at = $("vc-replan-at").value;
+    var events = [];
+    if ($("vc-replan-oos").checked && selected) {
+      events.push({ type: "van_out_of_service", van_id: selected, time: at });
+    }
+    $("vc-replan-go").disabled = true;
+    $("vc-replan-error").textContent = "";
+    $("vc-replan-result").textContent = "Re-planning…";
+    fetch("/v1/ops/days/" + encodeURIComponent(day) + "/replan", {
+      method: "POST",
+      headers: { "Authorization": "Bearer " + secret(), "Content-Type": "application/json" },
+      body: JSON.stringify({ base_version: state.plan_version, at: at, events: events })
+    }).then(function (r) {
+      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+    }).then(function (a) {
+      if (!a.ok) {
+        $("vc-replan-result").textContent = "";
+        $("vc-replan-error").textContent = a.body.message || "The re-plan failed.";
+        return;
+      }
+      var b = a.body;
+      $("vc-replan-result").textContent = "Published version " + b.plan_version + ": " +
+        b.moved_to_another_van + " stops moved to another van, " + b.changed_position +
+        " changed position" + (b.unassigned.length ? ", " + b.unassigned.length + " no van can serve: " +
+        b.unassigned.slice(0, 8).join(", ") : "") + ".";
+    }).catch(function () {
+      $("vc-replan-result").textContent = "";
+      $("vc-replan-error").textContent = "The server could not be reached.";
+    }).then(function () { $("vc-replan-go").disabled = false; });
+  });
 
   setInterval(function () {
     if (!lastUpdate || $("vc-status").dataset.state !== "live") return;
