@@ -157,6 +157,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         err = kinds.get(exc.status_code, VoltvanError)(str(exc.detail))
         response = _error(err)
         response.status_code = exc.status_code
+        response.headers.update(exc.headers or {})  # e.g. Allow on 405, as RFC 9110 requires
         return response
 
     @app.exception_handler(Exception)
@@ -167,6 +168,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: WebSettings) -> FastAPI:
     """A fresh API over ``settings.data_dir`` (telemetry ingest, state and queries)."""
+    from voltvan.web._openapi import describe
     from voltvan.web._ops import router as ops_router
     from voltvan.web._telemetry import router as telemetry_router
 
@@ -190,6 +192,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     _install_error_handlers(app)
     app.include_router(telemetry_router)
     app.include_router(ops_router)
+    describe(app, needs_token=not settings.tokens.is_open)
 
     @app.get("/healthz", summary="Liveness: the server answers")
     def healthz() -> dict[str, str]:
