@@ -20,12 +20,13 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 READER_TOKEN = "console-reader-token"
 
 
-def _schemathesis(port: int, *extra: str) -> subprocess.CompletedProcess[str]:
+def _schemathesis(port: int, cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """The schemathesis command line; ``cwd`` takes its cache folder."""
     return subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "--no-color",
          "run", f"http://127.0.0.1:{port}/openapi.json", "--checks", "all",
          "--max-examples", "40", "--max-time", "20", "--seed", "1", *extra],
-        capture_output=True, text=True, timeout=240, check=False,
+        capture_output=True, text=True, timeout=240, check=False, cwd=cwd,
     )  # fmt: skip
 
 
@@ -39,8 +40,9 @@ def test_schemathesis_finds_nothing(tmp_path: Path, with_tokens: bool) -> None:
         tokens = Tokens(vehicles={"V1": "van-one-secret-token"}, readers={"c": READER_TOKEN})
         settings = {"tokens": tokens}
         extra = ("--header", f"Authorization: Bearer {READER_TOKEN}")
-    with live_server(tmp_path, **settings) as port:
-        run = _schemathesis(port, *extra)
+    (tmp_path / "data").mkdir()
+    with live_server(tmp_path / "data", **settings) as port:
+        run = _schemathesis(port, tmp_path, *extra)
     report = run.stdout[-6000:] + run.stderr[-2000:]
     assert run.returncode == 0, report
     assert "Tested: 7" in run.stdout, report  # every operation was reached
