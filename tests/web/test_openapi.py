@@ -13,6 +13,8 @@ from voltvan.telemetry import MAX_PAYLOAD_BYTES, Tokens
 from voltvan.web import WebSettings, create_app
 
 READER = {"Authorization": "Bearer console-reader-token"}
+#: The telemetry routes that check a token (the operations routes have accounts of their own).
+TELEMETRY = {(m, p) for m, p in PROTECTED if not p.startswith("/v1/ops")}
 ERROR = {"$ref": "#/components/schemas/ErrorBody"}
 
 
@@ -29,7 +31,7 @@ def _responses(doc: dict[str, Any], method: str, path: str) -> dict[str, Any]:
 def test_protected_routes_document_401_and_403_in_the_error_shape(tmp_path: Path) -> None:
     """Each route that checks a token lists 401 (with WWW-Authenticate) and 403."""
     doc = _client(tmp_path, tokens=True).get("/openapi.json").json()
-    for method, path in PROTECTED:
+    for method, path in TELEMETRY:
         responses = _responses(doc, method, path)
         for status in ("401", "403"):
             schema = responses[status]["content"]["application/json"]["schema"]
@@ -56,11 +58,29 @@ def test_routes_document_their_other_errors(
     assert "HTTPValidationError" not in doc["components"]["schemas"]
 
 
-def test_an_open_server_declares_no_token(tmp_path: Path) -> None:
-    """Without tokens nothing answers 401, so the document neither asks for one nor lists it."""
+def test_every_422_and_every_secured_401_is_in_the_error_shape(tmp_path: Path) -> None:
+    """Routes of any router (operations too) get voltvan's shape for 422, and a 401 when they
+    declare the bearer token."""
+    doc = _client(tmp_path, tokens=True).get("/openapi.json").json()
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            responses = op["responses"]
+            if "422" in responses:
+                assert responses["422"]["content"]["application/json"]["schema"] == ERROR
+            if "security" in op:
+                assert responses["401"]["content"]["application/json"]["schema"] == ERROR, (
+                    method,
+                    path,
+                )
+
+
+def test_an_open_server_declares_no_token_for_telemetry(tmp_path: Path) -> None:
+    """Without tokens no telemetry route answers 401, so the document neither asks for one nor
+    lists it there; the operations routes, which always need an account, keep both."""
     doc = _client(tmp_path, tokens=False).get("/openapi.json").json()
-    assert "securitySchemes" not in doc.get("components", {})
-    for method, path in PROTECTED:
+    me = doc["paths"]["/v1/ops/me"]["get"]
+    assert me["security"] == [{"bearer": []}] and "401" in me["responses"]
+    for method, path in TELEMETRY:
         op = doc["paths"][path][method]
         assert "security" not in op and "401" not in op["responses"], (method, path)
 
@@ -71,6 +91,25 @@ def test_an_undeclared_method_is_405_with_allow(tmp_path: Path) -> None:
     assert r.status_code == 405
     assert r.headers["Allow"] == "GET"
     assert r.json()["message"] == "Method Not Allowed"
+
+
+def test_a_405_names_the_methods_of_every_route_of_the_path(tmp_path: Path) -> None:
+    """A path served by a GET route and a POST route allows both, not just the first."""
+    path = "/v1/ops/days/2026-03-02/vans/V1/events"
+    r = _client(tmp_path, tokens=False).request("PUT", path)
+    assert r.status_code == 405 and r.headers["Allow"] == "GET, POST"
+
+
+def test_a_body_that_cannot_be_decoded_is_422(tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 where FastAPI reads JSON (before any dependency runs): invalid
+    input in our shape, as every other bad body, not a 400 no route documents."""
+    r = _client(tmp_path, tokens=False).post(
+        "/v1/ops/days/2026-03-02/plans",
+        content=b"\xff\xfe;",
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "InvalidInput" and r.json()["field"] == "body"
 
 
 def test_query_checks_the_token_before_the_body(tmp_path: Path) -> None:

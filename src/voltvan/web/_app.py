@@ -147,7 +147,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(InvalidInput(str(first.get("msg", "invalid request")), field=where))
 
     @app.exception_handler(HTTPException)
-    async def _http(_r: Request, exc: HTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        from voltvan.web._openapi import allowed_methods
+
+        if exc.status_code == 400:  # a body FastAPI could not decode: invalid input, as ours
+            return _error(InvalidInput(f"the body cannot be read: {exc.detail}", field="body"))
         kinds: dict[int, type[VoltvanError]] = {
             401: Unauthorized,
             403: Forbidden,
@@ -157,7 +161,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         err = kinds.get(exc.status_code, VoltvanError)(str(exc.detail))
         response = _error(err)
         response.status_code = exc.status_code
-        response.headers.update(exc.headers or {})  # e.g. Allow on 405, as RFC 9110 requires
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # RFC 9110: every method of the path, from every route
+            response.headers["Allow"] = allowed_methods(request)
         return response
 
     @app.exception_handler(Exception)
@@ -192,7 +198,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     _install_error_handlers(app)
     app.include_router(telemetry_router)
     app.include_router(ops_router)
-    describe(app, needs_token=not settings.tokens.is_open)
+    describe(app, open_tags=frozenset({"telemetry"} if settings.tokens.is_open else ()))
 
     @app.get("/healthz", summary="Liveness: the server answers")
     def healthz() -> dict[str, str]:
