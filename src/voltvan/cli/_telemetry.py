@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import signal
 import time
@@ -216,13 +217,21 @@ def serve(
         help="Operations database (/v1/ops): a SQLite file or postgresql://USER@HOST:PORT/DB "
         "(default: ops.sqlite in --data).",
     ),
+    log_json_lines: bool = typer.Option(
+        False,
+        "--log-json",
+        help="Log one JSON object per line on stderr: each request (route, status, duration) "
+        "and the server's messages.",
+    ),
 ) -> None:
-    """Serve the HTTP API: telemetry (ingest, last state, dead letters, SQL) and the live day."""
+    """Serve the HTTP API: telemetry (ingest, last state, dead letters, SQL) and the live day.
+
+    Prometheus metrics are on /metrics (a reader's token when there are tokens)."""
     import uvicorn
 
     from voltvan.ops import open_ops
     from voltvan.telemetry import Tokens, load_tokens
-    from voltvan.web import WebSettings, create_app
+    from voltvan.web import WebSettings, create_app, log_json
 
     data.mkdir(parents=True, exist_ok=True)
     open_ops(db, data).close()  # a wrong --db fails now, not at the first request
@@ -232,6 +241,12 @@ def serve(
         tokens=load_tokens(tokens) if tokens is not None else Tokens(),
         ops_db=db,
     )
+    if log_json_lines:
+        log_json()  # the access records of voltvan.web replace uvicorn's text access log
+        if settings.tokens.is_open:
+            logging.getLogger("voltvan.web").warning("no --tokens: anyone can post and read")
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+        return
     if settings.tokens.is_open:
         console_err.print("[yellow]no --tokens: anyone can post and read[/]")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

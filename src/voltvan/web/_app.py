@@ -174,6 +174,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: WebSettings) -> FastAPI:
     """A fresh API over ``settings.data_dir`` (telemetry ingest, state and queries)."""
+    from voltvan.web._metrics import install_metrics
     from voltvan.web._openapi import describe
     from voltvan.web._ops import router as ops_router
     from voltvan.web._telemetry import router as telemetry_router
@@ -198,7 +199,8 @@ def create_app(settings: WebSettings) -> FastAPI:
     _install_error_handlers(app)
     app.include_router(telemetry_router)
     app.include_router(ops_router)
-    describe(app, open_tags=frozenset({"telemetry"} if settings.tokens.is_open else ()))
+    install_metrics(app, guard=require_reader)
+    describe(app, open_tags=frozenset({"telemetry", "metrics"} if settings.tokens.is_open else ()))
 
     @app.get("/healthz", summary="Liveness: the server answers")
     def healthz() -> dict[str, str]:

@@ -31,6 +31,7 @@ from voltvan.telemetry import (
     signal_catalog,
 )
 from voltvan.web._app import BEARER, app_state, require_reader, require_vehicle
+from voltvan.web._metrics import metrics_of
 from voltvan.web._openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["telemetry"])
@@ -141,6 +142,7 @@ async def post_signals(request: Request, vehicle_id: str = VEHICLE_ID) -> Ingest
     parse_message(batch, ctx, payload, vehicle_id=vehicle_id)
     result = await asyncio.wrap_future(state.committer.submit(batch))
     counts = dict(batch.reject_counts())
+    metrics_of(request).ingested(result.stored, result.duplicates, counts)  # refused ones too
     if batch.num_rows == 0 and len(batch.rejects) == 1:
         reject = batch.rejects[0]
         if reject.reason == "unknown_vehicle":
