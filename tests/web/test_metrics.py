@@ -7,7 +7,9 @@ import logging
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -15,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from tests.telemetry.broker import free_port, wait_port
 from voltvan.telemetry import Tokens
-from voltvan.web import JsonFormatter, WebSettings, create_app
+from voltvan.web import JsonFormatter, WebSettings, create_app, serve_ingest_metrics
 
 SAMPLE = {"ts": "2026-03-02T08:00:00Z", "signals": {"Vehicle.Speed": 4.0, "Vehicle.Nope": 1}}
 SIGNALS = "/v1/vehicles/{vehicle_id}/signals"
@@ -143,3 +145,27 @@ def test_serve_log_json_logs_each_request_as_json(tmp_path: Path) -> None:
     assert access, log.read_text()
     assert access[0]["route"] == "/v1/vehicles/{vehicle_id}/state" and access[0]["status"] == 404
     assert not [line for line in log.read_text().splitlines() if not line.startswith("{")]
+
+
+def test_an_ingest_workers_totals_are_served_on_localhost() -> None:
+    """serve_ingest_metrics reads the worker's totals at each scrape: they move as it works."""
+    totals = SimpleNamespace(
+        messages=0, stored=0, duplicates=0, flushes=0, connects=1, parse_s=0.0, write_s=0.0,
+        rejected=Counter(),
+    )  # fmt: skip
+    port = free_port()
+    stop = serve_ingest_metrics(lambda: totals, port)  # type: ignore[arg-type, return-value]
+    try:
+        first = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+        assert _value(first, "voltvan_ingest_rows_total", outcome="stored") == 0
+        totals.messages, totals.stored, totals.flushes = 3, 40, 1
+        totals.rejected.update({"out_of_range": 2})
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+    finally:
+        stop()
+    assert _value(text, "voltvan_ingest_rows_total", outcome="stored") == 40
+    assert _value(text, "voltvan_ingest_rejects_total", reason="out_of_range") == 2
+    assert "voltvan_ingest_messages_total 3.0" in text
+    assert "voltvan_ingest_connects_total 1.0" in text
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2)  # stopped

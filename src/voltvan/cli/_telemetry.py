@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import signal
@@ -108,6 +109,14 @@ def ingest(
         "--shared-group (default group 'voltvan'); each is --client-id-N. A worker that dies is "
         "restarted.",
     ),
+    metrics_port: int | None = typer.Option(
+        None,
+        "--metrics-port",
+        min=1,
+        max=65535,
+        help="Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (worker N of --workers "
+        "on PORT+N-1).",
+    ),
 ) -> None:
     """Ingest signals from an MQTT broker (QoS 1, acknowledged only after the write)."""
     import logging
@@ -158,6 +167,9 @@ def ingest(
             highlight=False,
         )
         members = [[*common, "--client-id", f"{client_id}-{i}"] for i in range(1, workers + 1)]
+        if metrics_port is not None:
+            for i, member in enumerate(members):
+                member += ["--metrics-port", str(metrics_port + i)]
         raise typer.Exit(run_pool(members, password))
     writer_id = "main" if client_id == "voltvan-ingest" else _safe_id(client_id)
     last = [0.0]
@@ -171,8 +183,12 @@ def ingest(
                 highlight=False,
             )
 
-    with open_store(data, writer_id=writer_id) as store:
+    with open_store(data, writer_id=writer_id) as store, contextlib.ExitStack() as stack:
         worker = IngestWorker(store, params, fleet=ids, on_flush=report)
+        if metrics_port is not None:
+            from voltvan.web import serve_ingest_metrics
+
+            stack.callback(serve_ingest_metrics(lambda: worker.stats, metrics_port))
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: worker.stop())
         console_err.print(

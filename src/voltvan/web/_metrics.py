@@ -4,18 +4,30 @@ Counted at the ASGI edge, so every answer is seen, errors of the framework inclu
 by route template (``/v1/vehicles/{vehicle_id}/signals``, never the raw path, which would make
 a series per van) and status, their latency, and what ingest did with the rows it was sent.
 Each app has its own registry: two apps in one process (tests) never share counts.
+
+An ingest worker has no HTTP server: ``voltvan ingest --metrics-port`` starts prometheus_client's
+small one beside it (:func:`serve_ingest_metrics`), bound to 127.0.0.1, reading the worker's
+running totals at each scrape, so the ingest path pays nothing for it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    start_http_server,
+)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import generate_latest
+from prometheus_client.registry import Collector
 
 from voltvan.web._app import BEARER
 from voltvan.web._openapi import errors
@@ -137,3 +149,66 @@ def install_metrics(app: FastAPI, *, guard: Any) -> None:
     def metrics_page(request: Request) -> Response:
         guard(request)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+class IngestTotals(Protocol):
+    """What the worker keeps (``voltvan.telemetry``'s ingest statistics)."""
+
+    @property
+    def messages(self) -> int: ...
+    @property
+    def stored(self) -> int: ...
+    @property
+    def duplicates(self) -> int: ...
+    @property
+    def flushes(self) -> int: ...
+    @property
+    def connects(self) -> int: ...
+    @property
+    def parse_s(self) -> float: ...
+    @property
+    def write_s(self) -> float: ...
+    @property
+    def rejected(self) -> Mapping[str, int]: ...
+
+
+class _IngestCollector(Collector):
+    def __init__(self, totals: Callable[[], IngestTotals]) -> None:
+        self.totals = totals
+
+    def collect(self) -> Iterator[Any]:
+        t = self.totals()
+        for name, doc, value in (
+            ("voltvan_ingest_messages", "MQTT messages written and acknowledged", t.messages),
+            ("voltvan_ingest_batches", "Batches written (each one durable write)", t.flushes),
+            ("voltvan_ingest_connects", "Connections made to the broker", t.connects),
+            ("voltvan_ingest_parse_seconds", "Time spent parsing messages", t.parse_s),
+            ("voltvan_ingest_write_seconds", "Time spent writing batches", t.write_s),
+        ):
+            yield CounterMetricFamily(name, doc, value=value)
+        rows = CounterMetricFamily(
+            "voltvan_ingest_rows", "Signal rows: stored, or stored before", labels=["outcome"]
+        )
+        rows.add_metric(["stored"], t.stored)
+        rows.add_metric(["duplicate"], t.duplicates)
+        yield rows
+        rejects = CounterMetricFamily(
+            "voltvan_ingest_rejects", "Dead letters by reason code", labels=["reason"]
+        )
+        for reason, n in sorted(t.rejected.items()):
+            rejects.add_metric([reason], n)
+        yield rejects
+        yield GaugeMetricFamily("voltvan_ingest_up", "1 while the worker runs", value=1)
+
+
+def serve_ingest_metrics(totals: Callable[[], IngestTotals], port: int) -> Callable[[], None]:
+    """Serve the worker's totals on http://127.0.0.1:``port``/metrics; returns the stop."""
+    registry = CollectorRegistry()
+    registry.register(_IngestCollector(totals))
+    server, thread = start_http_server(port, addr="127.0.0.1", registry=registry)
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join(timeout=5)
+
+    return stop
