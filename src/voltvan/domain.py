@@ -5,7 +5,11 @@ built so that no other layer has to distrust it. Times of day are seconds after 
 service day (``0 <= t < 2 * 86400`` so that night shifts can run past midnight). State of charge
 is a fraction in [0, 1]. Files and the API convert at their edges.
 
-This module imports nothing from voltvan: it is the bottom layer.
+Beyond sign and type, every physical quantity must lie in its plausible range
+(:mod:`voltvan.ranges`): a finite but absurd value (a van of 1e308 kg) would otherwise pass here
+and break the arithmetic of every layer above.
+
+This module imports nothing from voltvan but the errors and the ranges: it is the bottom layer.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from voltvan.errors import InvalidInput
+from voltvan.ranges import check_range
 
 DAY_S = 86_400
 MAX_TIME_S = 2 * DAY_S
@@ -43,11 +48,6 @@ def _finite(value: float, field_name: str, *, owner: str) -> None:
 def _non_negative(value: float, field_name: str, *, owner: str) -> None:
     _finite(value, field_name, owner=owner)
     _require(value >= 0, f"{owner}: {field_name} must not be negative, got {value}", field_name)
-
-
-def _positive(value: float, field_name: str, *, owner: str) -> None:
-    _finite(value, field_name, owner=owner)
-    _require(value > 0, f"{owner}: {field_name} must be positive, got {value}", field_name)
 
 
 def _fraction(value: float, field_name: str, *, owner: str) -> None:
@@ -118,7 +118,7 @@ class Depot:
         _require(bool(self.id), "depot id must not be empty", "id")
         _lat_lon(self.lat, self.lon, owner=f"depot {self.id}")
         if self.site_power_limit_w is not None:
-            _positive(self.site_power_limit_w, "site_power_limit_w", owner=f"depot {self.id}")
+            check_range(self.site_power_limit_w, "site_power_limit_w", owner=f"depot {self.id}")
         for w in self.staffed:
             _require(
                 0 < w.end_s - w.start_s <= DAY_S and w.start_s < DAY_S,
@@ -150,28 +150,19 @@ class ConsumptionParams:
     rotating_mass_factor: float = 1.05
 
     def __post_init__(self) -> None:
-        owner = "consumption parameters"
         for name in (
             "drag_coefficient",
             "frontal_area_m2",
             "rolling_resistance",
+            "drivetrain_efficiency",
+            "regen_efficiency",
             "auxiliary_w",
             "hvac_w_per_k",
             "hvac_max_w",
-        ):
-            _non_negative(getattr(self, name), name, owner=owner)
-        _require(
-            0.0 < self.drivetrain_efficiency <= 1.0,
-            f"{owner}: drivetrain_efficiency must lie in (0, 1], got {self.drivetrain_efficiency}",
-            "drivetrain_efficiency",
-        )
-        _fraction(self.regen_efficiency, "regen_efficiency", owner=owner)
-        _finite(self.comfort_c, "comfort_c", owner=owner)
-        _require(
-            self.rotating_mass_factor >= 1.0,
-            f"{owner}: rotating_mass_factor must be at least 1, got {self.rotating_mass_factor}",
+            "comfort_c",
             "rotating_mass_factor",
-        )
+        ):
+            check_range(getattr(self, name), name, owner="consumption parameters")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,15 +186,14 @@ class VehicleType:
         owner = f"vehicle type {self.id}"
         _require(bool(self.id), "vehicle type id must not be empty", "id")
         for name in ("battery_wh", "mass_kg", "payload_kg", "volume_m3"):
-            _positive(getattr(self, name), name, owner=owner)
+            check_range(getattr(self, name), name, owner=owner)
         _require(
             0.0 <= self.reserve_fraction < 1.0,
             f"{owner}: reserve_fraction must lie in [0, 1), got {self.reserve_fraction}",
             "reserve_fraction",
         )
-        _non_negative(self.max_ac_power_w, "max_ac_power_w", owner=owner)
-        _non_negative(self.max_dc_power_w, "max_dc_power_w", owner=owner)
-        _non_negative(self.fixed_cost, "fixed_cost", owner=owner)
+        for name in ("max_ac_power_w", "max_dc_power_w", "fixed_cost"):
+            check_range(getattr(self, name), name, owner=owner)
 
     @property
     def reserve_wh(self) -> float:
@@ -254,17 +244,16 @@ class Stop:
         owner = f"stop {self.id}"
         _require(bool(self.id), "stop id must not be empty", "id")
         _lat_lon(self.lat, self.lon, owner=owner)
-        _non_negative(self.service_s, "service_s", owner=owner)
-        _non_negative(self.weight_kg, "weight_kg", owner=owner)
-        _non_negative(self.volume_m3, "volume_m3", owner=owner)
+        check_range(self.service_s, "service_s", owner=owner)
+        check_range(self.weight_kg, "weight_kg", owner=owner)
+        check_range(self.volume_m3, "stop_volume_m3", owner=owner, field="volume_m3")
         if self.parcels is not None:
             _require(
-                isinstance(self.parcels, int)
-                and not isinstance(self.parcels, bool)
-                and self.parcels >= 0,
-                f"{owner}: parcels must be a whole number >= 0, got {self.parcels!r}",
+                isinstance(self.parcels, int) and not isinstance(self.parcels, bool),
+                f"{owner}: parcels must be a whole number, got {self.parcels!r}",
                 "parcels",
             )
+            check_range(self.parcels, "parcels", owner=owner)
         _require(len(self.time_windows) > 0, f"{owner}: needs a time window", "tw_start")
         ordered = sorted(self.time_windows, key=lambda tw: tw.start_s)
         for a, b in itertools.pairwise(ordered):
@@ -303,12 +292,13 @@ class Charger:
         owner = f"charger {self.id}"
         _require(bool(self.id), "charger id must not be empty", "id")
         _lat_lon(self.lat, self.lon, owner=owner)
-        _positive(self.power_w, "power_w", owner=owner)
+        check_range(self.power_w, "power_w", owner=owner)
         _require(
-            isinstance(self.connectors, int) and self.connectors >= 1,
-            f"{owner}: connectors must be a whole number >= 1, got {self.connectors!r}",
+            isinstance(self.connectors, int) and not isinstance(self.connectors, bool),
+            f"{owner}: connectors must be a whole number, got {self.connectors!r}",
             "connectors",
         )
+        check_range(self.connectors, "connectors", owner=owner)
         _require(
             self.kind in ("depot", "public"),
             f"{owner}: kind must be depot or public, got {self.kind!r}",
@@ -324,7 +314,7 @@ class Charger:
             f"{owner}: a depot charger needs depot_id",
             "depot_id",
         )
-        _non_negative(self.price_per_kwh, "price_per_kwh", owner=owner)
+        check_range(self.price_per_kwh, "price_per_kwh", owner=owner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +326,7 @@ class TariffPeriod:
     price_per_kwh: float
 
     def __post_init__(self) -> None:
-        _non_negative(self.price_per_kwh, "price_per_kwh", owner="tariff period")
+        check_range(self.price_per_kwh, "price_per_kwh", owner="tariff period")
         TimeWindow(self.start_s, self.end_s)
 
 
@@ -349,7 +339,7 @@ class Tariff:
     currency: str = "EUR"
 
     def __post_init__(self) -> None:
-        _non_negative(self.demand_charge_per_kw, "demand_charge_per_kw", owner="tariff")
+        check_range(self.demand_charge_per_kw, "demand_charge_per_kw", owner="tariff")
         _require(len(self.periods) > 0, "tariff needs at least one period", "periods")
 
     def price_at(self, t_s: float) -> float:
@@ -380,12 +370,7 @@ class Fleet:
             len(self.vehicle_types) > 0, "fleet needs at least one vehicle type", "vehicle_types"
         )
         _require(len(self.vans) > 0, "fleet needs at least one van", "vans")
-        _finite(self.ambient_c, "ambient_c", owner="fleet")
-        _require(
-            -50.0 <= self.ambient_c <= 60.0,
-            f"fleet: ambient_c {self.ambient_c} is outside [-50, 60] °C",
-            "ambient_c",
-        )
+        check_range(self.ambient_c, "ambient_c", owner="fleet")
         for kind, items in (
             ("depot", self.depots),
             ("vehicle type", self.vehicle_types),

@@ -32,7 +32,12 @@ BAD_INPUTS: list[tuple[str, int | None, str | None, str]] = [
     ("fleet_unknown_key.toml", 44, "batery_kwh", "unknown key 'batery_kwh'"),
     ("fleet_duplicate_van.toml", 57, "id", "duplicate van id 'L01'"),
     ("fleet_stops_xlsx.toml", 4, "stops_file", "'stops.xlsx' is not a .csv file"),
-    ("fleet_negative_payload.toml", 33, "payload_kg", "payload_kg must be positive"),
+    (
+        "fleet_negative_payload.toml",
+        33,
+        "payload_kg",
+        "payload_kg -5 kg is not a van's payload: expected 10–30,000 kg",
+    ),
     ("stops_null_island.csv", 4, "lat/lon", 'stop S03 is at (0, 0), "null island"'),
     (
         "stops_lat_lon_swapped.csv",

@@ -18,7 +18,13 @@ def test_store_and_query_entry_points_are_exported() -> None:
     """The names the analytics part and the CLI build on are public."""
     for name in ("open_store", "open_query", "write_samples", "register_view_hook", "Store"):
         assert name in telemetry.__all__
-    assert web.__all__ == ["WebSettings", "create_app"]
+    assert web.__all__ == [
+        "JsonFormatter",
+        "WebSettings",
+        "create_app",
+        "log_json",
+        "serve_ingest_metrics",
+    ]
 
 
 def test_analytics_entry_points_are_exported() -> None:

@@ -18,6 +18,7 @@ PROTECTED = {
     ("get", "/v1/state"),
     ("get", "/v1/rejected"),
     ("post", "/v1/query"),
+    ("get", "/metrics"),  # a reader's token (tests/web/test_metrics.py)
     # the live day: every route needs an ops account (tests/web/test_ops_api.py)
     ("get", "/v1/ops/me"),
     ("post", "/v1/ops/proofs"),

@@ -40,10 +40,11 @@ def test_a_body_over_the_limit_is_413_whether_declared_or_streamed(tmp_path: Pat
 
 
 @contextlib.contextmanager
-def live_server(tmp_path: Path) -> Iterator[int]:
+def live_server(tmp_path: Path, **settings: Any) -> Iterator[int]:
+    """The API over ``tmp_path`` on a free port of 127.0.0.1, served by uvicorn in a thread."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(WebSettings(data_dir=tmp_path)), port=port, log_level="error"
+        create_app(WebSettings(data_dir=tmp_path, **settings)), port=port, log_level="error"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

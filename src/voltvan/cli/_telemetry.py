@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 import signal
 import time
@@ -107,6 +109,14 @@ def ingest(
         "--shared-group (default group 'voltvan'); each is --client-id-N. A worker that dies is "
         "restarted.",
     ),
+    metrics_port: int | None = typer.Option(
+        None,
+        "--metrics-port",
+        min=1,
+        max=65535,
+        help="Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (worker N of --workers "
+        "on PORT+N-1).",
+    ),
 ) -> None:
     """Ingest signals from an MQTT broker (QoS 1, acknowledged only after the write)."""
     import logging
@@ -157,6 +167,9 @@ def ingest(
             highlight=False,
         )
         members = [[*common, "--client-id", f"{client_id}-{i}"] for i in range(1, workers + 1)]
+        if metrics_port is not None:
+            for i, member in enumerate(members):
+                member += ["--metrics-port", str(metrics_port + i)]
         raise typer.Exit(run_pool(members, password))
     writer_id = "main" if client_id == "voltvan-ingest" else _safe_id(client_id)
     last = [0.0]
@@ -170,8 +183,12 @@ def ingest(
                 highlight=False,
             )
 
-    with open_store(data, writer_id=writer_id) as store:
+    with open_store(data, writer_id=writer_id) as store, contextlib.ExitStack() as stack:
         worker = IngestWorker(store, params, fleet=ids, on_flush=report)
+        if metrics_port is not None:
+            from voltvan.web import serve_ingest_metrics
+
+            stack.callback(serve_ingest_metrics(lambda: worker.stats, metrics_port))
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: worker.stop())
         console_err.print(
@@ -224,13 +241,21 @@ def serve(
             "needs its fleet and stops.",
         ),
     ] = None,
+    log_json_lines: bool = typer.Option(
+        False,
+        "--log-json",
+        help="Log one JSON object per line on stderr: each request (route, status, duration) "
+        "and the server's messages.",
+    ),
 ) -> None:
-    """Serve the HTTP API: telemetry (ingest, last state, dead letters, SQL) and the live day."""
+    """Serve the HTTP API: telemetry (ingest, last state, dead letters, SQL) and the live day.
+
+    Prometheus metrics are on /metrics (a reader's token when there are tokens)."""
     import uvicorn
 
     from voltvan.ops import open_ops
     from voltvan.telemetry import Tokens, load_tokens
-    from voltvan.web import WebSettings, create_app
+    from voltvan.web import WebSettings, create_app, log_json
 
     data.mkdir(parents=True, exist_ok=True)
     open_ops(db, data).close()  # a wrong --db fails now, not at the first request
@@ -245,6 +270,12 @@ def serve(
         ops_db=db,
         scenario_dir=scenario,
     )
+    if log_json_lines:
+        log_json()  # the access records of voltvan.web replace uvicorn's text access log
+        if settings.tokens.is_open:
+            logging.getLogger("voltvan.web").warning("no --tokens: anyone can post and read")
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+        return
     if settings.tokens.is_open:
         console_err.print("[yellow]no --tokens: anyone can post and read[/]")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -4,16 +4,21 @@ The loop exists because the engine plans on matrices (one conservative energy pe
 type) while the truth is the full model at the real, falling load. Energy grows with mass, so the
 conservative matrices should already be safe; where a replay still finds a route below its
 reserve (rounding in the engine, a model that is not monotone for some leg), the energy of that
-van type is scaled up and the scenario solved again with a third of the budget. Whatever is still
+van type is scaled up and the scenario solved again in the time that is left. Whatever is still
 wrong after the last attempt is repaired by taking stops out of the offending route, and those
 stops (and any the search left out) get a second chance by cheapest feasible insertion
 (:mod:`voltvan.planning._insert`) before they are listed as unassigned: a plan is never returned
 with a violation it knows about.
+
+The time limit is one deadline for all of it (:class:`~voltvan.planning.ev.Deadline`): building
+the matrices and screening the stops count, each solve takes what is left but a reserve for the
+replay and repair after it, and a re-solve runs only when a useful share of the limit remains
+(otherwise the repair does its work). So no plan runs past its limit by more than the last
+replay takes.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -23,13 +28,17 @@ from voltvan.planning._city import CityModel, build_city_model, group_vans
 from voltvan.planning._insert import reinsert
 from voltvan.planning._reasons import explain_leftover, screen_stops
 from voltvan.planning._timeline import Context, Timed, time_route
-from voltvan.planning.ev import EvProgress, EvSolution, solve_ev
+from voltvan.planning.ev import Deadline, EvProgress, EvSolution, solve_ev
 from voltvan.travel import build_matrices
 
 MATRIX_DEPART_S = 9 * 3600.0
 """Departure time of the one representative travel matrix (the morning peak: conservative)."""
 MAX_ATTEMPTS = 3
 TIGHTEN_MARGIN = 0.02
+FINISH_SHARE = 0.05
+"""Of the time limit, kept back from each solve for replaying and repairing its routes."""
+MIN_RESOLVE_SHARE = 0.1
+"""Of the time limit, the least that must be left for a re-solve to be worth starting."""
 
 Seq = list[tuple[VisitKind, str]]
 
@@ -41,13 +50,17 @@ def plan_scenario(
     seed: int = 0,
     max_iterations: int | None = None,
     on_progress: Callable[[EvProgress], None] | None = None,
+    deadline: Deadline | None = None,
 ) -> Plan:
     """Feasible EV routes for a scenario; stops that cannot be served are listed with a reason.
 
-    ``time_limit_s`` bounds the search (the first solve gets all of it, re-solves a third each);
-    ``max_iterations`` (if given) bounds it deterministically, which is what tests use.
+    ``time_limit_s`` bounds the whole run, counted from this call (or ``deadline``, when the
+    caller shares its own); ``max_iterations`` (if given) bounds the search deterministically,
+    which is what tests use.
     """
-    t0 = time.perf_counter()
+    if deadline is None:
+        deadline = Deadline(time_limit_s)
+    limit_s = deadline.limit_s if deadline.limit_s is not None else time_limit_s
     matrices = build_matrices(scenario, depart_s=MATRIX_DEPART_S)
     ctx = Context.of(scenario, matrices)
     groups = group_vans(scenario)
@@ -57,24 +70,25 @@ def plan_scenario(
     left: list[str] = list(kept)
     stats: dict[str, Any] = {}
     for attempt in range(MAX_ATTEMPTS if kept else 0):
-        budget = time_limit_s if attempt == 0 else time_limit_s / 3.0
+        if attempt > 0 and deadline.remaining_s() < MIN_RESOLVE_SHARE * limit_s:
+            stats["resolve_skipped"] = "no time left"
+            break
         model = build_city_model(scenario, matrices, kept, groups, energy_scale=scale)
         solution = solve_ev(
             model.instance,
-            time_limit_s=budget,
+            deadline=deadline.within(deadline.remaining_s() - FINISH_SHARE * limit_s),
             max_iterations=max_iterations,
             seed=seed + attempt,
             on_progress=on_progress,
         )
         timed, left = _realise(ctx, model, solution)
-        stats = _solver_stats(solution.stats)
+        stats = {**_solver_stats(solution.stats), "attempts": attempt + 1}
         stats["engine_feasible"] = solution.is_feasible
         excess = _energy_excess(ctx, timed)
         if not excess or not solution.is_feasible:
             break  # an engine that found no feasible plan is not helped by tighter matrices
         for type_id, ratio in excess.items():
             scale[type_id] = scale.get(type_id, 1.0) * (1.0 + ratio + TIGHTEN_MARGIN)
-        stats["attempts"] = attempt + 1
     routes, removed = _repair(ctx, timed)
     used = {r.van_id for r in routes}
     idle = [v for v in scenario.fleet.vans if v.id not in used]
@@ -85,11 +99,11 @@ def plan_scenario(
             "matrix_depart_s": MATRIX_DEPART_S,
             "energy_scale": dict(scale),
             "seed": seed,
-            "time_limit_s": time_limit_s,
+            "time_limit_s": limit_s,
             "max_iterations": max_iterations,
             "repaired_stops": len(removed),
             "reinserted_stops": len(left) + len(removed) - len(leftover),
-            "planning_time_s": time.perf_counter() - t0,
+            "planning_time_s": deadline.elapsed_s(),
         }
     )
     order = {s.id: k for k, s in enumerate(scenario.stops)}
@@ -207,4 +221,4 @@ def _solver_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-__all__ = ["MATRIX_DEPART_S", "plan_scenario"]
+__all__ = ["FINISH_SHARE", "MATRIX_DEPART_S", "MIN_RESOLVE_SHARE", "plan_scenario"]

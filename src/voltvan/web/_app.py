@@ -150,7 +150,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(InvalidInput(str(first.get("msg", "invalid request")), field=where))
 
     @app.exception_handler(HTTPException)
-    async def _http(_r: Request, exc: HTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        from voltvan.web._openapi import allowed_methods
+
+        if exc.status_code == 400:  # a body FastAPI could not decode: invalid input, as ours
+            return _error(InvalidInput(f"the body cannot be read: {exc.detail}", field="body"))
         kinds: dict[int, type[VoltvanError]] = {
             401: Unauthorized,
             403: Forbidden,
@@ -160,6 +164,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         err = kinds.get(exc.status_code, VoltvanError)(str(exc.detail))
         response = _error(err)
         response.status_code = exc.status_code
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # RFC 9110: every method of the path, from every route
+            response.headers["Allow"] = allowed_methods(request)
         return response
 
     @app.exception_handler(Exception)
@@ -171,6 +178,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 def create_app(settings: WebSettings) -> FastAPI:
     """A fresh API over ``settings.data_dir`` (telemetry ingest, state and queries)."""
     from voltvan.web._console import mount_console
+    from voltvan.web._metrics import install_metrics
+    from voltvan.web._openapi import describe
     from voltvan.web._ops import router as ops_router
     from voltvan.web._replan import router as replan_router
     from voltvan.web._telemetry import router as telemetry_router
@@ -197,6 +206,8 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.include_router(ops_router)
     app.include_router(replan_router)
     mount_console(app)
+    install_metrics(app, guard=require_reader)
+    describe(app, open_tags=frozenset({"telemetry", "metrics"} if settings.tokens.is_open else ()))
 
     @app.get("/healthz", summary="Liveness: the server answers")
     def healthz() -> dict[str, str]:

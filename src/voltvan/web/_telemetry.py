@@ -9,18 +9,21 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import decimal
+import json
 import math
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Path, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from voltvan.errors import Forbidden, InvalidInput, NotFound, TooLarge
 from voltvan.telemetry import (
     MAX_PAYLOAD_BYTES,
     Batch,
     Context,
+    Reject,
     now_us,
     open_query,
     parse_message,
@@ -28,18 +31,52 @@ from voltvan.telemetry import (
     signal_catalog,
 )
 from voltvan.web._app import BEARER, app_state, require_reader, require_vehicle
+from voltvan.web._metrics import metrics_of
+from voltvan.web._openapi import errors
 
 router = APIRouter(prefix="/v1", tags=["telemetry"])
 
 #: Reasons that refuse a message as a whole (the answer is an error, not a partial success).
 _WHOLE = {"malformed_json": InvalidInput, "schema": InvalidInput, "bad_topic": InvalidInput}
 
+#: A vehicle id, as ``voltvan.telemetry`` accepts it in topics and paths.
+VEHICLE_ID = Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$", description="the van's id")
+
+_SAMPLE = {
+    "type": "object",
+    "required": ["ts", "signals"],
+    "properties": {
+        "ts": {"type": "string", "format": "date-time", "description": "RFC 3339 with offset"},
+        "signals": {"type": "object", "description": "VSS name: value (see /v1/signals)"},
+    },
+    "additionalProperties": False,
+}
+_BATCH = {
+    "type": "object",
+    "required": ["samples"],
+    "properties": {
+        "samples": {
+            "type": "array",
+            "items": {
+                "description": "a sample {ts, signals}; each is judged on its own, and one "
+                "that is not (or not valid) is counted in the answer's rejected, not refused "
+                "with the batch",
+            },
+        }
+    },
+    "additionalProperties": False,
+}
+
 _BODY_DOC = {
     "requestBody": {
         "required": True,
         "content": {
             "application/json": {
-                "schema": {"type": "object"},
+                "schema": {
+                    "oneOf": [_SAMPLE, _BATCH],
+                    "description": "one sample, or a batch of samples; either may also name "
+                    "the vehicle_id, which must be the one of the path",
+                },
                 "example": {
                     "samples": [
                         {
@@ -66,8 +103,20 @@ class IngestAnswer(BaseModel):
 
 
 class QueryRequest(BaseModel):
-    sql: str = Field(description="one SELECT over the views signals, last_state, rejected, ...")
+    sql: str = Field(
+        min_length=1, description="one SELECT over the views signals, last_state, rejected, ..."
+    )
     limit: int | None = Field(None, ge=1, description="at most this many rows (server caps it)")
+
+
+#: The query's body is read by :func:`capped_body` (never buffered past the limit), so the
+#: document is told its schema here rather than by a parameter.
+_QUERY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": QueryRequest.model_json_schema()}},
+    }
+}
 
 
 class QueryAnswer(BaseModel):
@@ -82,8 +131,9 @@ class QueryAnswer(BaseModel):
     response_model=IngestAnswer,
     openapi_extra=_BODY_DOC,
     dependencies=[BEARER],
+    responses=errors(401, 403, 404, 413, 422),
 )
-async def post_signals(vehicle_id: str, request: Request) -> IngestAnswer:
+async def post_signals(request: Request, vehicle_id: str = VEHICLE_ID) -> IngestAnswer:
     require_vehicle(request, vehicle_id)
     state = app_state(request)
     payload = await capped_body(request, MAX_PAYLOAD_BYTES)
@@ -92,11 +142,12 @@ async def post_signals(vehicle_id: str, request: Request) -> IngestAnswer:
     parse_message(batch, ctx, payload, vehicle_id=vehicle_id)
     result = await asyncio.wrap_future(state.committer.submit(batch))
     counts = dict(batch.reject_counts())
+    metrics_of(request).ingested(result.stored, result.duplicates, counts)  # refused ones too
     if batch.num_rows == 0 and len(batch.rejects) == 1:
         reject = batch.rejects[0]
         if reject.reason == "unknown_vehicle":
             raise NotFound(reject.detail)
-        if reject.reason in _WHOLE:
+        if reject.reason in _WHOLE and not _a_sample_of_a_batch(reject, payload):
             raise _WHOLE[reject.reason](f"{reject.reason}: {reject.detail}", field="body")
     return IngestAnswer(
         vehicle_id=vehicle_id,
@@ -111,8 +162,9 @@ async def post_signals(vehicle_id: str, request: Request) -> IngestAnswer:
     "/vehicles/{vehicle_id}/state",
     summary="Last known value of every signal of a vehicle",
     dependencies=[BEARER],
+    responses=errors(401, 403, 404, 422),
 )
-def vehicle_state(vehicle_id: str, request: Request) -> dict[str, Any]:
+def vehicle_state(request: Request, vehicle_id: str = VEHICLE_ID) -> dict[str, Any]:
     require_reader(request, vehicle_id)
     rows = _select(
         request,
@@ -124,7 +176,12 @@ def vehicle_state(vehicle_id: str, request: Request) -> dict[str, Any]:
     return {"vehicle_id": vehicle_id, "signals": {r[0]: _signal(r[1:]) for r in rows}}
 
 
-@router.get("/state", summary="Last known state of every vehicle", dependencies=[BEARER])
+@router.get(
+    "/state",
+    summary="Last known state of every vehicle",
+    dependencies=[BEARER],
+    responses=errors(401, 403),
+)
 def fleet_state(request: Request) -> dict[str, Any]:
     require_reader(request)
     rows = _select(
@@ -137,7 +194,12 @@ def fleet_state(request: Request) -> dict[str, Any]:
     return {"vehicles": out}
 
 
-@router.get("/rejected", summary="Dead-letter counts per reason code", dependencies=[BEARER])
+@router.get(
+    "/rejected",
+    summary="Dead-letter counts per reason code",
+    dependencies=[BEARER],
+    responses=errors(401, 403, 422),
+)
 def rejected_counts(request: Request, vehicle_id: str | None = None) -> dict[str, Any]:
     require_reader(request)
     sql = "SELECT reason, count(*) FROM rejected"
@@ -161,11 +223,17 @@ def catalog() -> dict[str, Any]:
     "/query",
     summary="Run one read-only SQL SELECT over the telemetry views",
     dependencies=[BEARER],
+    responses=errors(401, 403, 413, 422),
+    openapi_extra=_QUERY_DOC,
 )
-async def query(body: QueryRequest, request: Request) -> QueryAnswer:
-    """Bounded like any request: rows (``limit``, capped), memory and time. A query past its
-    time, or whose client has gone, is interrupted, so no core stays busy for nobody."""
+async def query(request: Request) -> QueryAnswer:
+    """Bounded like any request: body size, rows (``limit``, capped), memory and time. A query
+    past its time, or whose client has gone, is interrupted, so no core stays busy for nobody."""
     require_reader(request)
+    try:
+        body = QueryRequest.model_validate_json(await capped_body(request, MAX_PAYLOAD_BYTES))
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
     settings = app_state(request).settings
     limit = min(body.limit or settings.max_query_rows, settings.max_query_rows)
     con = open_query(settings.data_dir, threads=1)
@@ -231,6 +299,26 @@ async def capped_body(request: Request, max_bytes: int) -> bytes:
             raise TooLarge(f"the body is over the limit of {max_bytes:,} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _a_sample_of_a_batch(reject: Reject, payload: bytes) -> bool:
+    """Whether the one refusal is of a sample inside a well-formed batch.
+
+    A batch's samples are judged one by one, so its refused sample is reported in the answer
+    (200) whether it is the only one or not; a single-sample message, or a batch that is not
+    one, is refused as a whole. Parsed again only on this rare path, never for good messages.
+    """
+    if reject.reason != "schema":
+        return False
+    try:
+        message = json.loads(payload)
+    except (ValueError, RecursionError):
+        return False
+    return (
+        isinstance(message, dict)
+        and isinstance(message.get("samples"), list)
+        and not message.keys() - {"samples", "vehicle_id"}
+    )
 
 
 def _select(request: Request, sql: str, params: list[Any] | None = None) -> list[Any]:

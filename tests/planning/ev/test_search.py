@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import check_evrptw, data_path
 from voltvan.benchmarks import read_instance, write_solution
-from voltvan.planning.ev import EvSolution
+from voltvan.planning.ev import Deadline, EvSolution
 from voltvan.planning.ev._charging import ChargingPlanner
 from voltvan.planning.ev._model import EvRoute
 from voltvan.planning.ev._search import EvLocalSearch
@@ -65,7 +64,7 @@ def test_round_counts_bound_the_phases_even_with_a_deadline() -> None:
     """Given counts, a far deadline changes nothing: the same routes as with no deadline at all."""
     _, timed = _singletons("c101C5")
     _, untimed = _singletons("c101C5")
-    timed.deadline = time.perf_counter() + 3600.0
+    timed.deadline = Deadline(3600.0)
     for search in (timed, untimed):
         search.reduce_fleet(max_attempts=3, max_steps=20)
         search.perturb(max_rounds=2)

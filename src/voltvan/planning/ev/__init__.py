@@ -4,6 +4,7 @@ Feed it an :class:`EvInstance` (matrices; depots, clients, stations) and get an
 :class:`EvSolution` whose routes carry the charging stops and the energy charged at each.
 """
 
+from voltvan.planning.ev._deadline import Deadline as Deadline
 from voltvan.planning.ev._model import (
     EvInstance as EvInstance,
 )
@@ -21,4 +22,12 @@ from voltvan.planning.ev._model import (
 )
 from voltvan.planning.ev._solve import solve_ev as solve_ev
 
-__all__ = ["EvInstance", "EvProgress", "EvRoute", "EvSolution", "EvVehicleType", "solve_ev"]
+__all__ = [
+    "Deadline",
+    "EvInstance",
+    "EvProgress",
+    "EvRoute",
+    "EvSolution",
+    "EvVehicleType",
+    "solve_ev",
+]

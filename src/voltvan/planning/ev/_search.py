@@ -10,12 +10,12 @@ stops (triangle inequality), and a sequence late without any stop is late with s
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
 
 from voltvan.planning.ev._charging import ChargingPlanner, RouteEval
+from voltvan.planning.ev._deadline import Deadline
 from voltvan.planning.ev._model import EvInstance
 
 _EPS = 1e-7
@@ -31,7 +31,7 @@ class EvLocalSearch:
         planners: list[ChargingPlanner],
         *,
         seed: int,
-        deadline: float | None,
+        deadline: Deadline | None,
         fleet_weight: float,
     ) -> None:
         self.inst = instance
@@ -72,7 +72,7 @@ class EvLocalSearch:
         return sum(self.cost_of(v, ev) for v, ev in zip(self.vtypes, self.evals, strict=True))
 
     def _out_of_time(self) -> bool:
-        return self.deadline is not None and time.perf_counter() > self.deadline
+        return self.deadline is not None and self.deadline.expired()
 
     # -- cheap bounds --------------------------------------------------------------------------
     def _plain(self, v: int, seq: list[int]) -> float:
@@ -213,7 +213,7 @@ class EvLocalSearch:
         return better
 
     def reduce_fleet(
-        self, *, max_attempts: int | None, max_steps: int = 400, until: float | None = None
+        self, *, max_attempts: int | None, max_steps: int = 400, until: Deadline | None = None
     ) -> int:
         """Remove whole routes with a long ejection-pool search; returns the routes removed.
 
@@ -229,7 +229,7 @@ class EvLocalSearch:
         _check_bounded(max_attempts, self.deadline if until is None else until)
         saved = self.deadline
         if until is not None:
-            self.deadline = until if saved is None else min(until, saved)
+            self.deadline = until if saved is None or until.end <= saved.end else saved
         try:
             return self._reduce(max_attempts, max_steps)
         finally:
@@ -565,7 +565,7 @@ class EvLocalSearch:
         return rest
 
 
-def _check_bounded(count: int | None, deadline: float | None) -> None:
-    """A phase without a count runs until its deadline, so it must have one."""
-    if count is None and deadline is None:
+def _check_bounded(count: int | None, deadline: Deadline | None) -> None:
+    """A phase without a count runs until its deadline, so it must have one that ends."""
+    if count is None and (deadline is None or not deadline.bounded):
         raise ValueError("give a round count or a deadline")

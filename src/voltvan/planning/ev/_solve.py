@@ -10,12 +10,12 @@ failed and falls when all passed: the penalty feedback of issue 2. The best solu
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 
 import numpy as np
 
 from voltvan.planning.ev._charging import ChargingPlanner, RouteEval
+from voltvan.planning.ev._deadline import Deadline
 from voltvan.planning.ev._model import EvInstance, EvProgress, EvRoute, EvSolution
 from voltvan.planning.ev._pyvrp import RelaxationModel, RelaxedRoute
 from voltvan.planning.ev._search import EvLocalSearch
@@ -38,6 +38,7 @@ def solve_ev(
     instance: EvInstance,
     *,
     time_limit_s: float | None = None,
+    deadline: Deadline | None = None,
     max_iterations: int | None = None,
     seed: int = 0,
     on_progress: Callable[[EvProgress], None] | None = None,
@@ -46,13 +47,21 @@ def solve_ev(
 
     With ``max_iterations`` every phase is bounded by counts, so a time limit given as well is
     only a cap (the result is reproducible when the counts run out first); with a time limit
-    alone the later phases use all the time they are given.
+    alone the later phases use all the time they are given. ``deadline`` is shared with the
+    caller: the rounds split what is left of it (the earlier of it and ``time_limit_s`` wins),
+    and progress reports count the time since it started.
     """
     instance.validate()
-    if time_limit_s is None and max_iterations is None:
+    if deadline is None:
+        deadline = Deadline(time_limit_s)
+    elif time_limit_s is not None:
+        deadline = deadline.within(time_limit_s)
+    timed = deadline.bounded
+    if not timed and max_iterations is None:
         max_iterations = _DEFAULT_ITERATIONS
     counted = max_iterations is not None
-    started = time.perf_counter()
+    started = deadline.clock()
+    budget_s = deadline.remaining_s()
     model = RelaxationModel(instance)
     planners = [ChargingPlanner(instance, v) for v in range(len(instance.vehicle_types))]
     charge_s_per_wh = _charge_time_per_wh(instance)
@@ -64,11 +73,10 @@ def solve_ev(
     total_iters = 0
     fleet_weight = _fleet_weight(instance)
     for r in range(rounds):
-        round_start = time.perf_counter()
         share = _FIRST_SHARE if r == 0 else (1 - _FIRST_SHARE) * _round_weight(r, rounds)
         if rounds == 1:
             share = 1.0
-        deadline = None
+        phase: Deadline | None = None
         limit_s = None
         target = None
         if instance.fleet_minimisation and len(instance.vehicle_types) == 1 and best is not None:
@@ -80,17 +88,16 @@ def solve_ev(
         rho_round = rho if target is None or r % 2 == 0 else max(0.0, rho - _REDUCTION_RHO_CUT)
         extra = rho_round * charge_s_per_wh * instance.energy_wh[0] if rho_round > 0 else None
         data = model.data(extra, max_vehicles=target)
-        if time_limit_s is not None:
-            end = started + time_limit_s
-            remaining = end - time.perf_counter()
+        if timed:
+            remaining = deadline.remaining_s()
             if remaining <= 0.05 and best is not None:
                 break
-            budget = remaining if r == rounds - 1 else min(remaining, time_limit_s * share)
-            deadline = round_start + budget if r < rounds - 1 else end - 0.02
+            last = r == rounds - 1
+            phase = deadline.within(remaining - 0.02 if last else min(remaining, budget_s * share))
             share_pyvrp = _PYVRP_SHARE if needs_energy else 0.98  # nothing to charge: PyVRP is best
             if reducing:
                 share_pyvrp = _REDUCE_PYVRP_SHARE
-            limit_s = max(0.05, (deadline - time.perf_counter()) * share_pyvrp)
+            limit_s = max(0.05, phase.remaining_s() * share_pyvrp)
         iters = None if max_iterations is None else max(1, int(max_iterations * share))
         relaxed = model.solve(
             data,
@@ -102,7 +109,7 @@ def solve_ev(
         total_iters += relaxed.iterations
         routes, unassigned, shed, num_failed = _realise(planners, relaxed.routes)
         search = EvLocalSearch(
-            instance, planners, seed=seed + r, deadline=deadline, fleet_weight=fleet_weight
+            instance, planners, seed=seed + r, deadline=phase, fleet_weight=fleet_weight
         )
         search.load(routes)
         planned = {c for route in relaxed.routes for c in route.clients}
@@ -113,9 +120,7 @@ def solve_ev(
         if reducing:
             # the van less is the point of this round: most EV time goes to route elimination,
             # before the local search (which can eat a short round), the rest to polishing
-            until = None
-            if deadline is not None:
-                until = time.perf_counter() + _REDUCE_SHARE * (deadline - time.perf_counter())
+            until = None if phase is None else phase.within(_REDUCE_SHARE * phase.remaining_s())
             steps = _REDUCE_STEPS_COUNTED if counted else _REDUCE_STEPS
             attempts = _REDUCE_ATTEMPTS if counted else None
             gone = search.reduce_fleet(max_attempts=attempts, max_steps=steps, until=until)
@@ -149,7 +154,7 @@ def solve_ev(
         if on_progress is not None:
             on_progress(
                 EvProgress(
-                    time.perf_counter() - started,
+                    deadline.elapsed_s(),
                     total_iters,
                     best.cost,
                     best.is_feasible,
@@ -158,7 +163,7 @@ def solve_ev(
             )
     assert best is not None
     stats = {
-        "runtime_s": time.perf_counter() - started,
+        "runtime_s": deadline.clock() - started,
         "iterations": total_iters,
         "seed": seed,
         "rounds": rounds,
