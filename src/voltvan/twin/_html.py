@@ -25,6 +25,7 @@ _TWIN_CSS = """
 .vv-twin-van h3 small { color: var(--muted); font-weight: 400; margin-left: 6px; }
 .vv-twin-van.vv-bad { border-color: var(--bad); }
 svg.vv-twin-band, svg.vv-twin-hist { width: 100%; height: auto; display: block; }
+svg.vv-twin-hist { max-width: 720px; }
 svg.vv-twin-band text, svg.vv-twin-hist text { font-size: 10px; fill: var(--muted); }
 svg .vv-grid { stroke: #e6e9ef; stroke-width: 1; }
 svg .vv-reserve { stroke: var(--bad); stroke-width: 1.2; stroke-dasharray: 5 3; }

@@ -74,6 +74,7 @@ class TwinParams:
                 f"sample_s must lie in [10, 3600] s, got {self.sample_s}", field="sample_s"
             )
         object.__setattr__(self, "out_of_order", tuple(self.out_of_order))
+        object.__setattr__(self, "ambient_offset_c", self.ambient_offset_c + 0.0)  # never -0.0
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
