@@ -75,8 +75,8 @@ def _cards(s: Mapping[str, Any], days: int) -> str:
         )
         + _card("Lowest SoC", _pct(s["lowest_soc"]), "any van, any day")
         + _card("Not at home", f"{s['failed_deliveries']:,}", "failed deliveries")
-        + _card("Energy", f"{s['energy_wh_per_day'] / 1000:,.1f} kWh", "per day, all vans")
-        + _card("Distance", f"{s['distance_m_per_day'] / 1000:,.1f} km", "per day, all vans")
+        + _card("Energy", f"{s['energy_wh_per_day'] / 1000:,.0f} kWh", "per day, all vans")
+        + _card("Distance", f"{s['distance_m_per_day'] / 1000:,.0f} km", "per day, all vans")
         + _card("Queueing", f"{s['queue_s'] / 60:,.0f} min", f"at chargers over {days} days")
         + _card("Over shift", f"{s['over_shift_van_days']}", "van-days back after the shift")
         + "</div>"
@@ -147,6 +147,11 @@ def render_twin_html(doc: Mapping[str, Any]) -> str:
         f"{p['fail_share'] * 100:.0f}% not at home · chargers out of order: "
         f"{p['charger_outage'] * 100:.0f}% a day"
         + (f" and {', '.join(p['out_of_order'])}" if p["out_of_order"] else "")
+        + (
+            f" · {-p['ambient_offset_c']:g} °C colder than forecast"
+            if p["ambient_offset_c"]
+            else ""
+        )
     )
     return (
         _HEAD.format(

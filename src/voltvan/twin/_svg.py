@@ -97,7 +97,7 @@ def lateness_svg(hist: Mapping[str, Any]) -> str:
     for k, (edge, n) in enumerate(zip(edges, counts, strict=True)):
         bh = n / top * (h - pt - pb)
         x0 = pl + k * bw
-        label = f"≥{edge}" if k == len(edges) - 1 else f"{edge}"
+        label = f"≥{edge}" if k == len(edges) - 1 else f"{edge}–{edges[k + 1]}"
         parts.append(
             f'<rect class="vv-twin-bar" x="{x0 + 1:.1f}" y="{h - pb - bh:.1f}" '
             f'width="{bw - 2:.1f}" height="{bh:.1f}"><title>{label} min: {n} stops</title></rect>'
