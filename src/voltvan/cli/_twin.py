@@ -54,6 +54,24 @@ def twin_command(
             help="A charger out of order on every day (repeat).",
         ),
     ] = None,
+    mqtt: Annotated[
+        str | None,
+        typer.Option(
+            "--mqtt",
+            metavar="URL",
+            help="Also publish every van's telemetry to this broker (mqtt://[USER:PASS@]HOST:PORT) "
+            "as real vans do, and write the true trips to truth_trips.csv.",
+        ),
+    ] = None,
+    speed: Annotated[
+        float,
+        typer.Option(
+            "--speed",
+            min=0.0,
+            help="With --mqtt: how much faster than real time the vans' clock runs "
+            "(60: an hour in a minute; 0: as fast as the broker takes it).",
+        ),
+    ] = 60.0,
     colder: Annotated[
         float,
         typer.Option(
@@ -98,3 +116,12 @@ def twin_command(
         table.add_row(label, value)
     console.print(table)
     console.print(f"[green]twin[/] {json_path}\n[green]report[/] {html_path}", highlight=False)
+    if mqtt is not None:
+        from voltvan.twin import stream_run
+
+        console.print(
+            f"publishing the vans' telemetry to {mqtt} at {speed:g}x ...", highlight=False
+        )
+        sent = stream_run(run, scenario.fleet.date, mqtt, out, speed=speed)
+        console.print(f"[green]published[/] {sent:,} messages; truth in {out / 'truth_trips.csv'}",
+                      highlight=False)  # fmt: skip

@@ -33,6 +33,19 @@ class Event:
     note: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One drive from place to place (cut short where the van stranded)."""
+
+    start_s: float
+    end_s: float
+    from_lat: float
+    from_lon: float
+    to_lat: float
+    to_lon: float
+    distance_m: float
+
+
 @dataclass(slots=True)
 class VanDay:
     """One van's simulated day, filled in as SimPy drives it.
@@ -40,11 +53,13 @@ class VanDay:
     A stop is *on time* when the van reaches it within a window (whether or not anyone is at
     home: ``failed`` counts those who were not), *late* when after the last window, *missed*
     when the van never gets there (stranded). ``trace_t_s``/``trace_wh`` are the battery's
-    energy at every change of state; it moves linearly in between.
+    energy at every change of state; it moves linearly in between. ``legs`` and ``charging``
+    are what the van's telemetry is made from.
     """
 
     van_id: str
     planned_stops: int
+    battery_wh: float = 0.0
     on_time: int = 0
     late: int = 0
     failed: int = 0
@@ -61,6 +76,8 @@ class VanDay:
     trace_t_s: list[float] = field(default_factory=list)
     trace_wh: list[float] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    legs: list[Leg] = field(default_factory=list)
+    charging: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def stranded(self) -> bool:

@@ -21,7 +21,7 @@ from voltvan import energy
 from voltvan.domain import Charger, Stop, Van, VehicleType
 from voltvan.plan import Route, Visit
 from voltvan.twin._noise import leg_sigma, mean_one
-from voltvan.twin._record import Event, VanDay
+from voltvan.twin._record import Event, Leg, VanDay
 from voltvan.twin._world import Day, World
 
 Process = Generator[simpy.Event, Any, None]
@@ -46,7 +46,7 @@ class VanRun:
         self.load_kg = sum(self.weight_kg.values())
         self.energy_wh = van.start_soc * self.vt.battery_wh
         self.here = route.depot_id
-        self.rec = VanDay(van_id=van.id, planned_stops=len(stops))
+        self.rec = VanDay(van_id=van.id, planned_stops=len(stops), battery_wh=self.vt.battery_wh)
         self.rec.lowest_soc = van.start_soc
 
     @property
@@ -94,6 +94,9 @@ class VanRun:
         share = 1.0 if leg_wh < self.energy_wh else self.energy_wh / leg_wh
         yield self.env.timeout(dur * share)
         self.rec.distance_m += dist * share
+        (lat0, lon0), (lat1, lon1) = w.position(self.here), w.position(loc)
+        lat1, lon1 = lat0 + (lat1 - lat0) * share, lon0 + (lon1 - lon0) * share
+        self.rec.legs.append(Leg(now, self.env.now, lat0, lon0, lat1, lon1, dist * share))
         self._spend(leg_wh * share)
         if share < 1.0:
             self._strand(loc)
@@ -183,7 +186,9 @@ class VanRun:
             amount = max(0.0, target_wh - self.energy_wh)
             if amount > 0.0:
                 power = min(charger.power_w, self.vt.max_power_w(charger.current))
+                began = self.env.now
                 yield self.env.timeout(amount * 3600.0 / power)
+                self.rec.charging.append((began, self.env.now))
                 self.energy_wh += amount
                 self.rec.charged_wh += amount
                 self._note()

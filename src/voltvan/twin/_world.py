@@ -54,6 +54,15 @@ class World:
             return float(self.road_duration_s[i, j])
         return float(duration_at(float(self.distance_m[i, j]), t_s, self.travel))
 
+    def position(self, loc: str) -> tuple[float, float]:
+        """Latitude and longitude of a depot, stop or charger."""
+        if loc in self.stops:
+            return self.stops[loc].lat, self.stops[loc].lon
+        if loc in self.chargers:
+            return self.chargers[loc].lat, self.chargers[loc].lon
+        depot = self.scenario.fleet.depot(loc)
+        return depot.lat, depot.lon
+
     def nearest_working(self, from_id: str, broken: frozenset[str]) -> Charger | None:
         """The public charger closest by road to ``from_id`` that works today."""
         i = self.row[from_id]
