@@ -32,10 +32,14 @@ def test_trips_derived_from_the_broker_stream_match_the_truth(tmp_path: Path) ->
         worker.wait(timeout=20)
     assert worker.returncode == 0
     derive(data)
-    got = open_query(data).execute(
-        "SELECT vehicle_id, strftime(start_ts, '%Y-%m-%dT%H:%M:%S.%g'), distance_m FROM trips "
-        "ORDER BY vehicle_id, start_ts"
-    ).fetchall()
+    got = (
+        open_query(data)
+        .execute(
+            "SELECT vehicle_id, strftime(start_ts, '%Y-%m-%dT%H:%M:%S.%g'), distance_m FROM trips "
+            "ORDER BY vehicle_id, start_ts"
+        )
+        .fetchall()
+    )
     with (tmp_path / "out" / "truth_trips.csv").open(encoding="utf-8") as f:
         truth = sorted(csv.DictReader(f), key=lambda r: (r["vehicle_id"], r["start_ts"]))
     assert len(truth) > 4
