@@ -70,7 +70,8 @@ def _cards(s: Mapping[str, Any], days: int) -> str:
         + _card(
             "Stranded",
             f"{s['stranded_van_days']}",
-            f"van-days of {s['van_days']}; {s['stranded_vans']} vans",
+            f"van-days of {s['van_days']}; {s['stranded_vans']} "
+            + ("van" if s["stranded_vans"] == 1 else "vans"),
             alert=s["stranded_van_days"] > 0,
         )
         + _card("Lowest SoC", _pct(s["lowest_soc"]), "any van, any day")
