@@ -61,3 +61,21 @@ def test_twin_with_an_unknown_charger_exits_2(
     assert info.value.code == 2
     err = capsys.readouterr().err.strip()
     assert "'NOPE'" in err and "out_of_order" in err and len(err.splitlines()) == 1
+
+
+def test_twin_of_a_plan_for_another_scenario_names_the_plan_file(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    day_on_disk: tuple[Path, Path],
+) -> None:
+    """A plan that visits stops the scenario lacks: exit 2, one line naming the plan file."""
+    scn, _ = day_on_disk
+    other, _ = city_day(3, 24)
+    other.write_json(tmp_path / "other.json")
+    with pytest.raises(SystemExit) as info:
+        _run(monkeypatch, "twin", str(scn), "--plan", str(tmp_path / "other.json"),
+             "--out", str(tmp_path / "t"))  # fmt: skip
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert str(tmp_path / "other.json") in err.replace("\n", "") and "plan of this scenario" in err

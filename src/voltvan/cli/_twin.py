@@ -92,7 +92,7 @@ def twin_command(
         out_of_order=tuple(out_of_order or ()),
         ambient_offset_c=-colder,
     )
-    run = simulate(scenario, plan, days=days, seed=seed, params=params)
+    run = simulate(scenario, plan, days=days, seed=seed, params=params, source=str(plan_path))
     doc = twin_document(run, plan, scenario)
     json_path, html_path = write_outputs(doc, out)
     s = doc["summary"]
