@@ -1,8 +1,8 @@
 """A small MQTT 5 publisher at QoS 1: what a simulated van (the digital twin) sends telemetry with.
 
 It shares the packet encoding of the lean subscriber (:mod:`voltvan.telemetry._mqtt_client`).
-Messages go out in windows of ``window`` PUBLISHes; the publisher then waits for every PUBACK
-of the window, so a broker that falls behind slows the sender instead of dropping messages.
+At most ``window`` PUBLISHes (and no more than the broker's Receive Maximum) await their
+PUBACK at a time, so a broker that falls behind slows the sender instead of dropping messages.
 No reconnecting: a simulated van that loses its broker stops with an error.
 """
 
@@ -21,11 +21,13 @@ from voltvan.telemetry._mqtt_client import (
     _first_packet,
     _packet,
     _string,
+    connack_properties,
     connect_packet,
     reason_text,
 )
 
 _CONNACK, _PUBLISH, _PUBACK, _DISCONNECT = 2, 3, 4, 14
+_RECEIVE_MAXIMUM = 0x21  # CONNACK property: most QoS 1 messages the broker takes unacknowledged
 
 
 class PublishError(VoltvanError):
@@ -80,6 +82,7 @@ class Publisher:
         o = self._options
         try:
             sock = socket.create_connection((o.host, o.port), timeout=self._timeout_s)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no Nagle wait per window
             if o.tls is not None:
                 sock = o.tls.wrap_socket(sock, server_hostname=o.host)
             self._sock = sock
@@ -92,39 +95,40 @@ class Publisher:
             code = body[1] if len(body) >= 2 else 0xFF
             self.close()
             raise PublishError(f"the broker refused the connection: {reason_text(code)}")
+        self._window = min(self._window, connack_properties(body).get(_RECEIVE_MAXIMUM, 65_535))
 
     def publish_many(self, messages: Iterable[tuple[str, bytes]]) -> None:
-        """Send ``(topic, payload)`` messages in order; returns when the broker has them all."""
-        pending: set[int] = set()
-        out = bytearray()
-        for topic, payload in messages:
-            mid = self._next_mid
-            self._next_mid = self._next_mid % 65_535 + 1
-            body = _string(topic) + struct.pack("!H", mid) + b"\x00" + payload
-            out += _packet((_PUBLISH << 4) | 0x02, body)
-            pending.add(mid)
-            if len(pending) >= self._window:
-                self._flush(out, pending)
-                out = bytearray()
-        self._flush(out, pending)
+        """Send ``(topic, payload)`` messages in order; returns when the broker has them all.
 
-    def _flush(self, out: bytearray, pending: set[int]) -> None:
-        if not pending:
-            return
+        At most ``window`` messages (and never more than the broker's Receive Maximum) wait for
+        their PUBACK at any time: a new one goes out as an old one is acknowledged.
+        """
+        pending: set[int] = set()
         sock = self._connected()
         try:
-            sock.sendall(out)
+            for topic, payload in messages:
+                while len(pending) >= self._window:
+                    self._await_ack(pending)
+                mid = self._next_mid
+                self._next_mid = self._next_mid % 65_535 + 1
+                body = _string(topic) + struct.pack("!H", mid) + b"\x00" + payload
+                sock.sendall(_packet((_PUBLISH << 4) | 0x02, body))
+                pending.add(mid)
             while pending:
-                first, body = self._read_packet()
-                if first >> 4 != _PUBACK or len(body) < 2:
-                    continue
-                mid = struct.unpack("!H", body[:2])[0]
-                if len(body) >= 3 and body[2] >= 0x80:
-                    raise PublishError(f"the broker refused a message: {reason_text(body[2])}")
-                pending.discard(mid)
-                self.sent += 1
+                self._await_ack(pending)
         except OSError as exc:
             raise PublishError(f"lost the broker: {exc}") from exc
+
+    def _await_ack(self, pending: set[int]) -> None:
+        first, body = self._read_packet()
+        if first >> 4 != _PUBACK or len(body) < 2:
+            return
+        mid = struct.unpack("!H", body[:2])[0]
+        if len(body) >= 3 and body[2] >= 0x80:
+            raise PublishError(f"the broker refused a message: {reason_text(body[2])}")
+        if mid in pending:
+            pending.discard(mid)
+            self.sent += 1
 
     def _connected(self) -> socket.socket:
         if self._sock is None:
