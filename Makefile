@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/nu
 
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-all check bench bench-evrptw bench-vrptw bench-city venv clean
+.PHONY: demo test test-all check bench bench-evrptw bench-vrptw bench-city bench-twin venv clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench-vrptw: $(STAMP)
 
 bench-city: $(STAMP)
 	$(BIN)/python bench/city.py $(ARGS)
+
+bench-twin: $(STAMP)  ## 100 winter days: voltvan's plan vs a range-capped one, the reserve sweep
+	$(BIN)/python bench/twin.py $(ARGS)
 
 bench-charging: $(STAMP)  ## depot night, 100 vans / 40 connectors: voltvan vs uncontrolled, EDF, LLF
 	$(BIN)/python bench/charging.py $(ARGS)

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "_solve",  # solve (benchmark instances)
     "_charge",  # charge, csms
     "_chargers",  # charger add
+    "_twin",  # twin
     "_telemetry",  # ingest, serve, query, store
     "_tokens",  # tokens add
     "_ops",  # ops publish|user

@@ -4,8 +4,9 @@ One self-contained file (Leaflet inlined, no tile server, no CDN) that opens off
 ``file://``. Other capabilities add their own parts with :class:`ReportSection`.
 """
 
+from voltvan.report._assets import report_css as report_css
 from voltvan.report._html import ReportSection as ReportSection
 from voltvan.report._html import render_report as render_report
 from voltvan.report._html import write_report as write_report
 
-__all__ = ["ReportSection", "render_report", "write_report"]
+__all__ = ["ReportSection", "render_report", "report_css", "write_report"]

@@ -37,3 +37,8 @@ def leaflet_css() -> str:
 def leaflet_version() -> str:
     found = re.search(r"Leaflet (\d+\.\d+\.\d+)", asset("leaflet.js"))
     return found.group(1) if found else "?"
+
+
+def report_css() -> str:
+    """The report's stylesheet, for other voltvan pages that want to look like the report."""
+    return asset("report.css")

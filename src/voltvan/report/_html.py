@@ -83,7 +83,7 @@ def render_report(
         title=escape(page_title),
         subtitle=escape(_subtitle(plan, scenario)),
         leaflet_css=_assets.leaflet_css(),
-        report_css=_assets.asset("report.css"),
+        report_css=_assets.report_css(),
         cards=cards_html(summary, waits),
         legend=legend_html(views, scenario),
         soc_chart=soc_chart_svg(views),

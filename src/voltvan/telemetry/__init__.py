@@ -40,6 +40,9 @@ from voltvan.telemetry._messages import now_us as now_us
 from voltvan.telemetry._messages import parse_message as parse_message
 from voltvan.telemetry._messages import topic_for as topic_for
 from voltvan.telemetry._messages import vehicle_from_topic as vehicle_from_topic
+from voltvan.telemetry._mqtt import parse_mqtt_url as parse_mqtt_url
+from voltvan.telemetry._publisher import Publisher as Publisher
+from voltvan.telemetry._publisher import PublishError as PublishError
 from voltvan.telemetry._query import RAW_VIEWS as RAW_VIEWS
 from voltvan.telemetry._query import open_query as open_query
 from voltvan.telemetry._query import read_only_sql as read_only_sql
@@ -71,6 +74,8 @@ __all__ = [
     "Context",
     "GpsParams",
     "LiveTail",
+    "PublishError",
+    "Publisher",
     "Reject",
     "RejectReason",
     "Signal",
@@ -98,6 +103,7 @@ __all__ = [
     "open_query",
     "open_store",
     "parse_message",
+    "parse_mqtt_url",
     "read_only_sql",
     "refresh_views",
     "register_view_hook",

@@ -1,0 +1,213 @@
+"""One van's day as a SimPy process: drive the plan's route, serve, charge, and say what went wrong.
+
+The van follows its plan in order. Each leg takes the travel model's time at the hour it is
+driven, times a lognormal factor; it costs the energy model's energy at the real load and the
+day's real temperature, times the driver's style and the leg's own scatter. Waiting for a
+window, serving and queueing draw the parked power (12 V loads and heating). At a charge stop
+the van queues for a connector and charges up to the energy the plan has it leave with; when
+the charger is out of order it drives to the nearest working one instead. When the battery hits
+zero the van is stranded where it is and the rest of its stops are missed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from voltvan import energy
+from voltvan.domain import Charger, Stop, Van, VehicleType
+from voltvan.plan import Route, Visit
+from voltvan.twin._noise import leg_sigma, mean_one
+from voltvan.twin._record import Event, Leg, VanDay
+from voltvan.twin._world import Day, World
+
+Process = Generator[simpy.Event, Any, None]
+
+
+class Stranded(Exception):
+    """The battery is empty: the van stops where it is."""
+
+
+class VanRun:
+    """The state of one van on one simulated day (energy, load, place) and its record."""
+
+    def __init__(
+        self, world: World, day: Day, van: Van, route: Route, rng: np.random.Generator
+    ) -> None:
+        self.world, self.day, self.van, self.route, self.rng = world, day, van, route, rng
+        self.vt: VehicleType = world.scenario.fleet.type_of(van)
+        p = world.params
+        self.style = mean_one(rng, p.style_sigma)
+        stops = [world.stops[v.location_id] for v in route.visits if v.kind == "stop"]
+        self.weight_kg = {s.id: s.weight_kg * mean_one(rng, p.payload_sigma) for s in stops}
+        self.load_kg = sum(self.weight_kg.values())
+        self.energy_wh = van.start_soc * self.vt.battery_wh
+        self.here = route.depot_id
+        self.rec = VanDay(van_id=van.id, planned_stops=len(stops), battery_wh=self.vt.battery_wh)
+        self.rec.lowest_soc = van.start_soc
+
+    @property
+    def env(self) -> simpy.Environment:
+        return self.day.env
+
+    def run(self) -> Process:
+        """The SimPy process: leave at the planned time, visit everything, come back."""
+        visits = self.route.visits
+        yield self.env.timeout(max(0.0, visits[0].departure_s))
+        self._note()
+        try:
+            for visit in visits[1:]:
+                if visit.kind == "charge":
+                    yield from self._charge_stop(visit)
+                    continue
+                yield from self._drive_to(visit.location_id)
+                if visit.kind == "stop":
+                    yield from self._serve(self.world.stops[visit.location_id])
+                else:
+                    self._arrive_home()
+        except Stranded:
+            self.rec.missed = self.rec.planned_stops - self.rec.on_time - self.rec.late
+
+    # --- moving -------------------------------------------------------------------------------
+
+    def _drive_to(self, loc: str) -> Process:
+        w = self.world
+        i, j = w.row[self.here], w.row[loc]
+        dist = float(w.distance_m[i, j])
+        if i == j or dist <= 0.0:
+            self.here = loc
+            return
+        now = self.env.now
+        base = w.base_duration_s(i, j, now)
+        dur = base * mean_one(self.rng, leg_sigma(w.params, w.travel, now))
+        leg_wh = energy.leg_energy_wh(
+            self.vt.consumption,
+            distance_m=dist,
+            duration_s=dur,
+            mass_kg=energy.vehicle_mass_kg(self.vt, self.load_kg),
+            ambient_c=self.day.ambient_c,
+        )
+        leg_wh *= self.style * mean_one(self.rng, w.params.leg_energy_sigma)
+        share = 1.0 if leg_wh < self.energy_wh else self.energy_wh / leg_wh
+        yield self.env.timeout(dur * share)
+        self.rec.distance_m += dist * share
+        (lat0, lon0), (lat1, lon1) = w.position(self.here), w.position(loc)
+        lat1, lon1 = lat0 + (lat1 - lat0) * share, lon0 + (lon1 - lon0) * share
+        self.rec.legs.append(Leg(now, self.env.now, lat0, lon0, lat1, lon1, dist * share))
+        self._spend(leg_wh * share)
+        if share < 1.0:
+            self._strand(loc)
+        self.here = loc
+
+    def _park(self, seconds: float, loc: str) -> Process:
+        """Stand with the van on (waiting, serving, queueing): 12 V loads and part of the HVAC."""
+        if seconds <= 0.0:
+            return
+        wh = energy.dwell_energy_wh(
+            self.vt.consumption, duration_s=seconds, ambient_c=self.day.ambient_c
+        )
+        share = 1.0 if wh < self.energy_wh else self.energy_wh / wh
+        yield self.env.timeout(seconds * share)
+        self._spend(wh * share)
+        if share < 1.0:
+            self._strand(loc)
+
+    # --- at a stop ----------------------------------------------------------------------------
+
+    def _serve(self, stop: Stop) -> Process:
+        p = self.world.params
+        arrival = self.env.now
+        start = arrival
+        in_window = False
+        for tw in stop.time_windows:
+            if arrival <= tw.end_s:
+                start, in_window = max(arrival, tw.start_s), True
+                break
+        yield from self._park(start - arrival, stop.id)
+        if in_window:
+            self.rec.on_time += 1
+        else:
+            late_s = arrival - stop.latest_s
+            self.rec.late += 1
+            self.rec.late_s.append(late_s)
+            self.rec.events.append(Event(arrival, "late", stop.id, late_s))
+        if self.rng.random() < p.fail_share:
+            self.rec.failed += 1
+            self.rec.events.append(Event(start, "failed_delivery", stop.id))
+            yield from self._park(p.failed_attempt_s, stop.id)
+        else:
+            yield from self._park(stop.service_s * mean_one(self.rng, p.service_sigma), stop.id)
+            self.load_kg = max(0.0, self.load_kg - self.weight_kg[stop.id])
+
+    def _arrive_home(self) -> None:
+        now = self.env.now
+        self.rec.end_s = now
+        depot = self.world.scenario.fleet.depot(self.van.depot_id)
+        end_ok = min(self.van.shift.end_s, depot.opening.end_s)
+        if now > end_ok:
+            self.rec.over_shift_s = now - end_ok
+            self.rec.events.append(Event(now, "over_shift", depot.id, now - end_ok))
+
+    # --- at a charger -------------------------------------------------------------------------
+
+    def _charge_stop(self, visit: Visit) -> Process:
+        w, day = self.world, self.day
+        charger: Charger | None = w.chargers[visit.location_id]
+        if visit.location_id in day.broken:
+            charger = w.nearest_working(visit.location_id, day.broken)
+            yield from self._drive_to(visit.location_id)
+            if charger is None:
+                self.rec.events.append(Event(self.env.now, "no_charger", visit.location_id))
+                return
+            self.rec.events.append(
+                Event(self.env.now, "charger_out_of_order", visit.location_id, note=charger.id)
+            )
+        assert charger is not None
+        yield from self._drive_to(charger.id)
+        target_wh = min(self.vt.battery_wh, visit.energy_wh + visit.charge_wh)
+        with day.connectors[charger.id].request() as turn:
+            asked = self.env.now
+            yield turn
+            queued = self.env.now - asked
+            if queued > 0.0:
+                # The queue is parked time; the energy is drawn after (it is small and linear).
+                self.rec.queue_s += queued
+                self.rec.events.append(Event(asked, "queued", charger.id, queued))
+                self._spend(
+                    energy.dwell_energy_wh(
+                        self.vt.consumption, duration_s=queued, ambient_c=day.ambient_c
+                    )
+                )
+                if self.energy_wh <= 0.0:
+                    self._strand(charger.id)
+            amount = max(0.0, target_wh - self.energy_wh)
+            if amount > 0.0:
+                power = min(charger.power_w, self.vt.max_power_w(charger.current))
+                began = self.env.now
+                yield self.env.timeout(amount * 3600.0 / power)
+                self.rec.charging.append((began, self.env.now))
+                self.energy_wh += amount
+                self.rec.charged_wh += amount
+                self._note()
+
+    # --- bookkeeping --------------------------------------------------------------------------
+
+    def _spend(self, wh: float) -> None:
+        self.energy_wh = max(0.0, self.energy_wh - wh)
+        self.rec.energy_wh += wh
+        self._note()
+
+    def _note(self) -> None:
+        soc = self.energy_wh / self.vt.battery_wh
+        self.rec.trace_t_s.append(self.env.now)
+        self.rec.trace_wh.append(self.energy_wh)
+        self.rec.lowest_soc = min(self.rec.lowest_soc, soc)
+
+    def _strand(self, loc: str) -> None:
+        self.rec.stranded_at_s = self.env.now
+        # ``loc`` is where the van was going (or standing): it stops short of it.
+        self.rec.events.append(Event(self.env.now, "stranded", loc))
+        raise Stranded
