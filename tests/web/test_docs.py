@@ -27,6 +27,7 @@ PROTECTED = {
     ("get", "/v1/ops/days/{day}/plan"),
     ("post", "/v1/ops/days/{day}/plans"),
     ("get", "/v1/ops/days/{day}/vans/{van_id}/route"),
+    ("get", "/v1/ops/days/{day}/vans/{van_id}/range"),
     ("post", "/v1/ops/days/{day}/vans/{van_id}/events"),
     ("get", "/v1/ops/days/{day}/vans/{van_id}/events"),
     ("get", "/v1/ops/days/{day}/events"),

@@ -3,6 +3,7 @@ one JSON error shape, and a driver's day end to end, on SQLite and PostgreSQL.""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from fastapi.testclient import TestClient
 from tests.ops.days import DAY, JPEG, PNG, one_day
 from voltvan.ops import MAX_PROOF_BYTES, open_ops
 from voltvan.web import WebSettings, create_app
+
+SOC_SIGNAL = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current"
 
 
 @dataclass
@@ -75,6 +78,7 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("GET", f"/v1/ops/days/{DAY}/plan", None),
     ("POST", f"/v1/ops/days/{DAY}/plans", {"base_version": 1, "plan": {}}),
     ("GET", f"/v1/ops/days/{DAY}/vans/V01/route", None),
+    ("GET", f"/v1/ops/days/{DAY}/vans/V01/range", None),
     ("POST", EVENTS, ev("S1", "arrived")),
     ("GET", EVENTS, None),
     ("GET", f"/v1/ops/days/{DAY}/events", None),
@@ -214,3 +218,26 @@ def test_the_openapi_document_declares_the_bearer_token_on_every_ops_route(ops: 
     ]
     assert len(operations) == len(ROUTES)
     assert all(op.get("security") == [{"bearer": []}] for op in operations)
+
+
+def test_range_follows_the_plan_until_telemetry_reports_the_battery(ops: Ops) -> None:
+    """The test day holds 50 kWh at 80 % everywhere (a 62.5 kWh battery); a live 50 % from the
+    telemetry API moves every remaining stop to 50 %. A reading of another van, or one older
+    than 30 minutes, changes nothing."""
+    path = f"/v1/ops/days/{DAY}/vans/V01/range"
+    planned = ops.client.get(path, headers=ops.v01).json()
+    assert planned["live"] is None and planned["battery_wh"] == pytest.approx(62_500)
+    assert [a["soc"] for a in planned["ahead"]] == pytest.approx([0.8] * 4)
+    now = dt.datetime.now(dt.UTC)
+    for van, percent, ago in (("V02", 10.0, 0), ("V01", 20.0, 3600), ("V01", 50.0, 0)):
+        ts = (now - dt.timedelta(seconds=ago)).isoformat()
+        sample = {"ts": ts, "signals": {SOC_SIGNAL: percent}}
+        r = ops.client.post(f"/v1/vehicles/{van}/signals", json={"samples": [sample]})
+        assert r.status_code == 200 and r.json()["stored"] == 1, r.text
+        if van == "V01" and ago:
+            assert ops.client.get(path, headers=ops.v01).json()["live"] is None
+    live = ops.client.get(path, headers=ops.v01).json()
+    assert live["live"]["soc"] == pytest.approx(0.5)
+    assert [a["location_id"] for a in live["ahead"]] == ["S1", "S2", "S3", "D1"]
+    assert [a["soc"] for a in live["ahead"]] == pytest.approx([0.5] * 4)
+    assert live["warning"] is None

@@ -22,6 +22,8 @@ from voltvan.ops._plans import details_of as details_of
 from voltvan.ops._proofs import MAX_PROOF_BYTES as MAX_PROOF_BYTES
 from voltvan.ops._proofs import ProofFiles as ProofFiles
 from voltvan.ops._proofs import sniff_image as sniff_image
+from voltvan.ops._range import LiveSoc as LiveSoc
+from voltvan.ops._range import range_ahead as range_ahead
 from voltvan.ops._store import PROOFS_DIR as PROOFS_DIR
 from voltvan.ops._store import OpsStore as OpsStore
 from voltvan.ops._store import open_ops as open_ops
@@ -37,6 +39,7 @@ __all__ = [
     "UNDO_WINDOW_S",
     "Answer",
     "EventIn",
+    "LiveSoc",
     "OpsStore",
     "Position",
     "ProofFiles",
@@ -45,6 +48,7 @@ __all__ = [
     "check_day",
     "details_of",
     "open_ops",
+    "range_ahead",
     "resolve_db",
     "sniff_image",
 ]

@@ -21,6 +21,7 @@ from voltvan.ops._events import Answer, list_events, record_event, store_proof
 from voltvan.ops._model import EventIn, check_day
 from voltvan.ops._plans import StopDetails, publish, read_plan, require_version
 from voltvan.ops._proofs import ProofFiles
+from voltvan.ops._range import LiveSoc, range_view
 from voltvan.ops._schema import migrate
 from voltvan.ops._views import day_view, route_view
 from voltvan.plan import Plan
@@ -73,6 +74,10 @@ class OpsStore:
 
     def day(self, day: str) -> dict[str, Any]:
         return day_view(self.engine, day)
+
+    def range(self, day: str, van_id: str, live: LiveSoc | None = None) -> dict[str, Any]:
+        """Predicted state of charge over the rest of the van's route (see ``_range``)."""
+        return range_view(self.engine, day, van_id, live)
 
     # events and proofs
     def record(self, user: User, day: str, van_id: str, ev: EventIn) -> Answer:

@@ -18,7 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from voltvan.errors import NotFound
 from voltvan.ops import MAX_PROOF_BYTES, EventIn, StopDetails, User, sniff_image
 from voltvan.plan import Plan
-from voltvan.web._app import BEARER
+from voltvan.web._app import BEARER, app_state
+from voltvan.web._live_soc import live_soc
 from voltvan.web._ops_auth import dispatcher, ops_store, ops_user, valid_day, van_reader
 from voltvan.web._telemetry import capped_body
 
@@ -156,6 +157,17 @@ def van_route(
     ] = None,
 ) -> dict[str, Any]:
     return ops_store(request).route(valid_day(day), van_id, known_version)
+
+
+@router.get(
+    "/days/{day}/vans/{van_id}/range",
+    summary="Predicted state of charge at each remaining stop and back at the depot",
+)
+def van_range(request: Request, _user: VanReader, day: Day, van_id: VanId) -> dict[str, Any]:
+    """The plan's profile from the last stop done, shifted by the van's live state of charge
+    (telemetry, when recent); a warning and a charger when it dips below the reserve."""
+    live = live_soc(app_state(request).settings.data_dir, van_id)
+    return ops_store(request).range(valid_day(day), van_id, live)
 
 
 @router.post(
