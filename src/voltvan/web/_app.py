@@ -177,6 +177,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: WebSettings) -> FastAPI:
     """A fresh API over ``settings.data_dir`` (telemetry ingest, state and queries)."""
+    from voltvan.web._cockpit import mount_cockpit
     from voltvan.web._console import mount_console
     from voltvan.web._metrics import install_metrics
     from voltvan.web._openapi import describe
@@ -206,6 +207,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.include_router(ops_router)
     app.include_router(replan_router)
     mount_console(app)
+    mount_cockpit(app)
     install_metrics(app, guard=require_reader)
     describe(app, open_tags=frozenset({"telemetry", "metrics"} if settings.tokens.is_open else ()))
 
