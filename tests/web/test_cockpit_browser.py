@@ -39,6 +39,8 @@ class Server:
     url: str
     data: Path
     day: str
+    #: another day with the same plan, for the undo test (opened with ?day=)
+    undo_day: str
     secrets: dict[str, str]
 
 
@@ -48,9 +50,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     published and three accounts: the drivers of V01 and V02 and a dispatcher."""
     data = tmp_path_factory.mktemp("data")
     day = dt.date.today().isoformat()
+    undo_day = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     store = open_ops(None, data)
     plan, stops = cockpit_day()
-    store.publish(day, plan, stops, base_version=None, by="dispatch")
+    for when in (day, undo_day):
+        store.publish(when, plan, stops, base_version=None, by="dispatch")
     secrets = {
         "V01": store.add_user("driver-V01", "driver", "V01"),
         "V02": store.add_user("driver-V02", "driver", "V02"),
@@ -66,7 +70,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     while not srv.started:
         assert time.monotonic() < deadline, "the API server did not start"
         time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", data, day, secrets)
+    yield Server(f"http://127.0.0.1:{port}", data, day, undo_day, secrets)
     srv.should_exit = True
     thread.join(timeout=10)
 
@@ -82,7 +86,9 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-def open_cockpit(browser: Any, server: Server, viewport: dict[str, int], **kw: Any) -> Any:
+def open_cockpit(
+    browser: Any, server: Server, viewport: dict[str, int], query: str = "", **kw: Any
+) -> Any:
     """A fresh device (context): requests anywhere but the server fail the test."""
     context = browser.new_context(viewport=viewport, service_workers="allow", **kw)
     page = context.new_page()
@@ -96,7 +102,7 @@ def open_cockpit(browser: Any, server: Server, viewport: dict[str, int], **kw: A
             else page.problems.append(f"fetched {r.url}")
         ),
     )
-    page.goto(server.url + "/cockpit/")
+    page.goto(server.url + "/cockpit/" + query)
     return page
 
 
@@ -156,10 +162,10 @@ def fail(page: Any, reason_label: str) -> str:
     return stop
 
 
-def applied(server: Server, van: str) -> list[dict[str, Any]]:
+def applied(server: Server, van: str, day: str | None = None) -> list[dict[str, Any]]:
     store = open_ops(None, server.data)
     try:
-        return store.events(server.day, van)
+        return store.events(day or server.day, van)
     finally:
         store.close()
 
@@ -283,6 +289,39 @@ def test_a_new_plan_and_a_low_battery_are_shown_on_the_van_screen(
     page.reload()
     page.wait_for_selector("#next .eyebrow")
     assert changes.is_hidden()  # told once: the device now shows version 2
+    assert page.problems == []  # type: ignore[attr-defined]
+    page.context.close()
+
+
+def test_undo_within_a_minute_online_and_offline(browser: Any, server: Server) -> None:
+    """Undone after it was sent: an undo event; undone while still queued: never sent at all.
+    The keyboard does it (d, u), as on a van's screen without touch."""
+    page = open_cockpit(browser, server, PHONE, query=f"?day={server.undo_day}")
+    sign_in(page, server.secrets["V01"])
+    first = deliver(page, photo=False, signature=True)
+    wait_sync(page, "Online · all sent")
+    assert "Delivered: Bäckerei Aydın" in page.locator("#toast").inner_text()
+    page.locator("body").press("u")
+    page.wait_for_function(
+        "s => document.querySelector('#stops li.is-next').dataset.stop === s", arg=first
+    )
+    wait_sync(page, "Online · all sent")
+    events = applied(server, "V01", server.undo_day)
+    assert [e["kind"] for e in events] == ["delivered", "undo"]
+    assert events[1]["undoes"] == events[0]["event_id"]
+
+    page.context.set_offline(True)
+    page.wait_for_function("!navigator.onLine")
+    page.locator("body").press("d")
+    sign(page)
+    page.locator("#deliver").get_by_role("button", name="Confirm delivery").click()
+    wait_sync(page, "Offline · 1 waiting")
+    page.get_by_role("button", name="Undo").click()
+    wait_sync(page, "Offline · all sent")
+    assert next_stop(page) == first
+    page.context.set_offline(False)
+    wait_sync(page, "Online · all sent")
+    assert len(applied(server, "V01", server.undo_day)) == 2  # nothing more reached the server
     assert page.problems == []  # type: ignore[attr-defined]
     page.context.close()
 
