@@ -15,6 +15,8 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from voltvan.errors import NotFound
+
 #: The vendored Leaflet files of the report, by the name the cockpit asks for.
 _LEAFLET = {"leaflet.js": "text/javascript", "leaflet.css": "text/css"}
 
@@ -29,8 +31,6 @@ def mount_cockpit(app: FastAPI) -> None:
 
     @app.get("/cockpit/vendor/{name}", include_in_schema=False)
     def vendor(name: str) -> FileResponse:
-        from voltvan.errors import NotFound
-
         if name not in _LEAFLET:
             raise NotFound(f"no vendor file {name!r}")
         return FileResponse(

@@ -70,7 +70,9 @@ function render() {
   const visits = effectiveVisits();
   const stops = visits.filter((v) => v.kind === "stop");
   const next = stops.find(isOpen) || null;
-  const predicted = new Map((state.range?.ahead || []).map((a) => [a.location_id, a.soc]));
+  const ahead = state.range?.ahead || [];
+  const predicted = new Map(ahead.map((a) => [a.location_id, a.soc]));
+  const low = new Set(ahead.filter((a) => a.below_reserve).map((a) => a.location_id));
   const seqOf = new Map(stops.map((v, i) => [v.location_id, i + 1]));
   $("van").textContent = `Van ${state.acc.van}`;
   $("day").textContent = `${state.day}${state.route ? ` · plan ${state.route.plan_version}` : ""}`;
@@ -80,13 +82,16 @@ function render() {
     : `<h2 id="next-title">No route yet</h2><p class="muted">${views.esc(state.noRoute || "Loading…")}</p>`;
   // open stops first (in route order), then the ones done
   const items = [...stops.filter(isOpen), ...stops.filter((v) => !isOpen(v))].map((v) =>
-    views.stopItem(v, seqOf.get(v.location_id), isOpen(v) ? predicted.get(v.location_id) : null, v === next),
+    views.stopItem(
+      v, seqOf.get(v.location_id), isOpen(v) ? predicted.get(v.location_id) : null, v === next,
+      isOpen(v) && low.has(v.location_id),
+    ),
   );
   const home = (state.range?.ahead || []).find((a) => a.kind === "end");
   if (home) {
     items.push(`<li class="stop s-depot"><span class="seq" aria-hidden="true">D</span>
       <div class="what"><strong>Back at the depot</strong><span class="muted">${views.hhmm(home.arrival_s)}</span></div>
-      <span class="state"></span><span class="soc">${Math.max(0, Math.round(home.soc * 100))}%</span></li>`);
+      <span class="state"></span><span class="soc${home.below_reserve ? " low" : ""}">${Math.max(0, Math.round(home.soc * 100))}%</span></li>`);
   }
   $("stops").innerHTML = items.join("");
   $("battery").innerHTML = views.batteryPill(state.range);
@@ -305,6 +310,10 @@ async function signOut(why = "") {
 
 async function start(acc) {
   state.acc = acc;
+  // events of other days that the server has answered are of no more use on the device
+  for (const r of await queue.all()) {
+    if (r.day !== state.day && r.state !== "pending") await queue.remove(r.event_id);
+  }
   $("login").hidden = true;
   $("app").hidden = false;
   state.records = await queue.all();

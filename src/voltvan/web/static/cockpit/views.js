@@ -89,7 +89,7 @@ export function nextCard(next, seq, total, predicted) {
     </div>`;
 }
 
-export function stopItem(v, seq, predicted, isNext) {
+export function stopItem(v, seq, predicted, isNext, low = false) {
   const s = v.stop || {};
   const status = v.status || "planned";
   const why = status === "failed" && v.reason ? ` · ${REASONS[v.reason] || v.reason}` : "";
@@ -101,7 +101,7 @@ export function stopItem(v, seq, predicted, isNext) {
       <span class="muted">${hhmm(v.arrival_s)} · ${esc(windows(s))}${s.parcels != null ? ` · ${s.parcels} parcels` : ""}</span>
     </div>
     <span class="state"><span class="visually-hidden">status: </span>${esc(STATUS[status] || status)}${esc(why)}</span>
-    <span class="soc" title="predicted battery on arrival">${predicted == null ? "" : pct(predicted)}</span>
+    <span class="soc${low ? " low" : ""}" title="predicted battery on arrival${low ? ", below the reserve" : ""}">${predicted == null ? "" : pct(predicted)}</span>
   </li>`;
 }
 
