@@ -40,7 +40,7 @@ export function drawMap(el, visits, seqOf, nextId, charger = null) {
   const key = line.map((p) => p.join(",")).join(";");
   const now = `${el.clientWidth}x${el.clientHeight}`;
   if (key !== fitted || now !== size) {
-    map.fitBounds(L.latLngBounds(line).pad(0.1));
+    map.fitBounds(L.latLngBounds(line), { paddingTopLeft: [64, 40], paddingBottomRight: [40, 40], animate: false });
     fitted = key;
     size = now;
   }
