@@ -3,9 +3,10 @@
 
 import { account, call, forgetAccount, Offline, rangePath, routePath, signIn } from "./api.js";
 import * as queue from "./queue.js";
-import { drawMap, resizeMap } from "./map.js";
-import { SignaturePad, shrinkPhoto } from "./proof.js";
+import { resizeMap } from "./map.js";
+import { openDeliver, openFail, wireDialogs } from "./dialogs.js";
 import * as views from "./views.js";
+import { render as draw, renderSync as drawSync, say } from "./render.js";
 
 const UNDO_MS = 60_000;
 const REFRESH_MS = 20_000;
@@ -31,98 +32,10 @@ function localDay() {
 const shownKey = () => `voltvan.cockpit.shown.${state.day}.${state.acc?.van}`;
 const shownVersion = () => Number(localStorage.getItem(shownKey())) || null;
 
-// ---- statuses: the server's, then what this device did since ------------------------------
-
-function effectiveVisits() {
-  if (!state.route) return [];
-  const byStop = new Map();
-  for (const r of state.records) {
-    if (r.state === "refused" || r.state === "conflict") continue;
-    if (!byStop.has(r.event.stop_id)) byStop.set(r.event.stop_id, []);
-    byStop.get(r.event.stop_id).push(r);
-  }
-  const byId = new Map(state.records.map((r) => [r.event_id, r]));
-  return state.route.visits.map((v) => {
-    if (v.kind !== "stop") return v;
-    const recs = byStop.get(v.location_id) || [];
-    const known = recs.findIndex((r) => r.event_id === v.event_id);
-    const replay = known >= 0 ? recs.slice(known + 1) : recs.filter((r) => r.state === "pending");
-    let { status, reason } = v;
-    for (const r of replay) {
-      const e = r.event;
-      if (e.kind === "undo") {
-        status = byId.get(e.undoes)?.prev_status || "planned";
-        reason = null;
-      } else {
-        status = e.kind;
-        reason = e.reason || null;
-      }
-    }
-    return { ...v, status, reason };
-  });
-}
-
-const isOpen = (v) => v.kind === "stop" && (v.status === "planned" || v.status === "arrived");
-
 // ---- drawing ------------------------------------------------------------------------------
 
-function render() {
-  const visits = effectiveVisits();
-  const stops = visits.filter((v) => v.kind === "stop");
-  const next = stops.find(isOpen) || null;
-  const ahead = state.range?.ahead || [];
-  const predicted = new Map(ahead.map((a) => [a.location_id, a.soc]));
-  const low = new Set(ahead.filter((a) => a.below_reserve).map((a) => a.location_id));
-  const seqOf = new Map(stops.map((v, i) => [v.location_id, i + 1]));
-  $("van").textContent = `Van ${state.acc.van}`;
-  $("day").textContent = `${state.day}${state.route ? ` · plan ${state.route.plan_version}` : ""}`;
-  $("account").textContent = `Signed in as ${state.acc.name}`;
-  $("next").innerHTML = state.route
-    ? views.nextCard(next, seqOf.get(next?.location_id), stops.length, predicted.get(next?.location_id))
-    : `<h2 id="next-title">No route yet</h2><p class="muted">${views.esc(state.noRoute || "Loading…")}</p>`;
-  // open stops first (in route order), then the ones done
-  const items = [...stops.filter(isOpen), ...stops.filter((v) => !isOpen(v))].map((v) =>
-    views.stopItem(
-      v, seqOf.get(v.location_id), isOpen(v) ? predicted.get(v.location_id) : null, v === next,
-      isOpen(v) && low.has(v.location_id),
-    ),
-  );
-  const home = (state.range?.ahead || []).find((a) => a.kind === "end");
-  if (home) {
-    items.push(`<li class="stop s-depot"><span class="seq" aria-hidden="true">D</span>
-      <div class="what"><strong>Back at the depot</strong><span class="muted">${views.hhmm(home.arrival_s)}</span></div>
-      <span class="state"></span><span class="soc${home.below_reserve ? " low" : ""}">${Math.max(0, Math.round(home.soc * 100))}%</span></li>`);
-  }
-  $("stops").innerHTML = items.join("");
-  $("battery").innerHTML = views.batteryPill(state.range);
-  $("battery").classList.toggle("danger", Boolean(state.range?.warning));
-  const warn = views.rangeWarning(state.range);
-  $("range-warning").innerHTML = warn;
-  $("range-warning").hidden = !warn;
-  renderSync();
-  const el = $("map");
-  drawMap(el, visits, seqOf, next?.location_id, state.range?.charger);
-  bindCard(next);
-}
-
-function renderSync() {
-  const waiting = state.records.filter((r) => r.state === "pending").length;
-  const pill = $("sync");
-  const where = state.offline ? "Offline" : state.syncing ? "Syncing…" : "Online";
-  pill.textContent = waiting ? `${where} · ${waiting} waiting` : `${where} · all sent`;
-  pill.dataset.state = state.offline ? "offline" : waiting ? "waiting" : "ok";
-}
-
-function say(html) {
-  $("message").innerHTML = html;
-  $("message").hidden = !html;
-}
-
-function bindCard(next) {
-  if (!next) return;
-  $("delivered").onclick = () => openDeliver(next);
-  $("failed").onclick = () => openFail(next);
-}
+const render = () => draw(state, { deliver: openDeliver, fail: openFail });
+const renderSync = () => drawSync(state);
 
 // ---- loading ------------------------------------------------------------------------------
 
@@ -254,43 +167,6 @@ async function undo() {
   refresh();
 }
 
-let pad = null;
-let photo = null;
-
-function openDeliver(stop) {
-  const dlg = $("deliver");
-  photo = null;
-  $("photo").value = "";
-  $("photo-preview").hidden = true;
-  pad.clear();
-  $("deliver-stop").textContent = `${stop.stop?.name || stop.location_id} · ${stop.location_id}`;
-  dlg.returnValue = "";
-  dlg.onclose = async () => {
-    if (dlg.returnValue !== "ok") return;
-    const signature = await pad.blob();
-    await act(stop, { kind: "delivered" }, { photo, signature });
-  };
-  dlg.showModal();
-}
-
-function canDeliver() {
-  $("deliver-ok").disabled = !(photo || pad?.drawn);
-}
-
-function openFail(stop) {
-  const dlg = $("fail");
-  $("fail-form").reset();
-  $("fail-stop").textContent = `${stop.stop?.name || stop.location_id} · ${stop.location_id}`;
-  dlg.returnValue = "";
-  dlg.onclose = async () => {
-    if (dlg.returnValue !== "ok") return;
-    const reason = $("fail-form").elements.reason.value;
-    const note = $("fail-note").value.trim();
-    await act(stop, { kind: "failed", reason, note }, {});
-  };
-  dlg.showModal();
-}
-
 // ---- start --------------------------------------------------------------------------------
 
 async function signOut(why = "") {
@@ -358,20 +234,7 @@ function wire() {
     $("changes").hidden = true;
     render();
   };
-  pad = new SignaturePad($("signature"), canDeliver);
-  $("signature-clear").onclick = () => pad.clear();
-  $("photo").onchange = async () => {
-    const file = $("photo").files[0];
-    photo = file ? await shrinkPhoto(file) : null;
-    const img = $("photo-preview");
-    if (photo) img.src = URL.createObjectURL(photo);
-    img.hidden = !photo;
-    canDeliver();
-  };
-  $("fail-note").oninput = $("fail-form").onchange = () => {
-    const other = $("fail-form").elements.reason.value === "other";
-    $("fail-note").required = other;
-  };
+  wireDialogs(act);
   window.addEventListener("online", () => { state.offline = false; refresh(); });
   window.addEventListener("offline", () => { state.offline = true; renderSync(); });
   window.addEventListener("resize", resizeMap);
