@@ -31,7 +31,8 @@ class Server:
 def open_cockpit(
     browser: Any, server: Server, viewport: dict[str, int], query: str = "", **kw: Any
 ) -> Any:
-    """A fresh device (context): requests anywhere but the server fail the test."""
+    """A fresh device (context): a request anywhere but the server, an error answer or a
+    script error is recorded in ``page.problems`` (each test asserts it empty)."""
     context = browser.new_context(viewport=viewport, service_workers="allow", **kw)
     page = context.new_page()
     page.problems = []  # type: ignore[attr-defined]
@@ -43,6 +44,10 @@ def open_cockpit(
             if r.url.startswith((server.url + "/", "blob:", "data:"))
             else page.problems.append(f"fetched {r.url}")
         ),
+    )
+    page.on(
+        "response",
+        lambda r: page.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
     )
     page.goto(server.url + "/cockpit/" + query)
     return page
