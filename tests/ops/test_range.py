@@ -99,3 +99,17 @@ def test_a_charge_stop_still_on_the_route_is_the_one_named() -> None:
 def test_short_without_any_charger_warns_and_names_none() -> None:
     out = range_ahead(DAY, {}, [], LiveSoc(soc=0.2, at_us=0))
     assert out["warning"] is not None and out["charger"] is None
+
+
+def test_a_charge_stop_fills_no_further_than_full() -> None:
+    """The plan leaves S1 with 8 kWh and charges 20 kWh at CH1; a van leaving S1 at 90 %
+    (45 kWh, 37 above its plan) reaches CH1 with 43 kWh and leaves it full (50), not 37 kWh
+    over its plan: it is back home with 48 kWh (the last leg, 2 kWh), not a shifted 61."""
+    with_charge = route(
+        _v("start", "D1", 20_000),
+        _v("stop", "S1", 10_000),
+        _v("charge", "CH1", 6_000, charge_wh=20_000, lat=52.6),
+        _v("end", "D1", 24_000),
+    )
+    out = range_ahead(with_charge, {"S1": "delivered"}, [], LiveSoc(soc=0.9, at_us=0))
+    assert [a["energy_wh"] for a in out["ahead"]] == pytest.approx([43_000, 48_000])

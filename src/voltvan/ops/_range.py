@@ -100,7 +100,7 @@ def range_ahead(
 
     The last stop delivered or failed (in route order) is where the van is taken to be: what
     follows it and is not done remains. A stop skipped before it has no prediction (the plan
-    cannot say when the driver goes back); the plan's energies are kept as they are.
+    cannot say when the driver goes back).
     """
     visits = route.visits
     battery = battery_wh(route)
@@ -113,7 +113,20 @@ def range_ahead(
         nxt = visits[anchor + 1]
         planned_leaving = nxt.energy_wh + nxt.energy_from_prev_wh
         offset = live.soc * battery - planned_leaving
-    energies = [min(battery, v.energy_wh + offset) for v in rest]
+    # From the shifted arrival at the next visit, the plan's change from visit to visit (legs,
+    # dwell, charges): a charge stop cannot fill the battery past full, so a van above its plan
+    # gains less there than the plan says.
+    walked: dict[int, float] = {}
+    energy = 0.0
+    for i in range(anchor + 1, len(visits)):
+        if i == anchor + 1:
+            energy = visits[i].energy_wh + offset
+        else:
+            prev = visits[i - 1]
+            charged = min(battery, energy + prev.charge_wh)
+            energy = charged + visits[i].energy_wh - prev.energy_wh - prev.charge_wh
+        walked[i] = min(battery, energy)
+    energies = [walked[i] for i, v in enumerate(visits) if i > anchor and not done[i]]
     ahead: list[dict[str, Any]] = []
     for v, energy in zip(rest, energies, strict=True):
         ahead.append(
