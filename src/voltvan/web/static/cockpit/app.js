@@ -29,6 +29,16 @@ function localDay() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
+// crypto.randomUUID exists only on https:// and localhost; the queue needs ids everywhere
+function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 const shownKey = () => `voltvan.cockpit.shown.${state.day}.${state.acc?.van}`;
 const shownVersion = () => Number(localStorage.getItem(shownKey())) || null;
 
@@ -39,21 +49,33 @@ const renderSync = () => drawSync(state);
 
 // ---- loading ------------------------------------------------------------------------------
 
+// Returns false when the answer came from the device (no connection): the last copy.
 async function loadRoute() {
   const known = shownVersion();
   let r;
   try {
     r = await call(routePath(state.day, state.acc.van, known));
   } catch (err) {
-    if (err instanceof Offline) return;
+    if (err instanceof Offline) return false;
     throw err;
   }
-  if (r.status === 401) return signOut("This device's secret is no longer valid: sign in again.");
+  if (r.cached) {
+    state.route = state.route || r.data;
+    if (!state.range) await loadRange();
+    return false;
+  }
+  if (r.status === 401) {
+    await signOut("This device's secret is no longer valid: sign in again.");
+    return true;
+  }
   if (r.status === 404) {
     state.noRoute = `No plan is published for ${state.day} yet.`;
-    return;
+    return true;
   }
-  if (r.status !== 200) return say(views.esc(r.data?.message || `The server answered ${r.status}.`));
+  if (r.status !== 200) {
+    say(views.esc(r.data?.message || `The server answered ${r.status}.`));
+    return true;
+  }
   state.route = r.data;
   if (known == null) localStorage.setItem(shownKey(), String(r.data.plan_version));
   const ch = r.data.changes;
@@ -62,6 +84,11 @@ async function loadRoute() {
     $("changes").hidden = false;
     $("changes").dataset.version = String(r.data.plan_version);
   }
+  await loadRange();
+  return true;
+}
+
+async function loadRange() {
   try {
     const g = await call(rangePath(state.day, state.acc.van));
     if (g.status === 200) state.range = g.data;
@@ -82,8 +109,8 @@ async function refresh() {
       (r) => `Stop ${views.esc(r.event.stop_id)}: ${views.esc(r.answer?.message || "refused")}`,
     );
     if (notes.length) say(notes.join("<br>"));
-    await loadRoute();
-    if (!out.offline) state.offline = !navigator.onLine;
+    const reached = await loadRoute();
+    state.offline = out.offline || !reached || !navigator.onLine;
   } finally {
     state.syncing = false;
     state.records = await queue.all();
@@ -106,7 +133,7 @@ function position() {
 
 async function act(stop, fields, proofs) {
   const event = {
-    event_id: crypto.randomUUID(),
+    event_id: uuid(),
     stop_id: stop.location_id,
     at: new Date().toISOString(),
     plan_version: state.route.plan_version,
@@ -148,11 +175,14 @@ async function undo() {
   state.lastAction = null;
   $("toast").hidden = true;
   const fresh = (await queue.all()).find((r) => r.event_id === rec.event_id);
-  if (fresh && fresh.state === "pending") {
+  if (!fresh || fresh.state === "refused" || fresh.state === "conflict") {
+    return; // the server did not take it: there is nothing to take back
+  }
+  if (fresh.state === "pending") {
     await queue.remove(rec.event_id); // never left the device: nothing to take back
   } else {
     const event = {
-      event_id: crypto.randomUUID(),
+      event_id: uuid(),
       stop_id: rec.event.stop_id,
       kind: "undo",
       undoes: rec.event_id,
