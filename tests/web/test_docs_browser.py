@@ -77,7 +77,7 @@ def test_swagger_ui_renders_offline(docs: tuple[Any, list[str], list[str]]) -> N
     page, blocked, problems = docs
     page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
     assert "voltvan" in page.locator(".swagger-ui .info .title").inner_text()
-    assert page.locator(".swagger-ui .opblock").count() == 20  # 7 telemetry, 12 ops, metrics
+    assert page.locator(".swagger-ui .opblock").count() == 21  # 7 telemetry, 13 ops, metrics
     assert page.locator(".swagger-ui button.authorize").count() == 1
     assert blocked == []
     assert problems == []
