@@ -1,4 +1,8 @@
-"""The independent checker catches every kind of broken plan, and accepts good ones."""
+"""The independent checker accepts good plans and names each broken coverage or route rule.
+
+Every negative test breaks one rule of a plan the checker accepts and asserts the exact list of
+violations (kind, van, location): nothing else may fire, and the one that fires must say where.
+"""
 
 from __future__ import annotations
 
@@ -6,168 +10,206 @@ import dataclasses
 
 import pytest
 
-from tests.planning.cases import cold_far_cluster
+from tests.check.edits import found, index_of, messages, with_pause, with_route, with_visit
 from voltvan.check import check_plan
-from voltvan.domain import Scenario, TimeWindow
-from voltvan.plan import Plan, Route, Unassigned
-from voltvan.planning import plan_scenario
-
-ITERS = 200
+from voltvan.domain import Scenario, Stop
+from voltvan.plan import Plan, Unassigned
 
 
-@pytest.fixture
-def good(two_vans_five_stops: Scenario) -> Plan:
-    return plan_scenario(two_vans_five_stops, max_iterations=ITERS)
-
-
-@pytest.fixture
-def cold_plan() -> Plan:
-    return plan_scenario(cold_far_cluster(), max_iterations=ITERS)
-
-
-def _with_route(plan: Plan, k: int, route: Route) -> Plan:
-    routes = list(plan.routes)
-    routes[k] = route
-    return dataclasses.replace(plan, routes=tuple(routes))
-
-
-def _with_visit(plan: Plan, k: int, j: int, **changes: float | str) -> Plan:
-    route = plan.routes[k]
-    visits = list(route.visits)
-    visits[j] = dataclasses.replace(visits[j], **changes)  # type: ignore[arg-type]
-    return _with_route(plan, k, dataclasses.replace(route, visits=tuple(visits)))
-
-
-def _kinds(plan: Plan, scenario: Scenario) -> set[str]:
-    return {v.kind for v in check_plan(plan, scenario).violations}
-
-
-def _first_stop(route: Route) -> int:
-    return next(j for j, v in enumerate(route.visits) if v.kind == "stop")
+def _parked(plan: Plan, van_id: str) -> Plan:
+    """``plan`` plus a route on which ``van_id`` leaves its depot and comes straight back."""
+    first = plan.routes[0]
+    start, end = first.visits[0], first.visits[-1]
+    start = dataclasses.replace(start, load_kg=0.0, load_m3=0.0)
+    parked = dataclasses.replace(
+        first,
+        van_id=van_id,
+        visits=(start, dataclasses.replace(start, kind="end")),
+        distance_m=0.0,
+        energy_wh=0.0,
+    )
+    assert end.location_id == start.location_id
+    return dataclasses.replace(plan, routes=(*plan.routes, parked))
 
 
 def test_a_good_plan_has_no_violation(good: Plan, two_vans_five_stops: Scenario) -> None:
     """The planner's plan passes, so the cases below fail only for what they break."""
+    assert good.routes and all(r.stop_ids for r in good.routes)
     assert check_plan(good, two_vans_five_stops).is_feasible
 
 
-def test_missing_stop_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
-    """A stop that is neither served nor listed unassigned is a coverage violation."""
-    route = good.routes[0]
-    j = _first_stop(route)
-    visits = route.visits[:j] + route.visits[j + 1 :]
-    broken = _with_route(good, 0, dataclasses.replace(route, visits=visits))
-    assert "coverage" in _kinds(broken, two_vans_five_stops)
+def test_a_good_plan_with_a_charge_has_no_violation(cold_plan: Plan, cold: Scenario) -> None:
+    """The cold plan charges once; the checker accepts it, so the charge cases start clean."""
+    assert [v.location_id for v in cold_plan.routes[0].charge_visits] == ["C1"]
+    assert found(cold_plan, cold) == []
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+
+def test_a_stop_neither_served_nor_listed_is_caught(
+    good: Plan, two_vans_five_stops: Scenario
+) -> None:
+    """A stop of the scenario that the plan never mentions is a coverage violation."""
+    scenario = _with_extra(two_vans_five_stops)
+    assert found(good, scenario) == [("coverage", "", "EXTRA")]
+    assert messages(good, scenario) == ["stop EXTRA is neither served nor listed"]
+
+
+def test_a_stop_listed_as_unassigned_once_is_covered(
+    good: Plan, two_vans_five_stops: Scenario
+) -> None:
+    """The same extra stop listed once as unassigned is accounted for."""
+    plan = dataclasses.replace(good, unassigned=(Unassigned("EXTRA", "too far"),))
+    assert found(plan, _with_extra(two_vans_five_stops)) == []
+
+
+def test_a_stop_listed_twice_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """An unassigned stop listed twice is a coverage violation on that stop."""
+    twice = (Unassigned("EXTRA", "too far"), Unassigned("EXTRA", "too far"))
+    plan = dataclasses.replace(good, unassigned=twice)
+    scenario = _with_extra(two_vans_five_stops)
+    assert found(plan, scenario) == [("coverage", "", "EXTRA")]
+    assert messages(plan, scenario) == ["stop EXTRA is listed 2 times"]
 
 
 def test_served_and_unassigned_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
-    """A stop served and also listed as unassigned is a coverage violation."""
+    """A stop served and also listed as unassigned is a coverage violation on that stop."""
     sid = good.routes[0].stop_ids[0]
     broken = dataclasses.replace(good, unassigned=(Unassigned(sid, "x"),))
-    assert _kinds(broken, two_vans_five_stops) == {"coverage"}
+    assert found(broken, two_vans_five_stops) == [("coverage", "", sid)]
+    assert messages(broken, two_vans_five_stops) == [f"stop {sid} is served and also unassigned"]
 
 
-def test_capacity_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
-    """A van type with less payload than the route's load is a capacity violation."""
-    fleet = two_vans_five_stops.fleet
-    tiny = dataclasses.replace(fleet.vehicle_types[0], payload_kg=10.0)
-    scenario = dataclasses.replace(
-        two_vans_five_stops, fleet=dataclasses.replace(fleet, vehicle_types=(tiny,))
-    )
-    assert "capacity" in _kinds(good, scenario)
+def test_a_stop_served_twice_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """The second van driving a copy of the first van's route serves every stop twice."""
+    copy = dataclasses.replace(good.routes[0], van_id="V2")
+    broken = dataclasses.replace(good, routes=(good.routes[0], copy))
+    assert sorted(good.routes[0].stop_ids) == [s.id for s in two_vans_five_stops.stops]
+    assert found(broken, two_vans_five_stops) == [
+        ("coverage", "", s.id) for s in two_vans_five_stops.stops
+    ]
+    assert all(m.endswith("is served 2 times") for m in messages(broken, two_vans_five_stops))
 
 
-def test_time_window_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
-    """Service outside every window of the stop is a time-window violation."""
-    sid = good.routes[0].stop_ids[0]
-    stops = tuple(
-        dataclasses.replace(s, time_windows=(TimeWindow(20 * 3600, 21 * 3600),))
-        if s.id == sid
-        else s
-        for s in two_vans_five_stops.stops
-    )
-    scenario = dataclasses.replace(two_vans_five_stops, stops=stops)
-    assert _kinds(good, scenario) == {"time_window"}
+def test_an_unassigned_stop_not_in_the_scenario_is_caught(
+    good: Plan, two_vans_five_stops: Scenario
+) -> None:
+    """Listing a stop the scenario does not have is a coverage violation on that id."""
+    plan = dataclasses.replace(good, unassigned=(Unassigned("GHOST", "x"),))
+    assert found(plan, two_vans_five_stops) == [("coverage", "", "GHOST")]
 
 
-def test_shift_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
-    """A van back at the depot after its shift ends is a shift violation."""
-    fleet = two_vans_five_stops.fleet
-    vans = tuple(dataclasses.replace(v, shift=TimeWindow(7 * 3600, 8 * 3600)) for v in fleet.vans)
-    scenario = dataclasses.replace(two_vans_five_stops, fleet=dataclasses.replace(fleet, vans=vans))
-    assert "shift" in _kinds(good, scenario)
+def test_serving_a_place_that_is_not_a_stop_is_caught(
+    good: Plan, two_vans_five_stops: Scenario
+) -> None:
+    """A stop visit at the depot (a place of the scenario, but not a stop) is not a delivery."""
+    broken = with_pause(good, 0, len(good.routes[0].visits) - 1, kind="stop")
+    assert found(broken, two_vans_five_stops) == [("coverage", "", "D")]
+    assert messages(broken, two_vans_five_stops) == ["D is not a stop of the scenario"]
 
 
-def test_impossible_travel_time_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
-    """Arriving faster than the travel model allows is a travel-time violation."""
-    route = good.routes[0]
-    j = _first_stop(route)
-    v = route.visits[j]
-    broken = _with_visit(good, 0, j, arrival_s=v.arrival_s - 600)
-    assert "travel_time" in _kinds(broken, two_vans_five_stops)
+def test_an_empty_charge_at_a_charger_is_accepted(cold_plan: Plan, cold: Scenario) -> None:
+    """The control for the inserted visits of these tests: a zero-length, zero-energy charge at
+    C1 just before the planned one changes nothing the checker looks at."""
+    j = index_of(cold_plan.routes[0], "charge")
+    assert found(with_pause(cold_plan, 0, j), cold) == []
 
 
-def test_short_service_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
-    """Leaving a stop before its service time is over is a service-time violation."""
-    j = _first_stop(good.routes[0])
-    v = good.routes[0].visits[j]
-    broken = _with_visit(good, 0, j, departure_s=v.start_s + 10)
-    assert "service_time" in _kinds(broken, two_vans_five_stops)
-
-
-def test_energy_below_reserve_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
-    """A van that starts nearly empty falls below its reserve on the replay."""
-    fleet = two_vans_five_stops.fleet
-    vans = tuple(dataclasses.replace(v, start_soc=0.11) for v in fleet.vans)
-    scenario = dataclasses.replace(two_vans_five_stops, fleet=dataclasses.replace(fleet, vans=vans))
-    kinds = _kinds(good, scenario)
-    assert "energy_reserve" in kinds
-    assert "reported_state" in kinds  # the plan's SoC no longer matches the replay
-
-
-def test_short_charging_is_caught(cold_plan: Plan) -> None:
-    """Charging more energy than the charger can deliver in the stop's time is caught."""
-    route = cold_plan.routes[0]
-    j = next(j for j, v in enumerate(route.visits) if v.kind == "charge")
-    v = route.visits[j]
-    broken = _with_visit(cold_plan, 0, j, departure_s=v.start_s + 60)
-    assert "charge_time" in _kinds(broken, cold_far_cluster())
-
-
-def test_overcharging_is_caught(cold_plan: Plan) -> None:
-    """Charging above the battery's capacity is an energy-battery violation."""
-    route = cold_plan.routes[0]
-    j = next(j for j, v in enumerate(route.visits) if v.kind == "charge")
-    broken = _with_visit(cold_plan, 0, j, charge_wh=route.visits[j].charge_wh + 20_000)
-    assert "energy_battery" in _kinds(broken, cold_far_cluster())
-
-
-def test_charging_where_there_is_no_charger_is_caught(cold_plan: Plan) -> None:
-    """A charge stop at a place that is not a charger is an unknown-charger violation."""
-    route = cold_plan.routes[0]
-    j = next(j for j, v in enumerate(route.visits) if v.kind == "charge")
-    broken = _with_visit(cold_plan, 0, j, location_id="D")
-    assert "unknown_charger" in _kinds(broken, cold_far_cluster())
+# --- routes ---------------------------------------------------------------------------------
 
 
 def test_unknown_van_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
-    """A route for a van that is not in the fleet is a route violation."""
-    broken = _with_route(good, 0, dataclasses.replace(good.routes[0], van_id="GHOST"))
-    assert "route" in _kinds(broken, two_vans_five_stops)
+    """A route for a van that is not in the fleet is a route violation for that van."""
+    broken = with_route(good, 0, dataclasses.replace(good.routes[0], van_id="GHOST"))
+    assert found(broken, two_vans_five_stops) == [("route", "GHOST", "")]
 
 
 def test_one_van_two_routes_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
-    """The same van cannot drive two routes."""
-    broken = dataclasses.replace(good, routes=(good.routes[0], good.routes[0]))
-    kinds = _kinds(broken, two_vans_five_stops)
-    assert {"route", "coverage"} <= kinds
+    """The same van cannot drive two routes, even when the second one goes nowhere."""
+    van = good.routes[0].van_id
+    assert found(_parked(good, van), two_vans_five_stops) == [("route", van, "")]
+    assert messages(_parked(good, van), two_vans_five_stops) == [f"van {van} drives 2 routes"]
 
 
-def test_wrong_reported_soc_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
-    """A SoC on arrival that the replay does not reproduce is a reported-state violation."""
-    j = _first_stop(good.routes[0])
-    broken = _with_visit(good, 0, j, soc=0.2, energy_wh=0.2 * 68_000)
-    assert _kinds(broken, two_vans_five_stops) == {"reported_state"}
+def test_another_van_may_go_nowhere(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """The control for the case above: the idle van's empty round trip is valid."""
+    assert found(_parked(good, "V2"), two_vans_five_stops) == []
+
+
+def test_wrong_vehicle_type_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """A route that names another vehicle type than its van's is a route violation."""
+    broken = with_route(good, 0, dataclasses.replace(good.routes[0], vehicle_type_id="small"))
+    assert found(broken, two_vans_five_stops) == [("route", "V1", "")]
+
+
+def test_wrong_depot_is_caught(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """A route that names another depot than its van's is a route violation."""
+    broken = with_route(good, 0, dataclasses.replace(good.routes[0], depot_id="D2"))
+    assert found(broken, two_vans_five_stops) == [("route", "V1", "")]
+
+
+def test_a_route_must_begin_with_start(good: Plan, two_vans_five_stops: Scenario) -> None:
+    broken = with_visit(good, 0, 0, kind="charge")
+    assert found(broken, two_vans_five_stops) == [("route", "V1", "")]
+
+
+def test_a_route_must_end_with_end(good: Plan, two_vans_five_stops: Scenario) -> None:
+    broken = with_visit(good, 0, len(good.routes[0].visits) - 1, kind="charge")
+    assert found(broken, two_vans_five_stops) == [("route", "V1", "")]
+
+
+def test_a_route_needs_two_visits(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """A lone start visit is no route (and the stops it dropped are then not served)."""
+    route = good.routes[0]
+    broken = with_route(good, 0, dataclasses.replace(route, visits=route.visits[:1]))
+    unserved = [("coverage", "", s.id) for s in two_vans_five_stops.stops]
+    assert found(broken, two_vans_five_stops) == [*unserved, ("route", "V1", "")]
+
+
+def test_a_route_must_start_at_its_depot(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """Starting at a stop instead of the van's depot names that stop."""
+    broken = with_visit(good, 0, 0, location_id="S1")
+    assert found(broken, two_vans_five_stops) == [("route", "V1", "S1")]
+
+
+def test_a_route_must_end_at_its_depot(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """Ending at a stop instead of the van's depot names that stop (not the start)."""
+    broken = with_visit(good, 0, len(good.routes[0].visits) - 1, location_id="S1")
+    assert found(broken, two_vans_five_stops) == [("route", "V1", "S1")]
+
+
+@pytest.mark.parametrize("kind", ["start", "end"])
+def test_start_or_end_in_the_middle_is_caught(
+    good: Plan, two_vans_five_stops: Scenario, kind: str
+) -> None:
+    """Only stops and charges lie between start and end: a second start or end at the depot
+    just before the van is back is a route violation there."""
+    broken = with_pause(good, 0, len(good.routes[0].visits) - 1, kind=kind)
+    assert found(broken, two_vans_five_stops) == [("route", "V1", "D")]
+    assert messages(broken, two_vans_five_stops) == [f"visit kind {kind!r}"]
+
+
+def test_a_charge_at_a_place_not_in_the_scenario_is_caught(cold_plan: Plan, cold: Scenario) -> None:
+    """A visit to a location the scenario does not know is a route violation naming it."""
+    broken = with_pause(cold_plan, 0, len(cold_plan.routes[0].visits) - 1, location_id="NOWHERE")
+    assert found(broken, cold) == [("route", "V1", "NOWHERE")]
+
+
+def test_a_stop_at_a_place_not_in_the_scenario_is_caught(
+    good: Plan, two_vans_five_stops: Scenario
+) -> None:
+    """Serving an unknown place: not a stop of the scenario, and not a place on the map."""
+    broken = with_pause(good, 0, len(good.routes[0].visits) - 1, kind="stop", location_id="NOWHERE")
+    assert found(broken, two_vans_five_stops) == [
+        ("coverage", "", "NOWHERE"),
+        ("route", "V1", "NOWHERE"),
+    ]
+
+
+def _with_extra(scenario: Scenario) -> Scenario:
+    extra = Stop(id="EXTRA", lat=52.53, lon=13.41)
+    return dataclasses.replace(scenario, stops=(*scenario.stops, extra))
 
 
 def test_checker_shares_no_code_with_the_planner() -> None:
