@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from voltvan.telemetry import Batch, Context, parse_message
+
 SPEED = "Vehicle.Speed"
 SOC = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current"
 LAT = "Vehicle.CurrentLocation.Latitude"
@@ -15,10 +17,27 @@ LON = "Vehicle.CurrentLocation.Longitude"
 CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
 FIX = "Vehicle.CurrentLocation.GNSSReceiver.FixType"
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+T0_US = int(T0.timestamp()) * 1_000_000
+NOW_US = T0_US + 3600 * 1_000_000
+"""The receiver's clock in the message tests: an hour after T0."""
+FLEET = frozenset({"V1", "V2"})
+V1_TOPIC = "voltvan/v1/vehicles/V1/signals"
 
 
 def iso(t: datetime) -> str:
     return t.isoformat().replace("+00:00", "Z")
+
+
+def parse(payload: object, *, topic: str = V1_TOPIC) -> Batch:
+    """One message from van V1 of FLEET over MQTT, received at NOW_US (dicts sent as JSON)."""
+    out = Batch()
+    raw = payload if isinstance(payload, bytes | str) else json.dumps(payload)
+    parse_message(out, Context("mqtt", NOW_US, FLEET, topic), raw)
+    return out
+
+
+def reasons(batch: Batch) -> list[str]:
+    return [r.reason for r in batch.rejects]
 
 
 def sample(i: int, *, t0: datetime = T0) -> dict[str, object]:

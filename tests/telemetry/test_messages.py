@@ -2,44 +2,44 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.telemetry.ingest_data import CHARGING, FIX, LAT, LON, SOC, SPEED, T0, iso, sample
-from voltvan.telemetry import Batch, Context, parse_message, topic_for, vehicle_from_topic
+from tests.telemetry.ingest_data import (
+    CHARGING,
+    FIX,
+    LAT,
+    LON,
+    SOC,
+    SPEED,
+    T0,
+    T0_US,
+    iso,
+    parse,
+    reasons,
+    sample,
+)
+from voltvan.telemetry import REJECT_REASONS, Batch, topic_for, vehicle_from_topic
 from voltvan.telemetry._messages import MIN_TS_US
-
-NOW_US = int((T0 + timedelta(hours=1)).timestamp() * 1_000_000)
-FLEET = frozenset({"V1", "V2"})
-
-
-def parse(payload: object, *, topic: str = "voltvan/v1/vehicles/V1/signals") -> Batch:
-    out = Batch()
-    raw = payload if isinstance(payload, bytes | str) else json.dumps(payload)
-    parse_message(out, Context("mqtt", NOW_US, FLEET, topic), raw)
-    return out
-
-
-def reasons(batch: Batch) -> list[str]:
-    return [r.reason for r in batch.rejects]
 
 
 def test_single_sample_becomes_one_row_per_signal() -> None:
     """A single-sample message yields one row per signal, stamped with its ts in µs."""
     out = parse(sample(0))
-    assert out.num_rows == 4 and not out.rejects
-    assert set(out.name) == {SPEED, SOC, LAT, LON}
-    assert set(out.ts_us) == {int(T0.timestamp() * 1_000_000)}
-    assert set(out.vehicle_id) == {"V1"}
+    assert not out.rejects
+    assert out.name == [SPEED, SOC, LAT, LON]
+    assert out.value == [30.0, 80.0, 52.5, 13.4]
+    assert out.ts_us == [T0_US] * 4
+    assert out.vehicle_id == ["V1"] * 4
 
 
 def test_batch_of_samples_is_accepted() -> None:
     """A ``samples`` batch yields the rows of every sample."""
     out = parse({"samples": [sample(i) for i in range(5)]})
     assert out.num_rows == 20 and not out.rejects
+    assert out.ts_us == [T0_US + i * 1_000_000 for i in range(5) for _ in range(4)]
 
 
 def test_booleans_and_enums_are_typed() -> None:
@@ -70,6 +70,8 @@ def test_each_reason_code_is_produced() -> None:
     assert reasons(parse(sample(0), topic="voltvan/v1/vehicles/V1/other")) == ["bad_topic"]
     body = {"vehicle_id": "V2", **sample(0)}
     assert reasons(parse(body)) == ["bad_topic"]
+    produced = {*cases, "unknown_vehicle", "bad_topic"}
+    assert produced == set(REJECT_REASONS)
 
 
 def test_one_bad_signal_keeps_the_rest_of_its_sample() -> None:

@@ -515,7 +515,8 @@ def parse_message(
 
 
 def _decode(payload: bytes | str) -> object:
-    if len(payload) > MAX_PAYLOAD_BYTES:
+    size = len(payload) if isinstance(payload, bytes) else len(payload.encode(errors="replace"))
+    if size > MAX_PAYLOAD_BYTES:
         raise _Invalid("schema", f"message larger than {MAX_PAYLOAD_BYTES} bytes")
     if _fast_loads is not None:
         try:
