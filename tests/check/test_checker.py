@@ -38,6 +38,27 @@ def test_a_good_plan_has_no_violation(good: Plan, two_vans_five_stops: Scenario)
     assert check_plan(good, two_vans_five_stops).is_feasible
 
 
+def test_a_plan_without_its_matrix_time_is_replayed_at_nine(
+    good: Plan, two_vans_five_stops: Scenario
+) -> None:
+    """Older plan files do not say when their matrix was built: the checker then assumes
+    09:00, the planner's default, and the planner's plan still passes."""
+    assert good.stats["matrix_depart_s"] == 9 * 3600
+    stats = {k: v for k, v in good.stats.items() if k != "matrix_depart_s"}
+    assert found(dataclasses.replace(good, stats=stats), two_vans_five_stops) == []
+
+
+def test_the_verdict_counts_violations_by_kind(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """``count`` and ``is_feasible`` read the same list of violations."""
+    copy = dataclasses.replace(good.routes[0], van_id="V2")
+    result = check_plan(
+        dataclasses.replace(good, routes=(good.routes[0], copy)), two_vans_five_stops
+    )
+    assert not result.is_feasible
+    assert result.count("coverage") == 5 and result.count("route") == 0
+    assert len(set(result.violations)) == 5  # violations are values: hashable, one per stop
+
+
 def test_a_good_plan_with_a_charge_has_no_violation(cold_plan: Plan, cold: Scenario) -> None:
     """The cold plan charges once; the checker accepts it, so the charge cases start clean."""
     assert [v.location_id for v in cold_plan.routes[0].charge_visits] == ["C1"]

@@ -90,6 +90,15 @@ def test_charging_where_there_is_no_charger_is_caught(
     assert found(broken, two_vans_five_stops) == [("unknown_charger", "V1", "D")]
 
 
+def test_energy_charged_where_there_is_no_charger_does_not_count(
+    good: Plan, two_vans_five_stops: Scenario
+) -> None:
+    """The replay ignores 500 Wh "charged" at the depot: the plan, which did not count them
+    either, still matches it, so the unknown charger is the only violation."""
+    broken = with_pause(good, 0, len(good.routes[0].visits) - 1, charge_wh=500.0)
+    assert found(broken, two_vans_five_stops) == [("unknown_charger", "V1", "D")]
+
+
 def test_a_negative_charge_is_caught(cold_plan: Plan, cold: Scenario) -> None:
     """Charging a negative amount is an energy-battery violation at the charger."""
     j = index_of(cold_plan.routes[0], "charge")
