@@ -171,11 +171,16 @@ def test_wrong_depot_is_caught(good: Plan, two_vans_five_stops: Scenario) -> Non
 
 
 def test_a_route_must_begin_with_start(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """A first visit that is not the start (here a charge at the depot) breaks the route."""
     broken = with_visit(good, 0, 0, kind="charge")
     assert found(broken, two_vans_five_stops) == [("route", "V1", "")]
+    assert messages(broken, two_vans_five_stops) == [
+        "a route must begin with start and end with end"
+    ]
 
 
 def test_a_route_must_end_with_end(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """A last visit that is not the end (here a charge at the depot) breaks the route."""
     broken = with_visit(good, 0, len(good.routes[0].visits) - 1, kind="charge")
     assert found(broken, two_vans_five_stops) == [("route", "V1", "")]
 
