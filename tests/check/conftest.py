@@ -10,12 +10,21 @@ from voltvan.plan import Plan
 from voltvan.planning import plan_scenario
 
 ITERS = 200
+_PLANS: dict[Scenario, Plan] = {}
+
+
+def _planned(scenario: Scenario) -> Plan:
+    """The planner's plan for ``scenario``, made once per session: plans and scenarios are
+    frozen, and a hundred tests break copies of the same two plans."""
+    if scenario not in _PLANS:
+        _PLANS[scenario] = plan_scenario(scenario, max_iterations=ITERS)
+    return _PLANS[scenario]
 
 
 @pytest.fixture
 def good(two_vans_five_stops: Scenario) -> Plan:
     """One van serves the five stops (no charging); the checker accepts it."""
-    return plan_scenario(two_vans_five_stops, max_iterations=ITERS)
+    return _planned(two_vans_five_stops)
 
 
 @pytest.fixture
@@ -26,4 +35,4 @@ def cold() -> Scenario:
 @pytest.fixture
 def cold_plan(cold: Scenario) -> Plan:
     """One small van that charges once at C1 on the way out; the checker accepts it."""
-    return plan_scenario(cold, max_iterations=ITERS)
+    return _planned(cold)
