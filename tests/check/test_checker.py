@@ -216,6 +216,15 @@ def test_start_or_end_in_the_middle_is_caught(
     assert messages(broken, two_vans_five_stops) == [f"visit kind {kind!r}"]
 
 
+def test_a_route_that_is_not_one_is_not_replayed(good: Plan, two_vans_five_stops: Scenario) -> None:
+    """Once the structure is broken the checker stops there for that route: a wrong time on
+    the stray visit adds no travel-time violation to the route violation."""
+    route = good.routes[0]
+    broken = with_pause(good, 0, len(route.visits) - 1, kind="end")
+    broken = with_visit(broken, 0, len(route.visits) - 1, arrival_s=route.end_s - 100)
+    assert found(broken, two_vans_five_stops) == [("route", "V1", "D")]
+
+
 def test_a_charge_at_a_place_not_in_the_scenario_is_caught(cold_plan: Plan, cold: Scenario) -> None:
     """A visit to a location the scenario does not know is a route violation naming it."""
     broken = with_pause(cold_plan, 0, len(cold_plan.routes[0].visits) - 1, location_id="NOWHERE")

@@ -60,18 +60,36 @@ def test_arriving_below_the_reserve_is_caught(
         assert messages(good, scenario)[0].startswith("arrives with")
 
 
+def _last_dwell_wh(good: Plan, scenario: Scenario) -> float:
+    last = good.routes[0].visits[-2]
+    return energy.dwell_energy_wh(
+        scenario.fleet.vehicle_types[0].consumption,
+        duration_s=last.departure_s - last.start_s,
+        ambient_c=scenario.fleet.ambient_c,
+    )
+
+
+@pytest.mark.parametrize(("below_wh", "at_stop"), [(0.5, False), (1.5, True)])
+def test_leaving_a_stop_has_a_one_wh_tolerance(
+    good: Plan, two_vans_five_stops: Scenario, below_wh: float, at_stop: bool
+) -> None:
+    """A reserve just above what the van has after serving its last stop: broken there only
+    beyond the 1 Wh tolerance (the van is always below it when it is back)."""
+    last = good.routes[0].visits[-2]
+    after_service_wh = last.energy_wh - _last_dwell_wh(good, two_vans_five_stops)
+    reserve = (after_service_wh + below_wh) / BATTERY_WH
+    scenario = with_vehicle_type(two_vans_five_stops, reserve_fraction=reserve)
+    at_last = [("energy_reserve", "V1", last.location_id)] if at_stop else []
+    assert found(good, scenario) == [*at_last, ("energy_reserve", "V1", "D")]
+
+
 def test_leaving_a_stop_below_the_reserve_is_caught(
     good: Plan, two_vans_five_stops: Scenario
 ) -> None:
     """The van idles through service: a reserve between its energy on arrival at the last stop
     and after serving it is broken when it leaves that stop (and again when it is back)."""
-    route = good.routes[0]
-    last = route.visits[-2]
-    dwell_wh = energy.dwell_energy_wh(
-        two_vans_five_stops.fleet.vehicle_types[0].consumption,
-        duration_s=last.departure_s - last.start_s,
-        ambient_c=two_vans_five_stops.fleet.ambient_c,
-    )
+    last = good.routes[0].visits[-2]
+    dwell_wh = _last_dwell_wh(good, two_vans_five_stops)
     assert dwell_wh > 10
     reserve = (last.energy_wh - dwell_wh / 2) / BATTERY_WH
     scenario = with_vehicle_type(two_vans_five_stops, reserve_fraction=reserve)
@@ -158,6 +176,18 @@ def test_a_van_that_starts_less_charged_is_caught(
     scenario = with_vans(two_vans_five_stops, start_soc=0.99)
     route = good.routes[0]
     assert found(good, scenario) == [("reported_state", "V1", v.location_id) for v in route.visits]
+
+
+def test_a_reported_load_off_by_exactly_a_gram_passes(
+    good: Plan, two_vans_five_stops: Scenario
+) -> None:
+    """The weight tolerance is 1 g, inclusive: the empty van back at the depot may report
+    0.001 kg (whole-kilogram parcels leave exactly 0 kg in the replay)."""
+    end = len(good.routes[0].visits) - 1
+    assert good.routes[0].visits[end].load_kg == 0
+    assert found(with_visit(good, 0, end, load_kg=0.001), two_vans_five_stops) == []
+    broken = with_visit(good, 0, end, load_kg=0.0011)
+    assert found(broken, two_vans_five_stops) == [("reported_state", "V1", "D")]
 
 
 @pytest.mark.parametrize(
