@@ -424,9 +424,11 @@ def test_texts_stay_on_their_rows_across_samples() -> None:
 def test_extending_a_batch_keeps_texts_on_their_rows() -> None:
     """Text values are kept by row number: appended batches shift them past the rows before."""
     first = parse(one(iso(T0), {SPEED: 1.0, FIX: "NONE"}))
-    second = parse(one(iso(T0), {FIX: "THREE_D", SPEED: 2.0, "Vehicle.Warp": 1}))
+    second = parse(one(iso(T0), {SPEED: 2.0, FIX: "THREE_D", "Vehicle.Warp": 1}))
     first.extend(second)
-    assert first.value_text == [None, "NONE", "THREE_D", None]
-    assert first.value == [1.0, None, None, 2.0]
+    assert first.value_text == [None, "NONE", None, "THREE_D"]
+    assert first.value == [1.0, None, 2.0, None]
+    assert first.name == [SPEED, FIX, SPEED, FIX]
+    assert len(first.name_code) == 4 and len(set(first.name_code)) == 2
     assert first.ts_us == [T0_US] * 4 and first.vehicle_id == ["V1"] * 4
     assert first.num_text == 2 and first.reject_counts() == {"unknown_signal": 1}
