@@ -4,7 +4,8 @@ Each mutant is a text splice of the original source (the rest of the file stays 
 so line numbers in reports are the module's own. A mutant is named by a key that survives edits
 elsewhere in the file: the enclosing function, the original snippet and its replacement (and an
 occurrence number when the same change appears twice in one function). Equivalent mutants are
-excluded by that key in the configuration.
+excluded by that key in the configuration. For a change within one line the snippet is that
+whole line, so a key stays readable and unique without line numbers.
 """
 
 from __future__ import annotations
@@ -233,10 +234,17 @@ def find_mutants(source: bytes, only: frozenset[str] = frozenset()) -> list[Muta
     for operator, scope, node, replacement in finder.found:
         start, end = finder.span(node)
         original = source[start:end].decode()
-        base = f"{scope}: {_one_line(original)} -> {_one_line(replacement)}"
+        lineno: int = node.lineno  # type: ignore[attr-defined]
+        if lineno == node.end_lineno:  # type: ignore[attr-defined]
+            # The whole line names the mutant: unique, and still readable in a report.
+            first, last = finder.line_start[lineno - 1], finder.line_start[lineno]
+            before = source[first:last].decode()
+            after = (source[first:start] + replacement.encode() + source[end:last]).decode()
+        else:
+            before, after = original, replacement
+        base = f"{scope}: {_one_line(before)} -> {_one_line(after)}"
         seen[base] += 1
         key = base if seen[base] == 1 else f"{base} [{seen[base]}]"
-        lineno: int = node.lineno  # type: ignore[attr-defined]
         mutant = Mutant(key, operator, lineno, start, end, original, replacement)
         if _compiles(mutant.apply(source)):
             mutants.append(mutant)

@@ -175,6 +175,8 @@ def run_target(
         try:
             module.write_bytes(mutant.apply(original))
             status, took = _pytest(slot, target, settings, timeout_s)
+            if status == "timeout":  # a busy machine, or a mutant that loops? Once more, longer.
+                status, took = _pytest(slot, target, settings, 3 * timeout_s)
         finally:
             module.write_bytes(original)
             work.slots.put(slot)
