@@ -21,6 +21,7 @@ import os
 import queue
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -197,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="parallel test runs (default: config)")
     parser.add_argument("--report", type=Path, default=ROOT / "out" / "mutation" / "report.md")
     args = parser.parse_args(argv)
+    # A plain kill still removes the temporary copies (the finally below runs on SystemExit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     settings, targets = read_config(args.config)
     if args.workers:
         settings = Settings(
