@@ -5,7 +5,8 @@ mutant (see ``mutants.py``), runs only the tests mapped to that module against i
 the mutants that no test noticed (survivors) and the score: killed / (all - excluded).
 
 Isolation: each worker runs in its own temporary copy of ``src/`` that is put first on
-``PYTHONPATH``; the working tree is never written to, so a crash or a kill leaves it clean.
+``PYTHONPATH``; the sources in the working tree are never written to, so a crash or a kill
+leaves them clean.
 Byte-code is never written (a mutant of the same size within the same second would otherwise
 reuse the previous mutant's cached code).
 
