@@ -187,9 +187,13 @@ def test_16_a_van_on_another_plug_replans(csms: Csms) -> None:
     assert csms.profiles_sent_to == []  # type: ignore[attr-defined]
 
 
-def test_16_a_van_planned_without_a_plug_replans(csms: Csms, schedule: Schedule) -> None:
+@pytest.mark.parametrize("plug_in", [None, 18 * H])
+def test_16_a_van_planned_without_a_plug_replans(
+    csms: Csms, schedule: Schedule, plug_in: float | None
+) -> None:
+    """B has no connector in the plan (whatever its plug-in time says)."""
     vans = tuple(
-        dataclasses.replace(v, connector_id=None, plug_in=None) if v.vehicle_id == "B" else v
+        dataclasses.replace(v, connector_id=None, plug_in=plug_in) if v.vehicle_id == "B" else v
         for v in schedule.vans
     )
     csms.schedule = dataclasses.replace(schedule, vans=vans)

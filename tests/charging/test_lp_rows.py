@@ -186,6 +186,38 @@ def test_below_the_taper_a_full_battery_is_not_slowed() -> None:
     assert res.power_w["V"] == pytest.approx([11_000] * 4)
 
 
+def test_a_van_that_stays_below_the_taper_gets_no_taper_rows() -> None:
+    """Up to 2/3 of the battery the taper cannot bind: no running-energy variables, no rows.
+
+    The van beside it, filling up to 100 %, gets them (one per slot after the first)."""
+    p = _night(_van("L", 0.1, 40_000), _van("F", 0.75, 60_000))
+    w = {"L": _stay(), "F": _stay()}
+    low = _build(p, {"L": w["L"]}, None, None, None, EARLY_TIE_PER_KWH)
+    assert low.a_eq is None
+    assert len(low.cost) == 4 + 2 + 1  # power per slot, a shortfall per van, the peak
+    both = _build(p, w, None, None, None, EARLY_TIE_PER_KWH)
+    assert both.a_eq is not None and both.a_eq.shape == (3, 4 + 4 + 2 + 3 + 1)
+
+
+def test_the_smallest_need_and_the_smallest_rate_still_charge() -> None:
+    """1 Wh of need gets its variables; so does a window at 1 W."""
+    p = _night(_van("V", 0.5, 30_001), _van("W", 0.1, 30_000), prices=(0.1, 0.1))
+    res = solve_lp(p, {"V": _stay(end_h=1.0), "W": _stay(1.0, end_h=1.0)})
+    assert res.shortfall_wh["V"] == pytest.approx(0.0, abs=1e-6)
+    assert sum(res.power_w["V"]) == pytest.approx(2.0)
+    assert res.power_w["W"] == pytest.approx([1.0, 1.0])
+
+
+def test_the_charge_early_term_grows_over_the_night() -> None:
+    """Free energy, the peak set by the building: the objective is the tie-break alone (at 1 EUR
+    per kWh over the whole night here), plus the peak's smoothing price."""
+    p = _night(_van("V", 0.5, 33_000), prices=(0.0, 0.0, 0.0), base_w=(0, 0, 20_000))
+    res = solve_lp(p, {"V": _stay(11_000, 0.5, 1.0)}, early_per_kwh=1.0)  # slot 1 only
+    assert res.power_w["V"] == pytest.approx([0, 6_000, 0])
+    early = 1.0 / 1000 * 1 / 3 * 3_000
+    assert res.objective == pytest.approx(early + SMOOTHING_PER_KW * 20, rel=1e-9)
+
+
 def test_shortfall_weights_choose_who_is_met() -> None:
     """8 kWh for two needs of 6 kWh: the van with the larger weight is met, the other gets the
     remaining 2 kWh (a weight below the default 1 loses to it)."""
