@@ -149,6 +149,7 @@ def test_16_authorize_knows_the_vans_of_the_schedule(csms: Csms) -> None:
 
 
 def test_16_start_records_the_transaction_even_for_an_unknown_badge(csms: Csms) -> None:
+    """A refused badge still gets a transaction id (OCPP 1.6 wants one), kept but never active."""
     h = Handler16("CP1", object(), csms)
     ok = h.on_start(connector_id=1, id_tag="A", meter_start=1200, timestamp=iso(NOW))
     bad = h.on_start(connector_id=2, id_tag="X", meter_start=0, timestamp=iso(NOW))
@@ -158,6 +159,7 @@ def test_16_start_records_the_transaction_even_for_an_unknown_badge(csms: Csms) 
     assert (txs[0].charger_id, txs[0].connector, txs[0].id_tag) == ("CP1", 1, "A")
     assert (txs[0].meter_start_wh, txs[0].start_ts) == (1200.0, NOW)
     assert (txs[1].connector, txs[1].id_tag) == (2, "X")
+    assert (txs[0].active, txs[1].active, txs[1].reason) == (True, False, "Refused")
 
 
 def _after_start(csms: Csms, charger: str, connector: int, tag: str, now_s: float) -> None:
@@ -202,12 +204,15 @@ def test_16_a_van_planned_without_a_plug_replans(
     assert csms.profiles_sent_to == []  # type: ignore[attr-defined]
 
 
-def test_16_an_unknown_badge_or_no_schedule_just_sends_profiles(csms: Csms) -> None:
+def test_16_an_unknown_badge_starts_nothing_and_without_a_schedule_profiles_go_out(
+    csms: Csms,
+) -> None:
     _after_start(csms, "CP2", 1, "X", 18 * H)
-    csms.schedule = None
+    assert (csms.replans_seen, csms.profiles_sent_to) == ([], [])  # type: ignore[attr-defined]
+    csms.schedule = None  # any badge is known then
     _after_start(csms, "CP1", 1, "A", 30 * H)
     assert csms.replans_seen == []  # type: ignore[attr-defined]
-    assert csms.profiles_sent_to == ["CP2", "CP1"]  # type: ignore[attr-defined]
+    assert csms.profiles_sent_to == ["CP1"]  # type: ignore[attr-defined]
 
 
 def test_16_meter_values_update_the_running_transaction(csms: Csms) -> None:
@@ -222,6 +227,9 @@ def test_16_meter_values_update_the_running_transaction(csms: Csms) -> None:
     h.on_meter(connector_id=1, meter_value=energy + power, transaction_id=tx)
     t = csms.store.transaction(tx)
     assert t is not None and (t.meter_last_wh, t.power_w, t.last_ts) == (2500.0, 7000.0, NOW)
+    other = Handler16("CP2", object(), csms)  # another charger cannot touch CP1's session
+    other.on_meter(connector_id=1, meter_value=_meter(9000), transaction_id=tx)
+    assert csms.store.transaction(tx).meter_last_wh == 2500.0  # type: ignore[union-attr]
 
 
 def test_16_stop_closes_the_transaction_with_its_reason(csms: Csms) -> None:
@@ -234,6 +242,9 @@ def test_16_stop_closes_the_transaction_with_its_reason(csms: Csms) -> None:
     t = csms.store.transaction(tx)
     assert t is not None and not t.active
     assert (t.meter_stop_wh, t.stop_ts, t.reason) == (9000.0, NOW, "EVDisconnected")
+    again = h.on_stop(meter_stop=9500, timestamp=iso(NOW), transaction_id=tx)  # not running
+    assert again.id_tag_info is None
+    assert csms.store.transaction(tx).meter_stop_wh == 9000.0  # type: ignore[union-attr]
 
 
 PROFILE = {
@@ -328,7 +339,7 @@ def test_201_transaction_events_start_meter_and_end_a_session(csms: Csms) -> Non
         meter_value=_meter(500),
     )
     assert started.id_token_info == {"status": "Accepted"}
-    tx = csms.store.by_ocpp_id("t-1")
+    tx = csms.store.active_by_ocpp_id("CP2", "t-1")
     assert tx is not None and (tx.charger_id, tx.connector, tx.id_tag) == ("CP2", 2, "B")
     assert tx.meter_start_wh == 500.0
     updated = h.on_transaction_event(
@@ -358,17 +369,17 @@ def test_201_an_update_for_an_unknown_session_starts_it_and_an_end_with_a_readin
     csms: Csms,
 ) -> None:
     """A station that reconnects mid-session sends Updated first: the session starts there,
-    on EVSE 1 when none is named, at 0 Wh when nothing was read; an unknown badge is Invalid."""
+    on EVSE 1 when none is named, at 0 Wh when nothing was read."""
     h = Handler201("CP2", object(), csms)
     answer = h.on_transaction_event(
         event_type="Updated",
         timestamp=iso(NOW),
         transaction_info={"transaction_id": "t-2"},
-        id_token={"id_token": "X", "type": "Central"},
+        id_token={"id_token": "B", "type": "Central"},
     )
-    assert answer.id_token_info == {"status": "Invalid"}
-    tx = csms.store.by_ocpp_id("t-2")
-    assert tx is not None and (tx.connector, tx.id_tag, tx.meter_start_wh) == (1, "X", 0.0)
+    assert answer.id_token_info == {"status": "Accepted"}
+    tx = csms.store.active_by_ocpp_id("CP2", "t-2")
+    assert tx is not None and (tx.connector, tx.id_tag, tx.meter_start_wh) == (1, "B", 0.0)
     h.on_transaction_event(
         event_type="Ended",
         timestamp=iso(NOW),
@@ -380,7 +391,21 @@ def test_201_an_update_for_an_unknown_session_starts_it_and_an_end_with_a_readin
     h.on_transaction_event(  # an end for a session never seen starts nothing
         event_type="Ended", timestamp=iso(NOW), transaction_info={"transaction_id": "t-3"}
     )
-    assert csms.store.by_ocpp_id("t-3") is None
+    assert len(csms.store.all()) == 1
+
+
+def test_201_an_unknown_badge_is_refused_and_its_session_kept_inactive(csms: Csms) -> None:
+    h = Handler201("CP2", object(), csms)
+    answer = h.on_transaction_event(
+        event_type="Started",
+        timestamp=iso(NOW),
+        transaction_info={"transaction_id": "t-4"},
+        id_token={"id_token": "X", "type": "Central"},
+    )
+    assert answer.id_token_info == {"status": "Invalid"}
+    [t] = csms.store.all()
+    assert (t.ocpp_id, t.id_tag, t.active, t.reason) == ("t-4", "X", False, "Refused")
+    assert csms.store.active_by_ocpp_id("CP2", "t-4") is None
 
 
 def test_201_only_a_started_session_gets_profiles_at_once(csms: Csms) -> None:
@@ -435,3 +460,20 @@ def test_the_store_file_holds_what_the_handlers_wrote(csms: Csms, tmp_path: Path
     Handler16("CP1", object(), csms).on_boot(charge_point_vendor="V", charge_point_model="M")
     with sqlite3.connect(tmp_path / "csms.sqlite") as other:
         assert list(other.execute("SELECT charger_id FROM boots")) == [("CP1",)]
+
+
+def test_201_authorize_meter_values_and_events(csms: Csms) -> None:
+    """MeterValues outside a TransactionEvent count for the session on that EVSE."""
+    h = Handler201("CP2", object(), csms)
+    assert h.on_authorize(id_token={"id_token": "B"}).id_token_info == {"status": "Accepted"}
+    assert h.on_authorize(id_token={"id_token": "X"}).id_token_info == {"status": "Invalid"}
+    assert h.on_authorize(id_token={}).id_token_info == {"status": "Invalid"}
+    first = csms.store.start("CP2", 2, "B", 100.0, NOW - 60, ocpp_id="t-5")
+    csms.store.start("CP2", 1, "A", 100.0, NOW - 60, ocpp_id="t-6")
+    h.on_meter(evse_id=2, meter_value=[{"sampled_value": [{"value": "300"}]}])
+    h.on_meter(evse_id=2, meter_value=[])  # nothing read: nothing changes
+    h.on_meter(evse_id=3, meter_value=[{"sampled_value": [{"value": "900"}]}])  # no session
+    assert [t.meter_last_wh for t in csms.store.all()] == [300.0, 100.0]
+    assert csms.store.transaction(first).last_ts == NOW  # type: ignore[union-attr]
+    assert h.on_notify_event(event_data=[{"event_id": 1}]) is not None
+    assert h.on_security_event(type="FirmwareUpdated", timestamp=iso(NOW)) is not None
