@@ -96,10 +96,10 @@ def read_config(path: Path) -> tuple[Settings, list[Target]]:
                 functions=frozenset(item.get("functions", ())),
                 ci=bool(item.get("ci", False)),
                 ci_sample=int(item.get("ci_sample", 0)),
-                excluded=excluded.pop(item["path"], {}),
+                excluded=excluded.get(item["path"], {}),
             )
         )
-    for file in excluded:
+    for file in set(excluded) - {t.path for t in targets}:
         raise SystemExit(f"{path}: [[equivalent]] names {file}, which is no target")
     return settings, targets
 
@@ -227,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
                     mark = "  (excluded)" if m.key in target.excluded else ""
                     print(f"{target.path}:{m.line}  [{m.operator}]  {m.key}{mark}")
                 continue
-            keys = {m.key for m in mutants}
+            # every mutant of the file, so an exclusion meant for another function is not stale
+            keys = {m.key for m in find_mutants((ROOT / target.path).read_bytes())}
             active = [m for m in mutants if m.key not in target.excluded]
             if args.ci and target.ci_sample and len(active) > target.ci_sample:
                 chosen = random.Random(settings.seed).sample(range(len(active)), target.ci_sample)
