@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/nu
 
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-all check bench bench-evrptw bench-vrptw bench-city bench-twin venv clean
+.PHONY: demo test test-all check mutation mutation-ci bench bench-evrptw bench-vrptw bench-city \
+	bench-twin venv clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,9 +29,16 @@ test-all: $(STAMP)  ## everything CI runs, slow tests included
 	$(BIN)/pytest -q -m ''
 
 check: $(STAMP)  ## lint and types
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
+	$(BIN)/mypy tools/*.py
+
+mutation: $(STAMP)  ## break each target module on purpose; report the mutants no test notices
+	$(BIN)/python tools/mutate.py $(ARGS)
+
+mutation-ci: $(STAMP)  ## the checkers' mutation scores (sampled, a few minutes); fails under goal
+	$(BIN)/python tools/mutate.py --ci $(ARGS)
 
 bench: bench-evrptw bench-vrptw bench-city
 

@@ -18,6 +18,8 @@ from voltvan.domain import DAY_S, format_hhmm
 
 POWER_TOL_W = 1.0
 ENERGY_TOL_WH = 1.0
+REPORT_TOL_WH = 10.0
+"""How far a reported shortfall may be from the recomputed one, either way."""
 STAFF_TOL_S = 1.0
 """A plug-in within this of the arrival (unplug within this of the departure) is the driver's."""
 
@@ -25,7 +27,8 @@ STAFF_TOL_S = 1.0
 def check_schedule(problem: DepotProblem, schedule: Schedule) -> list[str]:
     """Every violated rule, as a sentence; an empty list means the schedule is valid.
 
-    Shortfalls are violations only when the schedule does not report them.
+    Shortfalls are violations only when the schedule does not report them, and a reported
+    shortfall must be real: a van that got its energy is not short.
     """
     errors: list[str] = []
     n = problem.grid_num_slots
@@ -69,12 +72,10 @@ def check_schedule(problem: DepotProblem, schedule: Schedule) -> list[str]:
         delivered = energy - r.energy_arrival_wh
         if energy > r.cap_wh + ENERGY_TOL_WH:
             errors.append(f"{r.vehicle_id}: holds {energy:.0f} Wh, above its cap {r.cap_wh:.0f}")
-        missing = r.required_wh - delivered
-        if missing > ENERGY_TOL_WH and abs(reported.get(r.vehicle_id, 0.0) - missing) > 10.0:
-            errors.append(
-                f"{r.vehicle_id}: {missing:.0f} Wh short, reported "
-                f"{reported.get(r.vehicle_id, 0.0):.0f} Wh"
-            )
+        short = max(0.0, r.required_wh - delivered)
+        reported_wh = reported.get(r.vehicle_id, 0.0)
+        if abs(reported_wh - short) > REPORT_TOL_WH:
+            errors.append(f"{r.vehicle_id}: {short:.0f} Wh short, reported {reported_wh:.0f} Wh")
     for k, p in enumerate(site):
         if p > problem.site_limit_w + POWER_TOL_W and p > problem.base_load(k) + POWER_TOL_W:
             errors.append(
@@ -86,12 +87,6 @@ def check_schedule(problem: DepotProblem, schedule: Schedule) -> list[str]:
             if second[0] < first[1] - 1e-6:
                 errors.append(f"{cid}: {first[2]} and {second[2]} plugged in at the same time")
     return errors
-
-
-def delivered_wh(schedule: Schedule) -> dict[str, float]:
-    """Battery-side energy each van receives, recomputed from its power per slot."""
-    slot_h = schedule.slot_s / 3600.0
-    return {v.vehicle_id: sum(v.power_w) * slot_h for v in schedule.vans}
 
 
 def check_plugs(
