@@ -137,8 +137,9 @@ def _pytest(src: Path, target: Target, settings: Settings, timeout_s: float) -> 
     except subprocess.TimeoutExpired:
         return "timeout", time.monotonic() - began
     took = time.monotonic() - began
-    # 1: a test failed; 2: collection or import failed (the mutant broke the module outright).
-    status = {0: "survived", 1: "killed", 2: "killed"}.get(done.returncode)
+    # 1: a test failed; 2: collection or import failed; 3: pytest's own start-up failed (a
+    # plugin imports the mutated package): either way the mutant broke the module outright.
+    status = {0: "survived", 1: "killed", 2: "killed", 3: "killed"}.get(done.returncode)
     if status is None:
         tail = (done.stdout + done.stderr).decode(errors="replace")[-2000:]
         raise SystemExit(f"pytest exited {done.returncode} for {target.path}:\n{tail}")
