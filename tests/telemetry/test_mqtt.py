@@ -90,17 +90,22 @@ def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(tmp_path: Path) ->
     data = tmp_path / "data"
     total = 3000
     messages = stream(total)
+    # The kill lands while the first 2,000 messages flow; the last 1,000 are published while the
+    # worker is dead, so the session holds work for the restarted worker whatever the timing (a
+    # fast worker could otherwise store everything before the kill).
+    flowing, queued = messages[:2000], messages[2000:]
     with running_broker(tmp_path / "broker") as broker:
         worker = start_worker(broker, data, fleet)
         codes: list[int] = []
-        pub = threading.Thread(target=lambda: codes.extend(publish(broker, messages)))
+        pub = threading.Thread(target=lambda: codes.extend(publish(broker, flowing)))
         pub.start()
         wait_for(lambda: stored_rows(data) > rows_of(total) // 10, what="some rows stored")
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
         killed_at = stored_rows(data)
-        worker = start_worker(broker, data, fleet)
         pub.join(timeout=120)
+        codes.extend(publish(broker, queued))
+        worker = start_worker(broker, data, fleet)
         assert set(codes) == {0} and len(codes) == total
         wait_for(lambda: stored_rows(data) >= rows_of(total), timeout_s=120, what="all rows")
         stop(worker)
