@@ -26,25 +26,37 @@ def read_json(path: Path) -> Any:
         raise InvalidInput(f"not JSON: {exc.msg}", file=path, line=exc.lineno) from exc
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: all or nothing.
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it over: all or nothing, and durable
+    once it returns (the bytes and the folder entry are fsynced). Text is written as UTF-8.
 
     The file gets the permissions a plain write would give it (the mode of the file it replaces,
     else 0666 less the umask), so a group that may read the user's files may read these too.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _create_beside(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "wb") as fh:
             if path.exists():
                 os.fchmod(fh.fileno(), stat.S_IMODE(path.stat().st_mode))
-            fh.write(text)
+            fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new entry in the folder ``path`` durable, not just the file's bytes."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _create_beside(path: Path) -> tuple[int, Path]:

@@ -9,12 +9,11 @@ never an acknowledged event without its proof. The same bytes uploaded twice are
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from voltvan.errors import InvalidInput
+from voltvan.files import fsync_dir, write_atomic
 
 #: The largest photo or signature accepted (bytes).
 MAX_PROOF_BYTES = 10 * 1024 * 1024
@@ -57,26 +56,6 @@ class ProofFiles:
         target = self.path(proof_id)
         if target.is_file() and target.stat().st_size == len(data):
             return proof_id, media_type
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            with tmp.open("xb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            tmp.replace(target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        _fsync_dir(target.parent)
-        _fsync_dir(self.root)
+        write_atomic(target, data)  # fsynced, and its folder too, before the event may commit
+        fsync_dir(self.root)  # the shard folder may be new: its entry in the root must last too
         return proof_id, media_type
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (the entry, not just the file's bytes)."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

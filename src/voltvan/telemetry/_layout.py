@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from voltvan.errors import Conflict
+from voltvan.files import fsync_dir
 from voltvan.telemetry._messages import Reject
 
 TS = pa.timestamp("us", tz="UTC")
@@ -83,14 +84,6 @@ def set_raw_horizon(data_dir: Path, day: str) -> None:
     tmp.write_text(day + "\n")
     tmp.replace(path)
     fsync_dir(path.parent)
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_parquet_atomic(table: pa.Table, path: Path, *, store_schema: bool = True) -> None:

@@ -15,8 +15,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from voltvan.errors import InvalidInput
+from voltvan.files import fsync_dir
 from voltvan.telemetry import _duck
-from voltvan.telemetry._layout import FileLock, fsync_dir, iter_partitions, set_raw_horizon
+from voltvan.telemetry._layout import FileLock, iter_partitions, set_raw_horizon
 from voltvan.telemetry._messages import now_us
 
 _KINDS = {"signals": "vehicle_id, name, ts", "rejected": "received_at"}
