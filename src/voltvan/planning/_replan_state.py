@@ -19,7 +19,7 @@ from voltvan.domain import Van, format_hhmm
 from voltvan.plan import Plan, Route, Visit, VisitKind
 from voltvan.planning._events import Events, StopFailed, VanPosition
 from voltvan.planning._origin import Origin
-from voltvan.planning._timeline import Context
+from voltvan.planning._timeline import Context, lat_lon
 from voltvan.travel import TravelParams, duration_at, haversine_m
 
 Seq = list[tuple[VisitKind, str]]
@@ -177,7 +177,7 @@ def _from_position(
 ) -> tuple[float, float]:
     """Arrival and energy at ``loc`` driving from the reported position with what is on board."""
     vt = ctx.scenario.fleet.type_of(state.van)
-    lat, lon = _lat_lon(ctx, loc)
+    lat, lon = lat_lon(ctx, loc)
     params = TravelParams()
     dist = float(haversine_m(pos.lat, pos.lon, lat, lon)) * params.detour_factor
     dur = float(duration_at(dist, pos.time_s, params))
@@ -191,15 +191,6 @@ def _from_position(
         ambient_c=ctx.scenario.fleet.ambient_c,
     )
     return pos.time_s + dur, pos.soc * vt.battery_wh - leg
-
-
-def _lat_lon(ctx: Context, loc: str) -> tuple[float, float]:
-    if loc in ctx.stops:
-        return ctx.stops[loc].lat, ctx.stops[loc].lon
-    if loc in ctx.chargers:
-        return ctx.chargers[loc].lat, ctx.chargers[loc].lon
-    d = ctx.scenario.fleet.depot(loc)
-    return d.lat, d.lon
 
 
 def _idle(ctx: Context, van: Van, at_s: float) -> VanState:

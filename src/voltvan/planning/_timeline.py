@@ -144,7 +144,7 @@ def time_route(
         issues.append(Issue(len(places) - 1, "shift"))
     visits = []
     for k, (kind, loc) in enumerate(places):
-        lat, lon = _lat_lon(ctx, loc)
+        lat, lon = lat_lon(ctx, loc)
         visits.append(
             Visit(
                 kind=kind,
@@ -280,7 +280,8 @@ def _energy_needed(
     return worst + reserve_wh
 
 
-def _lat_lon(ctx: Context, loc: str) -> tuple[float, float]:
+def lat_lon(ctx: Context, loc: str) -> tuple[float, float]:
+    """Where a stop, charger or depot of the scenario is."""
     if loc in ctx.stops:
         return ctx.stops[loc].lat, ctx.stops[loc].lon
     if loc in ctx.chargers:
