@@ -4,18 +4,15 @@ driver accounts, and Debian's chromium (one of each per test module)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 
 from tests.report.test_browser import CHROMIUM, CHROMIUM_ARGS
-from tests.telemetry.broker import free_port
 from tests.web.cockpit_browser import Server
 from tests.web.cockpit_day import cockpit_day
+from tests.web.live import serving
 from voltvan.ops import open_ops
 from voltvan.web import WebSettings, create_app
 
@@ -37,18 +34,8 @@ def cockpit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
         "dispatch": store.add_user("dispatch", "dispatcher"),
     }
     store.close()
-    app = create_app(WebSettings(data_dir=data))
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "the API server did not start"
-        time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", data, day, undo_day, secrets)
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(WebSettings(data_dir=data))) as url:
+        yield Server(url, data, day, undo_day, secrets)
 
 
 @pytest.fixture(scope="module")

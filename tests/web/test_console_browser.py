@@ -5,7 +5,6 @@ van on the console page within 2 s, the issue's requirement."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from tests.report.plans import city_day
-from tests.report.test_browser import CHROMIUM, CHROMIUM_ARGS
-from tests.telemetry.broker import free_port, publish, running_broker, start_worker
+from tests.telemetry.broker import publish, running_broker, start_worker
 from tests.telemetry.ingest_data import LAT, LON, SOC, SPEED, iso, write_fleet
+from tests.web.live import serving
 from voltvan.ops import details_of, open_ops
 from voltvan.telemetry import topic_for
 from voltvan.web import WebSettings, create_app
@@ -30,34 +28,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.mqtt]
 ON_SCREEN_S = 2.0
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), f"{CHROMIUM} is needed (the Debian chromium package)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @contextmanager
-def serving(data: Path, scenario_dir: Path | None = None) -> Iterator[str]:
+def console_server(data: Path, scenario_dir: Path | None = None) -> Iterator[str]:
     """The API (telemetry, operations, console) on a free port of 127.0.0.1, in a thread."""
-    app = create_app(WebSettings(data_dir=data, scenario_dir=scenario_dir))
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "the API server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
+    with serving(create_app(WebSettings(data_dir=data, scenario_dir=scenario_dir))) as url:
+        yield url
 
 
 def message(lat: float, lon: float, soc: float) -> bytes:
@@ -76,7 +51,7 @@ def marker_at(page: Any, van: str, lat: float) -> None:
 
 
 def test_a_published_message_moves_the_van_on_the_console_within_2_s(
-    browser: Any, tmp_path: Path
+    chromium: Any, tmp_path: Path
 ) -> None:
     plan, scenario = city_day(3, 24)
     today = datetime.now(UTC).date().isoformat()
@@ -87,9 +62,9 @@ def test_a_published_message_moves_the_van_on_the_console_within_2_s(
     store.close()
     fleet = write_fleet(tmp_path, [r.van_id for r in plan.routes])
     stop = plan.routes[0].visits[1]
-    with running_broker(tmp_path / "broker") as broker, serving(data) as server:
+    with running_broker(tmp_path / "broker") as broker, console_server(data) as server:
         start_worker(broker, data, fleet)
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page = chromium.new_page(viewport={"width": 1440, "height": 900})
         problems: list[str] = []
         blocked: list[str] = []
 
@@ -134,7 +109,7 @@ def test_a_published_message_moves_the_van_on_the_console_within_2_s(
     print(f"console latency from publish to screen: {shown}")
 
 
-def test_a_drivers_secret_is_refused_with_the_reason(browser: Any, tmp_path: Path) -> None:
+def test_a_drivers_secret_is_refused_with_the_reason(chromium: Any, tmp_path: Path) -> None:
     """The page asks again for a secret, saying why, and shows no van."""
     plan, scenario = city_day(2, 8)
     today = datetime.now(UTC).date().isoformat()
@@ -142,8 +117,8 @@ def test_a_drivers_secret_is_refused_with_the_reason(browser: Any, tmp_path: Pat
     store.publish(today, plan, [details_of(s) for s in scenario.stops], base_version=None, by="t")
     driver = store.add_user("d1", "driver", "V01")
     store.close()
-    with serving(tmp_path) as server:
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+    with console_server(tmp_path) as server:
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"{server}/console/?day={today}&tz=UTC")
         page.fill("#vc-secret", driver)
         page.click("#vc-login-form button")
@@ -154,7 +129,7 @@ def test_a_drivers_secret_is_refused_with_the_reason(browser: Any, tmp_path: Pat
         page.close()
 
 
-def test_the_dispatcher_replans_a_breakdown_from_the_console(browser: Any, tmp_path: Path) -> None:
+def test_the_dispatcher_replans_a_breakdown_from_the_console(chromium: Any, tmp_path: Path) -> None:
     """Van out of service at 12:00, from the re-plan dialog: version 2 is published and arrives."""
     from tests.planning.replan_cases import busiest, planned_day
     from voltvan.scenario import write_scenario
@@ -168,8 +143,8 @@ def test_the_dispatcher_replans_a_breakdown_from_the_console(browser: Any, tmp_p
     secret = store.add_user("dispatch", "dispatcher")
     store.close()
     folder = write_scenario(scenario, tmp_path / "city")
-    with serving(data, scenario_dir=folder) as server:
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
+    with console_server(data, scenario_dir=folder) as server:
+        page = chromium.new_page(viewport={"width": 1440, "height": 900})
         problems: list[str] = []
         page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
         page.goto(f"{server}/console/?day={today}&tz=UTC&van={broken}")

@@ -3,16 +3,12 @@ Swagger UI draws every route, and "Authorize" + "Try it out" send the bearer tok
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 
-from tests.report.test_browser import CHROMIUM, CHROMIUM_ARGS
-from tests.telemetry.broker import free_port
+from tests.web.live import serving
 from voltvan.telemetry import Tokens
 from voltvan.web import WebSettings, create_app
 
@@ -26,34 +22,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``voltvan serve``'s app with tokens, on a free port of 127.0.0.1, in a thread."""
     tokens = Tokens(vehicles={"V1": "van-token"}, readers={"console": READER_TOKEN})
     app = create_app(WebSettings(data_dir=tmp_path_factory.mktemp("data"), tokens=tokens))
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "the API server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), f"{CHROMIUM} is needed (the Debian chromium package)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture
-def docs(browser: Any, server: str) -> Iterator[tuple[Any, list[str], list[str]]]:
+def docs(chromium: Any, server: str) -> Iterator[tuple[Any, list[str], list[str]]]:
     """/docs opened with every request to another origin blocked (and recorded)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
     blocked: list[str] = []
     problems: list[str] = []
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
-from tests.telemetry.broker import free_port, wait_port
 from tests.telemetry.ingest_data import batch_message
+from tests.web.live import serving
 from voltvan.telemetry import MAX_PAYLOAD_BYTES
 from voltvan.web import WebSettings, create_app
 from voltvan.web._telemetry import _watch
@@ -42,19 +40,8 @@ def test_a_body_over_the_limit_is_413_whether_declared_or_streamed(tmp_path: Pat
 @contextlib.contextmanager
 def live_server(tmp_path: Path, **settings: Any) -> Iterator[int]:
     """The API over ``tmp_path`` on a free port of 127.0.0.1, served by uvicorn in a thread."""
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(WebSettings(data_dir=tmp_path, **settings)), port=port, log_level="error"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_port(port)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    with serving(create_app(WebSettings(data_dir=tmp_path, **settings))) as url:
+        yield int(url.rsplit(":", 1)[1])
 
 
 def test_a_declared_200_mb_body_is_refused_before_it_is_sent(tmp_path: Path) -> None:
