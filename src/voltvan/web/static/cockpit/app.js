@@ -44,7 +44,8 @@ const shownVersion = () => Number(localStorage.getItem(shownKey())) || null;
 
 // ---- drawing ------------------------------------------------------------------------------
 
-const render = () => draw(state, { deliver: openDeliver, fail: openFail });
+const render = () =>
+  draw(state, { deliver: openDeliver, fail: openFail, arrive: (stop) => act(stop, { kind: "arrived" }, {}) });
 const renderSync = () => drawSync(state);
 
 // ---- loading ------------------------------------------------------------------------------
@@ -145,7 +146,8 @@ async function act(stop, fields, proofs) {
   await queue.put(rec);
   state.records = await queue.all();
   const name = stop.stop?.name || stop.location_id;
-  showUndo(rec, fields.kind === "delivered" ? `Delivered: ${name}` : `Not delivered: ${name}`);
+  const done = { arrived: "Arrived", delivered: "Delivered", failed: "Not delivered" }[fields.kind];
+  showUndo(rec, `${done}: ${name}`);
   render();
   $("next").focus();
   refresh();
@@ -270,7 +272,7 @@ function wire() {
   window.addEventListener("resize", resizeMap);
   document.addEventListener("keydown", (e) => {
     if (e.target.closest("input, textarea, dialog") || e.ctrlKey || e.metaKey || e.altKey) return;
-    const click = { n: "navigate", d: "delivered", f: "failed" }[e.key];
+    const click = { n: "navigate", a: "arrived", d: "delivered", f: "failed" }[e.key];
     if (click && $(click)) { e.preventDefault(); $(click).click(); }
     if (e.key === "u") undo();
   });

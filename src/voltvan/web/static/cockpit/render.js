@@ -45,6 +45,7 @@ export function render(state, handlers) {
   if (next) {
     $("delivered").onclick = () => handlers.deliver(next);
     $("failed").onclick = () => handlers.fail(next);
+    if ($("arrived")) $("arrived").onclick = () => handlers.arrive(next);
   }
 }
 

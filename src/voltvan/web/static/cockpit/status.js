@@ -18,6 +18,7 @@ export function effectiveVisits(route, records) {
     const known = recs.findIndex((r) => r.event_id === v.event_id);
     const replay = known >= 0 ? recs.slice(known + 1) : recs.filter((r) => r.state === "pending");
     let { status, reason } = v;
+    let arrivedAt = v.arrived_at || null;
     for (const r of replay) {
       const e = r.event;
       if (e.kind === "undo") {
@@ -26,9 +27,10 @@ export function effectiveVisits(route, records) {
       } else {
         status = e.kind;
         reason = e.reason || null;
+        if (e.kind === "arrived") arrivedAt = e.at;
       }
     }
-    return { ...v, status, reason };
+    return { ...v, status, reason, arrived_at: arrivedAt };
   });
 }
 

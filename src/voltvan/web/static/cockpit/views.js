@@ -84,9 +84,18 @@ export function nextCard(next, seq, total, predicted) {
     ${s.note ? `<p class="note">${esc(s.note)}</p>` : ""}
     ${navHtml(next.lat, next.lon, label)}
     <div class="do">
+      ${next.status === "arrived"
+        ? `<p class="muted" id="arrived-note">Arrived${next.arrived_at ? ` ${esc(clock(next.arrived_at))}` : ""}: the dispatcher sees you are here.</p>`
+        : `<button id="arrived" type="button" class="big" aria-keyshortcuts="a"><span aria-hidden="true">⚑</span> Arrived</button>`}
       <button id="delivered" type="button" class="big ok" aria-keyshortcuts="d"><span aria-hidden="true">✓</span> Delivered</button>
       <button id="failed" type="button" class="big danger" aria-keyshortcuts="f"><span aria-hidden="true">✕</span> Not delivered</button>
     </div>`;
+}
+
+// An ISO time as the van's clock shows it (hh:mm).
+function clock(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? "" : `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
 
 export function stopItem(v, seq, predicted, isNext, low = false) {
