@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from tests.console.routes import route
-from voltvan.console import LiveSoc, StopState, soc_at_return, van_progress
+from tests.console.routes import BATTERY_WH, route
+from voltvan.console import LiveSoc, StopState, predicted_return_soc, van_progress
 
 # Planned departures: A 08:15 (30 000 s), B 08:30 (30 900 s), C 08:45 (31 800 s).
 A_LEAVES, B_LEAVES = 29_700.0, 30_600.0
@@ -70,15 +70,29 @@ def test_without_telemetry_the_return_soc_is_the_plans() -> None:
     assert (p.soc_source, p.predicted_return_soc) == ("plan", pytest.approx(0.50))
 
 
-def test_a_planned_charge_is_added_back_but_never_past_full() -> None:
+def test_return_soc_counts_what_is_left_after_the_stop_reached() -> None:
     r = route()
-    assert soc_at_return(r, 0, 1.0) == pytest.approx(0.50)
-    assert soc_at_return(r, 3, 0.30) == pytest.approx(0.20)  # only the way back is left
-    visits = list(r.visits)
-    visits[3] = replace(visits[3], charge_wh=30_000.0)  # at C: 30 kWh + 30 kWh, capped at 50
-    charged = replace(r, visits=tuple(visits))
-    assert soc_at_return(charged, 0, 1.0) == pytest.approx(0.90)
-    assert soc_at_return(charged, 0, 0.60) == pytest.approx(0.90 - 0.20)
+    assert predicted_return_soc(r, {}, LiveSoc(1.0, 0)) == pytest.approx(0.50)
+    done = {s: StopState("delivered") for s in "ABC"}
+    # only the way back (5 kWh) is left
+    assert predicted_return_soc(r, done, LiveSoc(0.30, 0)) == pytest.approx(0.20)
+    arrived = {"A": StopState("delivered"), "B": StopState("arrived")}
+    # at B: C (10 kWh) and the way back (5 kWh) are left
+    assert predicted_return_soc(r, arrived, LiveSoc(0.70, 0)) == pytest.approx(0.40)
+
+
+def test_a_planned_charge_is_added_back_but_never_past_full() -> None:
+    """The plan leaves at 60 % (30 kWh) and charges 30 kWh at C (10 -> 40 kWh), back at 70 %.
+    A van that left full would reach C with 30 kWh: the charge fills it to 50, not 60."""
+    r = route()
+    shifted = [replace(v, energy_wh=v.energy_wh - 20_000) for v in r.visits]
+    shifted[3] = replace(shifted[3], charge_wh=30_000.0)
+    shifted[4] = replace(shifted[4], energy_wh=35_000.0)
+    visits = tuple(replace(v, soc=v.energy_wh / BATTERY_WH) for v in shifted)
+    charged = replace(r, visits=visits)
+    assert predicted_return_soc(charged, {}, LiveSoc(0.60, 0)) == pytest.approx(0.70)
+    assert predicted_return_soc(charged, {}, LiveSoc(1.0, 0)) == pytest.approx(0.90)
+    assert predicted_return_soc(charged, {}, LiveSoc(0.40, 0)) == pytest.approx(0.70 - 0.20)
 
 
 def test_a_van_out_of_service_says_since_when() -> None:

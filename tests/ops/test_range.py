@@ -113,3 +113,17 @@ def test_a_charge_stop_fills_no_further_than_full() -> None:
     )
     out = range_ahead(with_charge, {"S1": "delivered"}, [], LiveSoc(soc=0.9, at_us=0))
     assert [a["energy_wh"] for a in out["ahead"]] == pytest.approx([43_000, 48_000])
+
+
+def test_arrived_is_where_the_van_is_and_the_stop_is_still_ahead() -> None:
+    """The console's return state of charge uses the same rule: at S2 (arrived, not delivered)
+    with 60 % = 30 kWh, S2 itself is ahead at what the battery holds now, then S3 and home."""
+    live = LiveSoc(soc=0.6, at_us=0)
+    out = range_ahead(DAY, {"S1": "delivered", "S2": "arrived"}, [], live)
+    assert [a["location_id"] for a in out["ahead"]] == ["S2", "S3", "D1"]
+    assert [a["energy_wh"] for a in out["ahead"]] == pytest.approx([30_000, 28_000, 26_000])
+    # arrived at S1 only: S1 done or not, the legs before it are not counted again
+    out = range_ahead(DAY, {"S1": "arrived"}, [], LiveSoc(soc=0.76, at_us=0))
+    assert [a["location_id"] for a in out["ahead"]] == ["S1", "S2", "S3", "D1"]
+    assert out["ahead"][0]["energy_wh"] == pytest.approx(38_000)
+    assert out["return_soc"] == pytest.approx(32_000 / BATTERY_WH)

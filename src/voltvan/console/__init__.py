@@ -16,7 +16,7 @@ from voltvan.console._live import LiveVan as LiveVan
 from voltvan.console._progress import LiveSoc as LiveSoc
 from voltvan.console._progress import StopState as StopState
 from voltvan.console._progress import VanProgress as VanProgress
-from voltvan.console._progress import soc_at_return as soc_at_return
+from voltvan.console._progress import predicted_return_soc as predicted_return_soc
 from voltvan.console._progress import van_progress as van_progress
 from voltvan.console._watch import DayWatch as DayWatch
 from voltvan.console._watch import plan_geometry as plan_geometry
@@ -34,7 +34,7 @@ __all__ = [
     "fleet_alerts",
     "local_day",
     "plan_geometry",
+    "predicted_return_soc",
     "seconds_after",
-    "soc_at_return",
     "van_progress",
 ]

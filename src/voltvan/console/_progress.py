@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from voltvan.ops import DONE, REACHED, range_ahead
+from voltvan.ops import LiveSoc as RangeSoc
 from voltvan.plan import Route
-
-DONE = frozenset({"delivered", "failed"})
-#: A stop the van has reached: the rest of the route starts after it.
-REACHED = DONE | {"arrived"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +75,6 @@ class VanProgress:
         }
 
 
-def battery_wh(route: Route) -> float | None:
-    """The usable capacity the plan implies (energy on arrival / SoC on arrival)."""
-    for v in route.visits:
-        if v.soc > 0.01:
-            return v.energy_wh / v.soc
-    return None
-
-
 def reached_index(route: Route, states: Mapping[str, StopState]) -> int:
     """The furthest visit the van has reached: a stop arrived at, delivered or failed, with the
     charge visits before it (0: none, the van is at or leaving its depot)."""
@@ -96,19 +86,13 @@ def reached_index(route: Route, states: Mapping[str, StopState]) -> int:
     return out
 
 
-def soc_at_return(route: Route, after: int, soc: float) -> float:
-    """The SoC back at the depot when the van holds ``soc`` at visit ``after``: the energy of
-    every later leg (the energy model's figure in the plan), the planned charges added back.
-
-    The leg the van may be driving now is counted whole: the prediction errs on the low side.
-    """
-    cap = battery_wh(route)
-    if cap is None:
-        return route.visits[-1].soc
-    energy = soc * cap
-    for v in route.visits[after + 1 :]:
-        energy = min(cap, energy - v.energy_from_prev_wh + v.charge_wh)
-    return energy / cap
+def predicted_return_soc(route: Route, states: Mapping[str, StopState], live: LiveSoc) -> float:
+    """The SoC back at the depot from the live one: the operations service's range rule (the
+    driver's cockpit shows the same figure), so console and cockpit never disagree."""
+    statuses = {stop: state.status for stop, state in states.items()}
+    ahead = range_ahead(route, statuses, (), RangeSoc(soc=live.soc, at_us=0))
+    soc = ahead["return_soc"]
+    return route.visits[-1].soc if soc is None else float(soc)
 
 
 def van_progress(
@@ -155,7 +139,7 @@ def van_progress(
     if last_done is None:
         delay = max(delay, 0.0)
     if live is not None:
-        predicted, source = soc_at_return(route, reached, live.soc), "live"
+        predicted, source = predicted_return_soc(route, states, live), "live"
     else:
         predicted, source = visits[-1].soc, "plan"
     return VanProgress(

@@ -22,6 +22,8 @@ from voltvan.ops._plans import details_of as details_of
 from voltvan.ops._proofs import MAX_PROOF_BYTES as MAX_PROOF_BYTES
 from voltvan.ops._proofs import ProofFiles as ProofFiles
 from voltvan.ops._proofs import sniff_image as sniff_image
+from voltvan.ops._range import DONE as DONE
+from voltvan.ops._range import REACHED as REACHED
 from voltvan.ops._range import LiveSoc as LiveSoc
 from voltvan.ops._range import range_ahead as range_ahead
 from voltvan.ops._store import PROOFS_DIR as PROOFS_DIR
@@ -30,10 +32,12 @@ from voltvan.ops._store import open_ops as open_ops
 
 __all__ = [
     "DEFAULT_DB_FILE",
+    "DONE",
     "EVENT_KINDS",
     "FAIL_REASONS",
     "MAX_PROOF_BYTES",
     "PROOFS_DIR",
+    "REACHED",
     "ROLES",
     "STOP_STATUSES",
     "UNDO_WINDOW_S",

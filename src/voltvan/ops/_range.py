@@ -3,7 +3,7 @@
 The plan already knows the energy on arrival at every visit (the energy model's profile). What the
 plan cannot know is how the day went: the van's live state of charge from telemetry shifts the
 whole remaining profile by the difference between what the battery holds now and what the plan
-expected it to hold on leaving the last stop done. When the shifted profile dips below the
+expected it to hold on leaving the last stop reached. When the shifted profile dips below the
 reserve, the driver is told before driving on, with the public charger the day's plan uses
 nearest to where the energy runs short.
 
@@ -28,6 +28,9 @@ from voltvan.travel import haversine_m
 
 #: Statuses after which a stop needs no more driving.
 DONE = frozenset({"delivered", "failed"})
+#: Statuses of a stop the van has reached: the driving of the rest starts there (one rule for the
+#: cockpit's range and the console's return state of charge).
+REACHED = DONE | {"arrived"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,16 +101,21 @@ def range_ahead(
 ) -> dict[str, Any]:
     """The remaining visits with their predicted state of charge, and a warning if short.
 
-    The last stop delivered or failed (in route order) is where the van is taken to be: what
-    follows it and is not done remains. A stop skipped before it has no prediction (the plan
-    cannot say when the driver goes back).
+    The last stop reached (arrived, delivered or failed; in route order) is where the van is
+    taken to be: that stop if it is not done yet, and what follows it and is not done, remain.
+    A stop skipped before it has no prediction (the plan cannot say when the driver goes back).
+    Live telemetry is taken as read at that stop: while the van drives on, the leg it is on is
+    counted whole, so the prediction errs on the low side.
     """
     visits = route.visits
     battery = battery_wh(route)
     reserve = reserve_wh(route)
     done = [v.kind == "stop" and statuses.get(v.location_id) in DONE for v in visits]
-    anchor = max((i for i, d in enumerate(done) if d), default=0)
-    rest = [v for i, v in enumerate(visits) if i > anchor and not done[i]]
+    reached = [v.kind == "stop" and statuses.get(v.location_id) in REACHED for v in visits]
+    anchor = max((i for i, r in enumerate(reached) if r), default=0)
+    here = anchor > 0 and not done[anchor]  # arrived at the anchor: it is still to be done
+    first = anchor if here else anchor + 1
+    rest = [v for i, v in enumerate(visits) if i >= first and not done[i]]
     offset = 0.0
     if live is not None and anchor + 1 < len(visits) and battery > 0:
         nxt = visits[anchor + 1]
@@ -126,7 +134,9 @@ def range_ahead(
             charged = min(battery, energy + prev.charge_wh)
             energy = charged + visits[i].energy_wh - prev.energy_wh - prev.charge_wh
         walked[i] = min(battery, energy)
-    energies = [walked[i] for i, v in enumerate(visits) if i > anchor and not done[i]]
+    if here:  # standing at the anchor: what the battery holds now
+        walked[anchor] = min(battery, visits[anchor].energy_wh + offset)
+    energies = [walked[i] for i, v in enumerate(visits) if i in walked and not done[i]]
     ahead: list[dict[str, Any]] = []
     for v, energy in zip(rest, energies, strict=True):
         ahead.append(
