@@ -23,6 +23,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from voltvan.academy import data_file
 from voltvan.catalog import large_van, small_van, twizy
 from voltvan.energy import (
     DRIVER_KG,
@@ -47,10 +48,10 @@ WLTP_RANGE_KM = {"large": 317.0, "small": 423.0}  # from the cited OpenEV sheets
 N1_PAYLOAD_SHARE = 0.28  # WLTP test mass of a van: running order + 25 kg + 28 % of payload
 
 
-def twizy_validation(data: Path, console: Console, rows: list[dict[str, object]]) -> None:
+def twizy_validation(console: Console, rows: list[dict[str, object]]) -> None:
     van = twizy()
     mass_kg = van.mass_kg + DRIVER_KG + KIT_KG
-    files = sorted((data / "real" / "rsk-twizy-ev" / "Analyzed").glob("T*/*.csv"))
+    files = sorted(data_file("rsk-twizy-ev/Analyzed").glob("T*/*.csv"))
     trips = [read_rsk_trip(f, battery_wh=van.battery_wh, mass_kg=mass_kg) for f in files]
     pieces = [read_rsk_pieces(f, battery_wh=van.battery_wh, mass_kg=mass_kg) for f in files]
     summary = Table(title=f"RSK Twizy, leave one trip out ({len(trips)} trips)")
@@ -226,7 +227,7 @@ def main() -> None:
         "--data",
         type=Path,
         default=REPO / "tests" / "data",
-        help="folder holding real/rsk-twizy-ev and real/emobpy-cycles-evspecs",
+        help="folder holding real/emobpy-cycles-evspecs (the Twizy trips are package data)",
     )
     parser.add_argument(
         "--out",
@@ -237,7 +238,7 @@ def main() -> None:
     args = parser.parse_args()
     console = Console(width=150)
     rows: list[dict[str, object]] = []
-    twizy_validation(args.data, console, rows)
+    twizy_validation(console, rows)
     leg_vs_trace(args.data, console, rows)
     default_vans(args.data, console, rows)
     matrix_timing(console, rows)

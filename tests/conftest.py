@@ -25,15 +25,27 @@ pytest_plugins = ("tests.ci_skips", "tests.ops.databases")
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 CHECKER = REPO / "tests" / "tools" / "check_evrptw.py"
+PACKAGE_DATA = REPO / "src" / "voltvan" / "academy" / "data"
+#: Files the lessons read too live once, in the package data of ``voltvan.academy``.
+MOVED = {
+    ("real", "rsk-twizy-ev"): PACKAGE_DATA / "rsk-twizy-ev",
+    ("bench", "evrptw", "small"): PACKAGE_DATA / "evrptw-small",
+}
 
 
 def data_path(*parts: str) -> Path:
     """A file or folder under tests/data (real data and benchmark instances, see its README).
 
+    The Twizy trips and the small EVRPTW instances are package data of the lessons; their
+    old tests/data paths still name them here.
+
     Never skips: the repository ships every file a test reads, so a missing one is a broken
     checkout or a typo, and the test must fail saying which.
     """
     path = DATA.joinpath(*parts)
+    for prefix, folder in MOVED.items():
+        if parts[: len(prefix)] == prefix:
+            path = folder.joinpath(*parts[len(prefix) :])
     if not path.exists():
         raise FileNotFoundError(f"test data missing: {path} (listed in tests/data/README.md?)")
     return path

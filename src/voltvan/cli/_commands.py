@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "_ops",  # ops publish|user
     "_analytics",  # import, derive
     "_reports",  # report trips|energy|charging|alerts
+    "_academy",  # academy list|start|check
 )
 
 for _name in COMMAND_MODULES:
