@@ -76,5 +76,5 @@ def _neighbours(route: list[int]) -> list[list[int]]:
     out = [route[:i] + route[i:j][::-1] + route[j:] for i in range(n) for j in range(i + 2, n + 1)]
     for i in range(n):
         rest = route[:i] + route[i + 1 :]
-        out += [rest[:k] + [route[i]] + rest[k:] for k in range(n) if k != i]
+        out += [[*rest[:k], route[i], *rest[k:]] for k in range(n) if k != i]
     return out

@@ -141,7 +141,7 @@ def swap_neighbours(instance: EvInstance, route: list[int]) -> list[int]:
     while improved:
         improved = False
         for k in range(len(best) - 1):
-            cand = best[:k] + [best[k + 1], best[k]] + best[k + 2 :]
+            cand = [*best[:k], best[k + 1], best[k], *best[k + 2 :]]
             length = evaluate(instance, cand)
             if length is not None and length < best_len - EPS:
                 best, best_len, improved = cand, length, True
