@@ -65,7 +65,7 @@ def test_lesson_without_a_grader_is_refused(tmp_path: Path) -> None:
     """A lesson folder missing one of its four files says which."""
     folder = _fake_lesson(tmp_path, "05_y", 'number = 5\ntitle = "Y"\nminutes = 5\ngoals = []\n')
     (folder / "grade.py").unlink()
-    with pytest.raises(InvalidInput, match="the lesson has no grade.py"):
+    with pytest.raises(InvalidInput, match=r"the lesson has no grade\.py"):
         lessons_in(tmp_path)
 
 
