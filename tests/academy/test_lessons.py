@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.academy.helpers import FAST_RUN, SLOW_GRADE, run_lesson, solution
-from voltvan.academy import Lesson, check, lessons
+from voltvan.academy import Lesson, check, lesson, lessons
 
 LESSONS = lessons()
 
@@ -65,3 +67,24 @@ def test_notebook_is_jupytext_percent_with_goals(lesson: Lesson) -> None:
     assert "You will be able to" in header
     assert "Prerequisites" in header and "minutes" in header.lower()
     assert "# %%\n" in text
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        pytest.param(3, ", yours ", id="03_routing", marks=pytest.mark.slow),
+        pytest.param(4, "with C2/1 kept for V7: ", id="04_charging"),
+    ],
+)
+def test_lesson_measures_the_learners_answer_beside_it(
+    number: int, expected: str, tmp_path: Path
+) -> None:
+    """Run beside a passing exercise.py, the lesson's last cell measures the learner's code."""
+    found = lesson(number)
+    (tmp_path / "lesson.py").write_text(found.notebook.read_text())
+    (tmp_path / "exercise.py").write_text(solution(found).read_text())
+    run = subprocess.run(
+        [sys.executable, "lesson.py"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert expected in run.stdout

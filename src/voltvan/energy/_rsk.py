@@ -1,12 +1,13 @@
 """Reading a trip of the RSK Twizy data set as an :class:`ObservedTrip`, faults and all.
 
-The data set (NaitMalek et al., CC BY 4.0; shipped as ``voltvan.academy.data_file("rsk-twizy-ev")``)
-logs a Renault Twizy at 1 Hz: CAN speed, BMS state of charge, GPS fix and altitude, ambient
-temperature. Two trips carry real GPS faults (latitude 0, longitude 1555.6, altitude -111 m for a minute). Speed therefore
-comes from the CAN bus, never from GPS, and altitude is cleaned before it may cost or return
-energy: impossible fixes are dropped, then samples more than :data:`ALTITUDE_OUTLIER_M` from a
-five-minute running median, then the rest is interpolated and smoothed over half a minute (GPS
-altitude jitters by metres each second, which would otherwise look like endless small climbs).
+The data set (NaitMalek et al., CC BY 4.0; shipped as
+``voltvan.academy.data_file("rsk-twizy-ev")``) logs a Renault Twizy at 1 Hz: CAN speed, BMS state
+of charge, GPS fix and altitude, ambient temperature. Two trips carry real GPS faults (latitude 0,
+longitude 1555.6, altitude -111 m for a minute). Speed therefore comes from the CAN bus, never from
+GPS, and altitude is cleaned before it may cost or return energy: impossible fixes are dropped,
+then samples more than :data:`ALTITUDE_OUTLIER_M` from a five-minute running median, then the rest
+is interpolated and smoothed over half a minute (GPS altitude jitters by metres each second, which
+would otherwise look like endless small climbs).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@
 # repository), shipped with voltvan in their small sizes (5 to 15 customers).
 
 # %%
+import importlib
 import itertools
 
 from voltvan.academy import data_file
@@ -157,7 +158,7 @@ def swap_neighbours(instance: EvInstance, route: list[int]) -> list[int]:
 
 # %%
 try:
-    import exercise  # your exercise.py, when you run the lesson beside it
+    exercise = importlib.import_module("exercise")  # your exercise.py, beside this lesson
 
     yours = exercise.improve_route
     yours(instance, list(solution.routes[0].visits))

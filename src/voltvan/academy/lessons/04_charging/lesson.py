@@ -15,6 +15,7 @@
 
 # %%
 import dataclasses
+import importlib
 from pathlib import Path
 
 from voltvan import Tariff
@@ -159,7 +160,7 @@ for row in others:
 
 # %%
 try:
-    import exercise  # your exercise.py, when you run the lesson beside it
+    exercise = importlib.import_module("exercise")  # your exercise.py, beside this lesson
 
     reserved = exercise.schedule_with_reservation(problem, "V7", "C2/1")
     extra = reserved.cost()["total"] - cost["total"]
