@@ -14,10 +14,10 @@
 # (`jupytext --to notebook lesson.py`). It writes everything into the current folder.
 
 # %%
+import json
 from pathlib import Path
 
 from voltvan.check import check_plan
-from voltvan.plan import Plan
 from voltvan.planning import plan_scenario
 from voltvan.report import write_report
 from voltvan.scenario import generate_scenario, read_scenario, summarize, write_scenario
@@ -35,11 +35,13 @@ from voltvan.scenario import generate_scenario, read_scenario, summarize, write_
 day = generate_scenario(num_stops=60, num_vans=5, seed=7, day="cold")
 write_scenario(day, "city-day")
 scenario = read_scenario("city-day")
-print(Path("city-day/fleet.toml").read_text().splitlines()[0:6])
-print(Path("city-day/stops.csv").read_text().splitlines()[0:3])
+print("\n".join(Path("city-day/fleet.toml").read_text().splitlines()[:5]))
+print("\n".join(Path("city-day/stops.csv").read_text().splitlines()[:3]))
 summary = summarize(scenario)
 print(
-    f"{len(scenario.stops)} stops, {len(scenario.fleet.vans)} vans, {scenario.fleet.ambient_c} °C"
+    f"{summary.num_stops} stops, vans {summary.vans_by_type}, {summary.ambient_c} °C; "
+    f"{summary.total_weight_kg:.0f} kg to deliver, {summary.capacity_kg:.0f} kg of payload; "
+    f"time windows {summary.windows}"
 )
 for vt in scenario.fleet.vehicle_types:
     print(f"van type {vt.id}: battery {vt.battery_wh / 1000:.0f} kWh, payload {vt.payload_kg} kg")
@@ -106,10 +108,9 @@ for route in plan.routes:
 # `energy_wh` on arrival, and the leg that led there (`distance_from_prev_m`, metres).
 
 # %%
-raw = (out / "plan.json").read_text()
-first_visits = Plan.read_json(out / "plan.json").routes[0].visits[:2]
-print(raw[:300])
-print(first_visits)
+data = json.loads((out / "plan.json").read_text())
+print("a route has:", ", ".join(data["routes"][0]))
+print(json.dumps(data["routes"][0]["visits"][:2], indent=1))
 
 # %% [markdown]
 # ## Exercise
