@@ -148,3 +148,14 @@ def test_check_sees_the_latest_edit(tmp_path: Path) -> None:
     assert "not written yet" in check(lesson(2), path).problems[0]
     path.write_text("def steady_drive_wh(*a):\n    return 'x'\n")
     assert "should return a number" in check(lesson(2), path).problems[0]
+
+
+def test_exercise_may_import_a_module_beside_it(tmp_path: Path) -> None:
+    """A learner who splits their answer into two files in the workspace is graded on it."""
+    (tmp_path / "physics.py").write_text(
+        (Path(__file__).parent / "solutions" / "02_energy_physics" / "exercise.py").read_text()
+    )
+    (tmp_path / "exercise.py").write_text(
+        "from physics import steady_drive_wh as steady_drive_wh\n"
+    )
+    assert check(lesson(2), tmp_path / "exercise.py").passed

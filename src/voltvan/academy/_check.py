@@ -7,11 +7,13 @@ that names the learner's file and line, never a traceback from voltvan's inside.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import itertools
 import sys
 import traceback
 import types
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,18 +82,28 @@ def describe(exc: BaseException, path: Path) -> str:
     return f"your code raised {type(exc).__name__}{text} at {where(exc, path)}"
 
 
+@contextlib.contextmanager
+def _beside(folder: Path) -> Iterator[None]:
+    """The learner's folder first on the import path: their exercise may import its neighbours."""
+    sys.path.insert(0, str(folder))
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(str(folder))
+
+
 def check(lesson: Lesson, exercise: Path) -> CheckResult:
     """Grade one exercise file; problems in plain words (none: passed)."""
-    try:
-        module = load_module(exercise, f"exercise{lesson.number:02d}")
-    except Exception as exc:  # the learner's file: anything can happen on import
-        problem = f"{exercise.name} does not import: {type(exc).__name__}: {exc} at " + where(
-            exc, exercise
-        )
-        return CheckResult(lesson, exercise, (problem,))
-    grader = load_module(lesson.folder / "grade.py", f"grade{lesson.number:02d}")
-    try:
-        problems = list(grader.grade(module))
-    except Exception as exc:  # raised by the learner's functions through the grader
-        problems = [describe(exc, exercise)]
+    with _beside(exercise.resolve().parent):
+        try:
+            module = load_module(exercise, f"exercise{lesson.number:02d}")
+        except Exception as exc:  # the learner's file: anything can happen on import
+            problem = f"{exercise.name} does not import: {type(exc).__name__}: {exc} at "
+            return CheckResult(lesson, exercise, (problem + where(exc, exercise),))
+        grader = load_module(lesson.folder / "grade.py", f"grade{lesson.number:02d}")
+        try:
+            problems = list(grader.grade(module))
+        except Exception as exc:  # raised by the learner's functions through the grader
+            problems = [describe(exc, exercise)]
     return CheckResult(lesson, exercise, tuple(str(p) for p in problems))
