@@ -34,6 +34,8 @@ def _altered(data: dict[str, Any]) -> dict[str, Any]:
     by_battery = sorted(routes, key=lambda r: r["visits"][0]["energy_wh"] / r["visits"][0]["soc"])
     small, large = by_battery[0], by_battery[-1]
     battery = {id(r): r["visits"][0]["energy_wh"] / r["visits"][0]["soc"] for r in (small, large)}
+    if battery[id(large)] <= battery[id(small)] * 1.05:
+        return out  # one van type on the road: energy and SoC name the same van anyway
     large["visits"][-1].update(soc=0.12, energy_wh=0.12 * battery[id(large)])
     small_soc = 0.11 * battery[id(large)] / battery[id(small)] + 0.005
     small["visits"][-1].update(soc=small_soc, energy_wh=small_soc * battery[id(small)])
