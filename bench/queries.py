@@ -34,11 +34,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from voltvan.telemetry import open_query
-from voltvan.telemetry._charging_sessions import ChargingParams, all_vans_send_flag, sessions_sql
-from voltvan.telemetry._daily import daily_energy_sql, driving_time_sql
-from voltvan.telemetry._duck import Connection, connect
-from voltvan.telemetry._trips import (
+from voltvan.telemetry import (
     AIR_TEMPERATURE,
     BATTERY_POWER,
     ENERGY_KWH,
@@ -48,8 +44,16 @@ from voltvan.telemetry._trips import (
     ODOMETER,
     SOC,
     SPEED,
-    fetch_table,
+    open_query,
 )
+from voltvan.telemetry.analytics._charging_sessions import (
+    ChargingParams,
+    all_vans_send_flag,
+    sessions_sql,
+)
+from voltvan.telemetry.analytics._daily import daily_energy_sql, driving_time_sql
+from voltvan.telemetry.analytics._trips import fetch_table
+from voltvan.telemetry.store._duck import Connection, connect
 
 REPO = Path(__file__).resolve().parents[1]
 DAY = "2026-03-02"

@@ -19,8 +19,7 @@ from tests.conftest import data_path
 from tests.telemetry.analytics_data import T0, Row, rows_from_series
 from voltvan.cli import app
 from voltvan.errors import InvalidInput
-from voltvan.telemetry import open_store, write_samples
-from voltvan.telemetry._trips import BATTERY_POWER, IS_CHARGING, SOC, SPEED
+from voltvan.telemetry import BATTERY_POWER, IS_CHARGING, SOC, SPEED, open_store, write_samples
 
 runner = CliRunner()
 VOLTVAN = [sys.executable, "-c", "from voltvan.cli import main; main()"]

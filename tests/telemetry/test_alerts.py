@@ -9,7 +9,7 @@ import numpy as np
 from voltvan.domain import ConsumptionParams
 from voltvan.energy import ObservedTrip, predict_trip_wh
 from voltvan.plan import Plan, Route, Visit
-from voltvan.telemetry._alerts import (
+from voltvan.telemetry.analytics._alerts import (
     AlertParams,
     high_consumption_alerts,
     long_stop_alerts,

@@ -12,11 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.telemetry.analytics_data import T0, Row, rows_from_series, write_signals
-from voltvan.telemetry._charging_sessions import ChargingParams, charging_sessions, sessions_sql
-from voltvan.telemetry._daily import daily_energy_sql, driving_time_sql
-from voltvan.telemetry._derived import DERIVED_TABLES, connect, derive
-from voltvan.telemetry._health import estimate_health
-from voltvan.telemetry._trips import (
+from voltvan.telemetry import (
     BATTERY_POWER,
     ENERGY_KWH,
     IS_CHARGING,
@@ -26,6 +22,14 @@ from voltvan.telemetry._trips import (
     SOC,
     SPEED,
 )
+from voltvan.telemetry.analytics._charging_sessions import (
+    ChargingParams,
+    charging_sessions,
+    sessions_sql,
+)
+from voltvan.telemetry.analytics._daily import daily_energy_sql, driving_time_sql
+from voltvan.telemetry.analytics._derived import DERIVED_TABLES, connect, derive
+from voltvan.telemetry.analytics._health import estimate_health
 
 NOMINAL_WH = 60_000.0
 TRUE_CAPACITY_WH = 54_000.0  # a battery at 90 % state of health

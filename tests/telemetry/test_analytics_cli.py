@@ -92,8 +92,7 @@ def test_report_alerts_flags_low_soc_against_the_plan(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
     from tests.telemetry.test_alerts import _plan
-    from voltvan.telemetry import open_store, write_samples
-    from voltvan.telemetry._trips import SOC, SPEED
+    from voltvan.telemetry import SOC, SPEED, open_store, write_samples
 
     data = tmp_path / "data"
     with open_store(data) as store:

@@ -12,10 +12,9 @@ from tests.conftest import data_path
 from tests.telemetry.analytics_data import T0, Row, rows_from_series, write_signals
 from voltvan.domain import ConsumptionParams
 from voltvan.energy import trace_energy_wh
-from voltvan.telemetry._calibrate import calibrate
-from voltvan.telemetry._derived import connect, derive
-from voltvan.telemetry._import import import_rsk_twizy
-from voltvan.telemetry._trips import SOC, SPEED
+from voltvan.telemetry import SOC, SPEED, import_rsk_twizy
+from voltvan.telemetry.analytics._calibrate import calibrate
+from voltvan.telemetry.analytics._derived import connect, derive
 
 CAPACITY_WH = 60_000.0
 MASS_KG = 2_800.0

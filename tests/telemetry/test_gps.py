@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from voltvan.telemetry._gps import GpsParams, flag_gps_faults, path_length_m
+from voltvan.telemetry.analytics._gps import GpsParams, flag_gps_faults, path_length_m
 
 LAT0, LON0 = 34.0, -6.8
 M_PER_DEG_LAT = 111_195.0

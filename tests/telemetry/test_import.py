@@ -11,10 +11,10 @@ import pytest
 
 from tests.conftest import data_path
 from voltvan.errors import InvalidInput
-from voltvan.telemetry._derived import build_trips_and_stops, connect, days_with_signals
-from voltvan.telemetry._gps import path_length_m
-from voltvan.telemetry._import import import_rsk_twizy, read_rsk_twizy_csv
-from voltvan.telemetry._trips import TripParams
+from voltvan.telemetry import import_rsk_twizy, read_rsk_twizy_csv
+from voltvan.telemetry.analytics._derived import build_trips_and_stops, connect, days_with_signals
+from voltvan.telemetry.analytics._gps import path_length_m
+from voltvan.telemetry.analytics._trips import TripParams
 
 FAULTY_LAT = "T1/T1_06_30_2021_2.csv"  # latitude 0 for 4 s at 10:32:43
 SIGNALS_PER_SAMPLE = 6

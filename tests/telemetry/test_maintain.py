@@ -13,10 +13,10 @@ from tests.telemetry.ingest_data import stored_rows
 from tests.telemetry.test_store import batch_of
 from voltvan.errors import Conflict, InvalidInput
 from voltvan.telemetry import derive, open_query, open_store
-from voltvan.telemetry._derived import DERIVED_TABLES
-from voltvan.telemetry._layout import FileLock
-from voltvan.telemetry._maintain import compact, retain
-from voltvan.telemetry._store import write_parquet_atomic
+from voltvan.telemetry.analytics._derived import DERIVED_TABLES
+from voltvan.telemetry.store._layout import FileLock
+from voltvan.telemetry.store._maintain import compact, retain
+from voltvan.telemetry.store._store import write_parquet_atomic
 
 
 def _files(data: Path, kind: str = "signals") -> list[Path]:
@@ -87,7 +87,7 @@ def _derived_days(data: Path) -> list[tuple[str, str]]:
 def derived_store(tmp_path: Path) -> Path:
     """A 10 km trip on 1 and on 5 March, derived: every derived table has both days."""
     from tests.telemetry.analytics_data import T0, rows_from_series, write_signals
-    from voltvan.telemetry._trips import SPEED
+    from voltvan.telemetry import SPEED
 
     speed = [0.0] * 300 + [36.0] * 1000 + [0.0] * 300
     for day in (1, 5):
@@ -144,7 +144,7 @@ def test_derive_after_retention_keeps_a_trip_from_a_removed_day_once(tmp_path: P
     retained away. Deriving again must not count the trip a second time on 5 March (where it
     would seem to start), nor empty 4 March's derived rows (it has no raw data left)."""
     from tests.telemetry.analytics_data import rows_from_series, write_signals
-    from voltvan.telemetry._trips import SPEED
+    from voltvan.telemetry import SPEED
 
     start = datetime(2026, 3, 4, 23, 0, tzinfo=UTC)
     speed = [0.0] * 1800 + [36.0] * 3600 + [0.0] * 1800  # 23:30 to 00:30, 36 km

@@ -8,10 +8,10 @@ import json
 import time
 from datetime import timedelta
 
-import voltvan.telemetry._messages as _messages
+import voltvan.telemetry.ingest._messages as _messages
 from tests.telemetry.ingest_data import NOW_US, T0, T0_US, iso, parse
 from voltvan.telemetry import Batch, Context, add_samples, signal_catalog, vehicle_from_topic
-from voltvan.telemetry._messages import now_us
+from voltvan.telemetry.ingest._messages import now_us
 
 NUMBERS = sorted(n for n, s in signal_catalog().items() if s.kind == "number" and not s.is_integer)
 

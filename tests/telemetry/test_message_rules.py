@@ -27,7 +27,7 @@ from tests.telemetry.ingest_data import (
     sample,
 )
 from voltvan.telemetry import Batch, Context, add_samples, parse_message, signal_catalog
-from voltvan.telemetry._messages import (
+from voltvan.telemetry.ingest._messages import (
     MAX_DEAD_LETTER_CHARS,
     MAX_FUTURE_US,
     MAX_PAYLOAD_BYTES,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.telemetry.broker import publish, running_broker, wait_for
-from voltvan.telemetry._mqtt_client import (
+from voltvan.telemetry.ingest._mqtt_client import (
     Delivery,
     Options,
     ProtocolError,

@@ -15,9 +15,9 @@ import pytest
 from tests.telemetry.broker import REPO, publish, running_broker, wait_for
 from tests.telemetry.ingest_data import batch_message, stored_rows, write_fleet
 from tests.telemetry.test_mqtt_client import Inbox, subscriber
-from voltvan.telemetry import _mqtt_client as mqtt
 from voltvan.telemetry import topic_for
-from voltvan.telemetry._mqtt_client import (
+from voltvan.telemetry.ingest import _mqtt_client as mqtt
+from voltvan.telemetry.ingest._mqtt_client import (
     Options,
     ProtocolError,
     Subscriber,

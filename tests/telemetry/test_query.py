@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from tests.telemetry.ingest_data import FIX, SOC, SPEED, T0
 from voltvan.telemetry import open_query
-from voltvan.telemetry._layout import SIGNALS_SCHEMA, write_parquet_atomic
+from voltvan.telemetry.store._layout import SIGNALS_SCHEMA, write_parquet_atomic
 
 Row = tuple[str, datetime, str, float | None, str | None, datetime | None]
 

@@ -12,8 +12,8 @@ import pytest
 from tests.telemetry.ingest_data import SOC, SPEED, T0, batch_message, iso, stored_rows
 from voltvan.errors import Conflict
 from voltvan.telemetry import Batch, Context, open_query, open_store, parse_message, write_samples
-from voltvan.telemetry._layout import SIGNALS_SCHEMA
-from voltvan.telemetry._messages import now_us
+from voltvan.telemetry.ingest._messages import now_us
+from voltvan.telemetry.store._layout import SIGNALS_SCHEMA
 
 
 def batch_of(first: int, count: int, *, vehicle: str = "V1", t0: object = T0) -> Batch:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from tests.telemetry.analytics_data import T0, Row, rows_from_series, write_signals
-from voltvan.telemetry._derived import connect
-from voltvan.telemetry._trips import (
-    SPEED,
+from voltvan.telemetry import SPEED
+from voltvan.telemetry.analytics._derived import connect
+from voltvan.telemetry.analytics._trips import (
     TripParams,
     day_segments,
     segments,

@@ -11,9 +11,9 @@ import pytest
 
 from tests.telemetry.ingest_data import FIX, SOC, SPEED, T0, batch_message, iso, stored_rows
 from voltvan.telemetry import Batch, Context, open_query, open_store, parse_message
-from voltvan.telemetry._messages import now_us
-from voltvan.telemetry._signals import signal_codes
-from voltvan.telemetry._watermark import NO_TS, LastState
+from voltvan.telemetry.ingest._messages import now_us
+from voltvan.telemetry.ingest._signals import signal_codes
+from voltvan.telemetry.store._watermark import NO_TS, LastState
 
 
 def batch_of(seconds: list[int], vehicle: str = "V1") -> Batch:
@@ -41,7 +41,7 @@ def test_late_rows_found_in_old_files_of_their_day(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A redelivery older than the 'recent' window is still found in the rest of the day."""
-    import voltvan.telemetry._store as store_module
+    import voltvan.telemetry.store._store as store_module
 
     monkeypatch.setattr(store_module, "_RECENT_US", -(10**12))  # every file counts as old
     with open_store(tmp_path) as store:

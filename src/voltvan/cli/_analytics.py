@@ -124,8 +124,8 @@ def import_rsk_twizy(
     ] = "Africa/Casablanca",
 ) -> None:
     """Import the Rabat Twizy logs (1 Hz SoC, speed, GPS, altitude, temperature) as VSS signals."""
-    from voltvan.telemetry._import import find_logs
-    from voltvan.telemetry._import import import_rsk_twizy as run
+    from voltvan.telemetry import find_logs
+    from voltvan.telemetry import import_rsk_twizy as run
 
     files = find_logs(source)
     with console.status(f"importing {len(files)} log file(s)") as status:
@@ -168,8 +168,8 @@ def derive_cmd(
     """(Re)build the derived tables: trips, stops, charging_sessions, daily_energy."""
     from rich.progress import Progress
 
-    from voltvan.telemetry._derived import AnalyticsParams, days_with_signals, derive
-    from voltvan.telemetry._trips import TripParams
+    from voltvan.telemetry.analytics._derived import AnalyticsParams, days_with_signals, derive
+    from voltvan.telemetry.analytics._trips import TripParams
 
     for d in day or []:
         check_day(d)
@@ -228,7 +228,7 @@ def vans_text(vans: Sequence[str], most: int = 5) -> str:
 
 
 def vehicle_ids(data: Path) -> list[str]:
-    from voltvan.telemetry._derived import connect
+    from voltvan.telemetry.analytics._derived import connect
 
     con = connect(data)
     return [str(r[0]) for r in con.execute("SELECT DISTINCT vehicle_id FROM last_state").fetchall()]

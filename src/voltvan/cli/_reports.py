@@ -51,7 +51,7 @@ def _where(vehicle: str | None, day: str | None, ts_col: str) -> tuple[str, list
 
 
 def _query(data: Path, sql: str, args: list[object]) -> list[tuple[Any, ...]]:
-    from voltvan.telemetry._derived import connect
+    from voltvan.telemetry.analytics._derived import connect
 
     return [tuple(r) for r in connect(data).execute(sql, args).fetchall()]
 
@@ -177,8 +177,8 @@ def _report_fit(
 
     from voltvan.cli._app import console
     from voltvan.domain import ConsumptionParams
-    from voltvan.telemetry._calibrate import DEFAULT_FIT, calibrate
-    from voltvan.telemetry._derived import connect
+    from voltvan.telemetry.analytics._calibrate import DEFAULT_FIT, calibrate
+    from voltvan.telemetry.analytics._derived import connect
 
     base = next(iter(info.consumption.values()), None) if vehicle is None else (
         info.consumption.get(vehicle)
@@ -222,8 +222,8 @@ def report_charging(
 
     The state of health is a second table, shown without --csv/--json only.
     """
-    from voltvan.telemetry._derived import connect
-    from voltvan.telemetry._health import estimate_health
+    from voltvan.telemetry.analytics._derived import connect
+    from voltvan.telemetry.analytics._health import estimate_health
 
     fmt = output(as_csv, as_json)
     where, args = _where(vehicle, day, "start_ts")
@@ -297,14 +297,14 @@ def report_alerts(
     from zoneinfo import ZoneInfo
 
     from voltvan.plan import Plan
-    from voltvan.telemetry._alerts import (
+    from voltvan.telemetry import SOC
+    from voltvan.telemetry.analytics._alerts import (
         high_consumption_alerts,
         long_stop_alerts,
         low_soc_alerts,
     )
-    from voltvan.telemetry._calibrate import observed_trips
-    from voltvan.telemetry._derived import connect
-    from voltvan.telemetry._trips import SOC
+    from voltvan.telemetry.analytics._calibrate import observed_trips
+    from voltvan.telemetry.analytics._derived import connect
 
     fmt = output(as_csv, as_json)
     con = connect(data)

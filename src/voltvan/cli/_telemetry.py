@@ -122,7 +122,7 @@ def ingest(
     import logging
 
     from voltvan.telemetry import open_store
-    from voltvan.telemetry._mqtt import (
+    from voltvan.telemetry.ingest._mqtt import (
         IngestStats,
         IngestWorker,
         MqttParams,
@@ -291,7 +291,7 @@ def query(
 ) -> None:
     """Run one read-only SQL query over the telemetry views and print the result."""
     from voltvan.telemetry import open_query
-    from voltvan.telemetry._query import read_only_sql
+    from voltvan.telemetry.store._query import read_only_sql
 
     fmt = output(as_csv, as_json)
     con = open_query(data)
@@ -316,7 +316,7 @@ def store_compact(
     """Merge each day's batch files into one sorted, deduplicated Parquet file."""
     from rich.table import Table
 
-    from voltvan.telemetry._maintain import compact
+    from voltvan.telemetry.store._maintain import compact
 
     results = compact(data, day=day)
     table = Table("table", "day", "files before", "rows before", "rows after")
@@ -341,7 +341,7 @@ def store_retain(
     ] = None,
 ) -> None:
     """Delete raw signal and dead-letter days older than --days; derived days only if asked."""
-    from voltvan.telemetry._maintain import retain
+    from voltvan.telemetry.store._maintain import retain
 
     removed = retain(data, days=days, derived_days=derived_days)
     for part in removed:

@@ -6,64 +6,248 @@ Writes go through one :class:`Store` per writer (``open_store``); reads go throu
 top of the same files: ``docs/analytics.md``.
 """
 
-from voltvan.telemetry._alerts import Alert as Alert
-from voltvan.telemetry._alerts import AlertParams as AlertParams
-from voltvan.telemetry._alerts import high_consumption_alerts as high_consumption_alerts
-from voltvan.telemetry._alerts import long_stop_alerts as long_stop_alerts
-from voltvan.telemetry._alerts import low_soc_alerts as low_soc_alerts
-from voltvan.telemetry._calibrate import calibrate as calibrate
-from voltvan.telemetry._charging_sessions import ChargingParams as ChargingParams
-from voltvan.telemetry._derived import AnalyticsParams as AnalyticsParams
-from voltvan.telemetry._derived import derive as derive
-from voltvan.telemetry._fleet import Tokens as Tokens
-from voltvan.telemetry._fleet import hash_token as hash_token
-from voltvan.telemetry._fleet import load_fleet_ids as load_fleet_ids
-from voltvan.telemetry._fleet import load_tokens as load_tokens
-from voltvan.telemetry._gps import GpsParams as GpsParams
-from voltvan.telemetry._gps import flag_gps_faults as flag_gps_faults
-from voltvan.telemetry._health import estimate_health as estimate_health
-from voltvan.telemetry._import import import_rsk_twizy as import_rsk_twizy
-from voltvan.telemetry._live import LIVE_SIGNALS as LIVE_SIGNALS
-from voltvan.telemetry._live import LiveTail as LiveTail
-from voltvan.telemetry._live import day_series as day_series
-from voltvan.telemetry._live import live_rows as live_rows
-from voltvan.telemetry._live import utc_days as utc_days
-from voltvan.telemetry._messages import MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES
-from voltvan.telemetry._messages import REJECT_REASONS as REJECT_REASONS
-from voltvan.telemetry._messages import TOPIC_FILTER as TOPIC_FILTER
-from voltvan.telemetry._messages import Batch as Batch
-from voltvan.telemetry._messages import Context as Context
-from voltvan.telemetry._messages import Reject as Reject
-from voltvan.telemetry._messages import RejectReason as RejectReason
-from voltvan.telemetry._messages import add_samples as add_samples
-from voltvan.telemetry._messages import now_us as now_us
-from voltvan.telemetry._messages import parse_message as parse_message
-from voltvan.telemetry._messages import topic_for as topic_for
-from voltvan.telemetry._messages import vehicle_from_topic as vehicle_from_topic
-from voltvan.telemetry._mqtt import parse_mqtt_url as parse_mqtt_url
-from voltvan.telemetry._publisher import Publisher as Publisher
-from voltvan.telemetry._publisher import PublishError as PublishError
-from voltvan.telemetry._query import RAW_VIEWS as RAW_VIEWS
-from voltvan.telemetry._query import open_query as open_query
-from voltvan.telemetry._query import read_only_sql as read_only_sql
-from voltvan.telemetry._query import refresh_views as refresh_views
-from voltvan.telemetry._query import register_view_hook as register_view_hook
-from voltvan.telemetry._signals import VSS_VERSION as VSS_VERSION
-from voltvan.telemetry._signals import Signal as Signal
-from voltvan.telemetry._signals import get_signal as get_signal
-from voltvan.telemetry._signals import signal_catalog as signal_catalog
-from voltvan.telemetry._store import Store as Store
-from voltvan.telemetry._store import WriteResult as WriteResult
-from voltvan.telemetry._store import open_store as open_store
-from voltvan.telemetry._store import write_samples as write_samples
-from voltvan.telemetry._token_file import add_token as add_token
-from voltvan.telemetry._trips import TripParams as TripParams
+from voltvan.telemetry.analytics import (
+    Alert as Alert,
+)
+from voltvan.telemetry.analytics import (
+    AlertParams as AlertParams,
+)
+from voltvan.telemetry.analytics import (
+    AnalyticsParams as AnalyticsParams,
+)
+from voltvan.telemetry.analytics import (
+    ChargingParams as ChargingParams,
+)
+from voltvan.telemetry.analytics import (
+    GpsParams as GpsParams,
+)
+from voltvan.telemetry.analytics import (
+    TripParams as TripParams,
+)
+from voltvan.telemetry.analytics import (
+    calibrate as calibrate,
+)
+from voltvan.telemetry.analytics import (
+    derive as derive,
+)
+from voltvan.telemetry.analytics import (
+    estimate_health as estimate_health,
+)
+from voltvan.telemetry.analytics import (
+    flag_gps_faults as flag_gps_faults,
+)
+from voltvan.telemetry.analytics import (
+    high_consumption_alerts as high_consumption_alerts,
+)
+from voltvan.telemetry.analytics import (
+    long_stop_alerts as long_stop_alerts,
+)
+from voltvan.telemetry.analytics import (
+    low_soc_alerts as low_soc_alerts,
+)
+from voltvan.telemetry.ingest import (
+    AIR_TEMPERATURE as AIR_TEMPERATURE,
+)
+from voltvan.telemetry.ingest import (
+    ALTITUDE as ALTITUDE,
+)
+from voltvan.telemetry.ingest import (
+    BATTERY_POWER as BATTERY_POWER,
+)
+from voltvan.telemetry.ingest import (
+    ENERGY_KWH as ENERGY_KWH,
+)
+from voltvan.telemetry.ingest import (
+    IS_CHARGING as IS_CHARGING,
+)
+from voltvan.telemetry.ingest import (
+    LATITUDE as LATITUDE,
+)
+from voltvan.telemetry.ingest import (
+    LONGITUDE as LONGITUDE,
+)
+from voltvan.telemetry.ingest import (
+    MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES,
+)
+from voltvan.telemetry.ingest import (
+    ODOMETER as ODOMETER,
+)
+from voltvan.telemetry.ingest import (
+    REJECT_REASONS as REJECT_REASONS,
+)
+from voltvan.telemetry.ingest import (
+    RSK_TWIZY_TZ as RSK_TWIZY_TZ,
+)
+from voltvan.telemetry.ingest import (
+    SOC as SOC,
+)
+from voltvan.telemetry.ingest import (
+    SPEED as SPEED,
+)
+from voltvan.telemetry.ingest import (
+    TOPIC_FILTER as TOPIC_FILTER,
+)
+from voltvan.telemetry.ingest import (
+    VSS_VERSION as VSS_VERSION,
+)
+from voltvan.telemetry.ingest import (
+    Batch as Batch,
+)
+from voltvan.telemetry.ingest import (
+    Context as Context,
+)
+from voltvan.telemetry.ingest import (
+    LogFile as LogFile,
+)
+from voltvan.telemetry.ingest import (
+    Publisher as Publisher,
+)
+from voltvan.telemetry.ingest import (
+    PublishError as PublishError,
+)
+from voltvan.telemetry.ingest import (
+    Reject as Reject,
+)
+from voltvan.telemetry.ingest import (
+    RejectReason as RejectReason,
+)
+from voltvan.telemetry.ingest import (
+    Signal as Signal,
+)
+from voltvan.telemetry.ingest import (
+    Sink as Sink,
+)
+from voltvan.telemetry.ingest import (
+    Tokens as Tokens,
+)
+from voltvan.telemetry.ingest import (
+    WriteResult as WriteResult,
+)
+from voltvan.telemetry.ingest import (
+    add_samples as add_samples,
+)
+from voltvan.telemetry.ingest import (
+    add_token as add_token,
+)
+from voltvan.telemetry.ingest import (
+    find_logs as find_logs,
+)
+from voltvan.telemetry.ingest import (
+    get_signal as get_signal,
+)
+from voltvan.telemetry.ingest import (
+    hash_token as hash_token,
+)
+from voltvan.telemetry.ingest import (
+    is_vehicle_id as is_vehicle_id,
+)
+from voltvan.telemetry.ingest import (
+    load_fleet_ids as load_fleet_ids,
+)
+from voltvan.telemetry.ingest import (
+    load_tokens as load_tokens,
+)
+from voltvan.telemetry.ingest import (
+    now_us as now_us,
+)
+from voltvan.telemetry.ingest import (
+    parse_message as parse_message,
+)
+from voltvan.telemetry.ingest import (
+    parse_mqtt_url as parse_mqtt_url,
+)
+from voltvan.telemetry.ingest import (
+    read_rsk_twizy_csv as read_rsk_twizy_csv,
+)
+from voltvan.telemetry.ingest import (
+    signal_catalog as signal_catalog,
+)
+from voltvan.telemetry.ingest import (
+    signal_codes as signal_codes,
+)
+from voltvan.telemetry.ingest import (
+    signal_names as signal_names,
+)
+from voltvan.telemetry.ingest import (
+    topic_for as topic_for,
+)
+from voltvan.telemetry.ingest import (
+    vehicle_from_topic as vehicle_from_topic,
+)
+from voltvan.telemetry.ingest import (
+    write_samples as write_samples,
+)
+from voltvan.telemetry.store import (
+    LIVE_SIGNALS as LIVE_SIGNALS,
+)
+from voltvan.telemetry.store import (
+    RAW_VIEWS as RAW_VIEWS,
+)
+from voltvan.telemetry.store import (
+    Connection as Connection,
+)
+from voltvan.telemetry.store import (
+    FileLock as FileLock,
+)
+from voltvan.telemetry.store import (
+    ImportSummary as ImportSummary,
+)
+from voltvan.telemetry.store import (
+    LiveTail as LiveTail,
+)
+from voltvan.telemetry.store import (
+    Store as Store,
+)
+from voltvan.telemetry.store import (
+    day_series as day_series,
+)
+from voltvan.telemetry.store import (
+    fetch_arrow as fetch_arrow,
+)
+from voltvan.telemetry.store import (
+    import_rsk_twizy as import_rsk_twizy,
+)
+from voltvan.telemetry.store import (
+    live_rows as live_rows,
+)
+from voltvan.telemetry.store import (
+    open_query as open_query,
+)
+from voltvan.telemetry.store import (
+    open_store as open_store,
+)
+from voltvan.telemetry.store import (
+    raw_horizon as raw_horizon,
+)
+from voltvan.telemetry.store import (
+    read_only_sql as read_only_sql,
+)
+from voltvan.telemetry.store import (
+    refresh_views as refresh_views,
+)
+from voltvan.telemetry.store import (
+    register_view_hook as register_view_hook,
+)
+from voltvan.telemetry.store import (
+    utc_days as utc_days,
+)
 
 __all__ = [
+    "AIR_TEMPERATURE",
+    "ALTITUDE",
+    "BATTERY_POWER",
+    "ENERGY_KWH",
+    "IS_CHARGING",
+    "LATITUDE",
     "LIVE_SIGNALS",
+    "LONGITUDE",
     "MAX_PAYLOAD_BYTES",
+    "ODOMETER",
     "RAW_VIEWS",
     "REJECT_REASONS",
+    "RSK_TWIZY_TZ",
+    "SOC",
+    "SPEED",
     "TOPIC_FILTER",
     "VSS_VERSION",
     "Alert",
@@ -71,14 +255,19 @@ __all__ = [
     "AnalyticsParams",
     "Batch",
     "ChargingParams",
+    "Connection",
     "Context",
+    "FileLock",
     "GpsParams",
+    "ImportSummary",
     "LiveTail",
+    "LogFile",
     "PublishError",
     "Publisher",
     "Reject",
     "RejectReason",
     "Signal",
+    "Sink",
     "Store",
     "Tokens",
     "TripParams",
@@ -89,11 +278,14 @@ __all__ = [
     "day_series",
     "derive",
     "estimate_health",
+    "fetch_arrow",
+    "find_logs",
     "flag_gps_faults",
     "get_signal",
     "hash_token",
     "high_consumption_alerts",
     "import_rsk_twizy",
+    "is_vehicle_id",
     "live_rows",
     "load_fleet_ids",
     "load_tokens",
@@ -104,10 +296,14 @@ __all__ = [
     "open_store",
     "parse_message",
     "parse_mqtt_url",
+    "raw_horizon",
     "read_only_sql",
+    "read_rsk_twizy_csv",
     "refresh_views",
     "register_view_hook",
     "signal_catalog",
+    "signal_codes",
+    "signal_names",
     "topic_for",
     "utc_days",
     "vehicle_from_topic",

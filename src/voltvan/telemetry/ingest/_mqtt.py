@@ -24,9 +24,9 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from voltvan.errors import InvalidInput
-from voltvan.telemetry._messages import TOPIC_FILTER, Batch, Context, now_us, parse_message
-from voltvan.telemetry._mqtt_client import Delivery, Options, Subscriber, UnsupportedBroker
-from voltvan.telemetry._store import Store
+from voltvan.telemetry.ingest._messages import TOPIC_FILTER, Batch, Context, now_us, parse_message
+from voltvan.telemetry.ingest._mqtt_client import Delivery, Options, Subscriber, UnsupportedBroker
+from voltvan.telemetry.ingest._sink import Sink
 
 log = logging.getLogger("voltvan.ingest")
 
@@ -125,7 +125,7 @@ class IngestWorker:
 
     def __init__(
         self,
-        store: Store,
+        store: Sink,
         params: MqttParams,
         *,
         fleet: frozenset[str] | None = None,

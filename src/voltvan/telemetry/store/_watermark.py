@@ -15,8 +15,8 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from voltvan.telemetry._layout import STATE_SCHEMA, TS
-from voltvan.telemetry._signals import signal_codes, signal_names
+from voltvan.telemetry.ingest import signal_codes, signal_names
+from voltvan.telemetry.store._layout import STATE_SCHEMA, TS
 
 NO_TS = np.iinfo(np.int64).min  # the mark of a key never seen: every ts is newer
 I64 = npt.NDArray[np.int64]

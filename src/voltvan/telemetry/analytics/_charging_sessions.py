@@ -18,18 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from voltvan.telemetry._day_window import DAY_CONTEXTS, RowsQuery, day_bounds, day_rows, ts_sql
-from voltvan.telemetry._duck import Connection
-from voltvan.telemetry._trips import (
-    BATTERY_POWER,
-    ENERGY_KWH,
-    IS_CHARGING,
-    KMH_TO_MPS,
-    SIGNALS,
-    SOC,
-    SPEED,
-    fetch_table,
+from voltvan.telemetry.analytics._day_window import (
+    DAY_CONTEXTS,
+    RowsQuery,
+    day_bounds,
+    day_rows,
+    ts_sql,
 )
+from voltvan.telemetry.analytics._trips import KMH_TO_MPS, SIGNALS, fetch_table
+from voltvan.telemetry.ingest import BATTERY_POWER, ENERGY_KWH, IS_CHARGING, SOC, SPEED
+from voltvan.telemetry.store import Connection
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,16 +18,9 @@ from voltvan.domain import ConsumptionParams
 from voltvan.energy import FitResult, ObservedTrip, clean_altitude_m, fit_consumption
 from voltvan.energy import predict_trip_wh as _predict
 from voltvan.errors import InvalidInput
-from voltvan.telemetry._duck import Connection
-from voltvan.telemetry._trips import (
-    ALTITUDE,
-    KMH_TO_MPS,
-    LATITUDE,
-    LONGITUDE,
-    SIGNALS,
-    SPEED,
-    fetch_table,
-)
+from voltvan.telemetry.analytics._trips import KMH_TO_MPS, SIGNALS, fetch_table
+from voltvan.telemetry.ingest import ALTITUDE, LATITUDE, LONGITUDE, SPEED
+from voltvan.telemetry.store import Connection
 
 DEFAULT_FIT = ("drivetrain_efficiency", "auxiliary_w")
 

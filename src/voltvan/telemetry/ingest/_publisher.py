@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from types import TracebackType
 
 from voltvan.errors import VoltvanError
-from voltvan.telemetry._mqtt_client import (
+from voltvan.telemetry.ingest._mqtt_client import (
     Options,
     _first_packet,
     _packet,

@@ -2,7 +2,9 @@
 
 Readers need nothing but the closed Parquet files, so they work while an ingest worker writes.
 The views re-list the files at every query, so a long-lived connection sees new batches. Other
-modules add their views (derived tables) through :func:`register_view_hook`.
+modules add their views (derived tables) through :func:`register_view_hook`; analytics, which
+sits above the store, registers its derived views when it is imported (``voltvan.telemetry``
+imports it).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from voltvan.errors import InvalidInput, NotFound
-from voltvan.telemetry import _duck
+from voltvan.telemetry.store import _duck
 
 ViewHook = Callable[[_duck.Connection, Path], None]
 _HOOKS: list[ViewHook] = []
@@ -106,20 +108,8 @@ def open_query(data_dir: str | Path, *, threads: int | None = None) -> _duck.Con
 def refresh_views(con: _duck.Connection, data_dir: Path) -> None:
     """(Re)create every view, the derived ones included."""
     create_raw_views(con, data_dir)
-    _load_derived_hook()
     for hook in _HOOKS:
         hook(con, data_dir)
-
-
-def _load_derived_hook() -> None:
-    """Pick up the analytics views if that module is installed (it sits above this one)."""
-    try:
-        from voltvan.telemetry import _derived
-    except ImportError:
-        return
-    hook = getattr(_derived, "register_derived_views", None)
-    if hook is not None:
-        register_view_hook(hook)
 
 
 def read_only_sql(con: _duck.Connection, sql: str, data_dir: Path) -> None:

@@ -14,9 +14,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
 from itertools import chain
 from pathlib import Path
 from typing import TypeVar
@@ -27,8 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from voltvan.errors import Conflict, InvalidInput
-from voltvan.telemetry import _duck
-from voltvan.telemetry._layout import (
+from voltvan.telemetry.ingest import Batch, WriteResult, now_us
+from voltvan.telemetry.store import _duck
+from voltvan.telemetry.store._layout import (
     DAY_US,
     SIGNALS_SCHEMA,
     TS,
@@ -40,21 +39,11 @@ from voltvan.telemetry._layout import (
     write_parquet_atomic,
     written_after_state,
 )
-from voltvan.telemetry._layout import iter_partitions as iter_partitions
-from voltvan.telemetry._messages import Batch, Context, add_samples, now_us
-from voltvan.telemetry._watermark import LastState, name_rank, names_array
+from voltvan.telemetry.store._layout import iter_partitions as iter_partitions
+from voltvan.telemetry.store._watermark import LastState, name_rank, names_array
 
 _T = TypeVar("_T")
 _RECENT_US = 10 * 60 * 1_000_000  # redeliveries are looked for here first
-
-
-@dataclass(frozen=True, slots=True)
-class WriteResult:
-    """What one durable write did: rows stored, duplicate rows dropped, dead letters kept."""
-
-    stored: int
-    duplicates: int
-    rejected: int
 
 
 class Store:
@@ -351,21 +340,3 @@ def open_store(
     path = Path(data_dir)
     path.mkdir(parents=True, exist_ok=True)
     return Store(path, writer_id, state_interval_s=state_interval_s)
-
-
-def write_samples(
-    store: Store,
-    vehicle_id: str,
-    samples: Iterable[tuple[datetime | str, Mapping[str, object]]],
-    *,
-    source: str = "import",
-    fleet: frozenset[str] | None = None,
-) -> WriteResult:
-    """Validate ``(ts, {signal: value})`` samples as if they came by MQTT, then store them.
-
-    For importers: the same rules, dead letters and deduplication as live data.
-    """
-    batch = Batch()
-    add_samples(batch, Context(source=source, received_at_us=now_us(), fleet=fleet), vehicle_id,
-                samples)  # fmt: skip
-    return store.write(batch)

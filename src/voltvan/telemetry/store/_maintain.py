@@ -16,9 +16,9 @@ from pathlib import Path
 
 from voltvan.errors import InvalidInput
 from voltvan.files import fsync_dir
-from voltvan.telemetry import _duck
-from voltvan.telemetry._layout import FileLock, iter_partitions, set_raw_horizon
-from voltvan.telemetry._messages import now_us
+from voltvan.telemetry.ingest import now_us
+from voltvan.telemetry.store import _duck
+from voltvan.telemetry.store._layout import FileLock, iter_partitions, set_raw_horizon
 
 _KINDS = {"signals": "vehicle_id, name, ts", "rejected": "received_at"}
 

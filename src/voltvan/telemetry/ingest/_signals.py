@@ -18,6 +18,18 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Literal
 
+#: The VSS names voltvan's own code reads (analytics, live view, log import).
+SPEED = "Vehicle.Speed"
+LATITUDE = "Vehicle.CurrentLocation.Latitude"
+LONGITUDE = "Vehicle.CurrentLocation.Longitude"
+ALTITUDE = "Vehicle.CurrentLocation.Altitude"
+ODOMETER = "Vehicle.TraveledDistance"
+SOC = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current"
+ENERGY_KWH = "Vehicle.Powertrain.TractionBattery.StateOfCharge.CurrentEnergy"
+BATTERY_POWER = "Vehicle.Powertrain.TractionBattery.CurrentPower"
+IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
+AIR_TEMPERATURE = "Vehicle.Exterior.AirTemperature"
+
 ValueKind = Literal["number", "boolean", "string"]
 
 _INTEGER_BOUNDS: dict[str, tuple[int, int]] = {
@@ -112,7 +124,9 @@ def _as_float(value: object) -> float | None:
 @cache
 def signal_catalog() -> Mapping[str, Signal]:
     """Every accepted signal by VSS name (read once from the packaged JSON)."""
-    text = resources.files("voltvan.telemetry").joinpath("vss_subset.json").read_text("utf-8")
+    text = (
+        resources.files("voltvan.telemetry.ingest").joinpath("vss_subset.json").read_text("utf-8")
+    )
     data = json.loads(text)
     signals = {name: _signal_from_json(name, raw) for name, raw in data["signals"].items()}
     unknown = [s.name for s in signals.values() if s.kind == "number" and not _is_numeric(s)]

@@ -15,12 +15,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voltvan.telemetry._charging_sessions import SESSION_SCHEMA, ChargingParams, charging_sessions
-from voltvan.telemetry._daily import TRIP_SCHEMA, capacities_wh, enrich_trips
-from voltvan.telemetry._duck import Connection
-from voltvan.telemetry._gps import GpsParams
-from voltvan.telemetry._layout import FileLock, raw_horizon
-from voltvan.telemetry._trips import TripParams, day_trips_and_stops, fetch_table
+from voltvan.telemetry.analytics._charging_sessions import (
+    SESSION_SCHEMA,
+    ChargingParams,
+    charging_sessions,
+)
+from voltvan.telemetry.analytics._daily import TRIP_SCHEMA, capacities_wh, enrich_trips
+from voltvan.telemetry.analytics._gps import GpsParams
+from voltvan.telemetry.analytics._trips import TripParams, day_trips_and_stops, fetch_table
+from voltvan.telemetry.store import (
+    Connection,
+    FileLock,
+    open_query,
+    raw_horizon,
+    register_view_hook,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -30,8 +39,6 @@ DERIVED_TABLES = ("trips", "stops", "charging_sessions", "daily_energy")
 
 def connect(data_dir: Path) -> Connection:
     """The query connection of a data directory; the store's hook adds the derived views."""
-    from voltvan.telemetry._query import open_query
-
     return open_query(data_dir)
 
 
@@ -55,6 +62,11 @@ def register_derived_views(con: Connection, data_dir: Path) -> None:
         else:
             con.register(f"_empty_{table}", pa.Table.from_pylist([], schema=_SCHEMAS[table]()))
             con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM _empty_{table}")
+
+
+# The store sits below analytics and cannot import it: analytics adds its views to every query
+# connection from here (``voltvan.telemetry`` imports this module).
+register_view_hook(register_derived_views)
 
 
 def _stop_schema() -> pa.Schema:

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from voltvan.errors import Conflict
 from voltvan.files import fsync_dir
-from voltvan.telemetry._messages import Reject
+from voltvan.telemetry.ingest import Reject
 
 TS = pa.timestamp("us", tz="UTC")
 SIGNALS_SCHEMA = pa.schema(

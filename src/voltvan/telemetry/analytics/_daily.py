@@ -14,20 +14,18 @@ from typing import Any
 
 import numpy as np
 
-from voltvan.telemetry._duck import Connection
-from voltvan.telemetry._gps import GpsParams, flag_gps_faults
-from voltvan.telemetry._trips import (
+from voltvan.telemetry.analytics._gps import GpsParams, flag_gps_faults
+from voltvan.telemetry.analytics._trips import KMH_TO_MPS, SIGNALS, fetch_table
+from voltvan.telemetry.ingest import (
     AIR_TEMPERATURE,
     ENERGY_KWH,
-    KMH_TO_MPS,
     LATITUDE,
     LONGITUDE,
     ODOMETER,
-    SIGNALS,
     SOC,
     SPEED,
-    fetch_table,
 )
+from voltvan.telemetry.store import Connection
 from voltvan.travel import haversine_m
 
 NET_CAPACITY = "Vehicle.Powertrain.TractionBattery.NetCapacity"

@@ -18,9 +18,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from voltvan.telemetry import _duck
-from voltvan.telemetry._layout import DAY_US, day_of, file_writer
-from voltvan.telemetry._trips import LATITUDE, LONGITUDE, SOC, SPEED
+from voltvan.telemetry.ingest import LATITUDE, LONGITUDE, SOC, SPEED
+from voltvan.telemetry.store import _duck
+from voltvan.telemetry.store._layout import DAY_US, day_of, file_writer
 
 #: What a live fleet map shows: position, state of charge (percent) and speed (km/h).
 LIVE_SIGNALS = (LATITUDE, LONGITUDE, SOC, SPEED)

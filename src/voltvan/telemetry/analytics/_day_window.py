@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from voltvan.errors import InvalidInput
-from voltvan.telemetry._duck import Connection, fetch_arrow
+from voltvan.telemetry.store import Connection, fetch_arrow
 
 if TYPE_CHECKING:
     import pyarrow as pa

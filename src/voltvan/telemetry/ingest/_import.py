@@ -14,14 +14,21 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from voltvan.errors import InvalidInput
-from voltvan.telemetry._trips import AIR_TEMPERATURE, ALTITUDE, LATITUDE, LONGITUDE, SOC, SPEED
+from voltvan.telemetry.ingest._signals import (
+    AIR_TEMPERATURE,
+    ALTITUDE,
+    LATITUDE,
+    LONGITUDE,
+    SOC,
+    SPEED,
+)
 
 #: CSV column -> VSS signal; the CSV units already are the VSS units of each signal.
 TWIZY_COLUMNS: dict[str, str] = {
@@ -179,51 +186,3 @@ def _number(text: str, path: Path, line: int, column: str) -> float:
         raise InvalidInput(
             f"{text!r} is not a number", file=path, line=line, field=column
         ) from None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportSummary:
-    """What an import stored: per file samples, rows stored, duplicates and dead letters."""
-
-    files: tuple[tuple[str, int, int], ...]  # (file name, samples, repaired dates)
-    stored: int
-    duplicates: int
-    rejected: int
-
-    @property
-    def samples(self) -> int:
-        return sum(n for _, n, _ in self.files)
-
-
-def import_rsk_twizy(
-    source: Path,
-    data_dir: Path,
-    *,
-    vehicle_id: str,
-    tz: str = DEFAULT_TZ,
-    fleet: frozenset[str] | None = None,
-    on_file: Callable[[str, int], None] | None = None,
-) -> ImportSummary:
-    """Read every log under ``source`` and store it for ``vehicle_id`` through the store writer."""
-    from voltvan.telemetry._store import open_store, write_samples
-
-    logs = find_logs(source)
-    files: list[tuple[str, int, int]] = []
-    stored = duplicates = rejected = 0
-    with open_store(data_dir, writer_id="import") as store:
-        for path in logs:
-            log = read_rsk_twizy_csv(path, tz=tz)
-            result = write_samples(
-                store,
-                vehicle_id,
-                [(s.ts, s.signals) for s in log.samples],
-                source="import",
-                fleet=fleet,
-            )
-            stored += result.stored
-            duplicates += result.duplicates
-            rejected += result.rejected
-            files.append((path.name, len(log.samples), log.repaired_dates))
-            if on_file is not None:
-                on_file(path.name, len(log.samples))
-    return ImportSummary(tuple(files), stored, duplicates, rejected)

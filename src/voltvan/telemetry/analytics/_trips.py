@@ -17,22 +17,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from voltvan.telemetry._day_window import DAY_CONTEXTS, RowsQuery, day_rows, ts_sql
-from voltvan.telemetry._duck import Connection
+from voltvan.telemetry.analytics._day_window import DAY_CONTEXTS, RowsQuery, day_rows, ts_sql
+from voltvan.telemetry.ingest import (
+    LATITUDE,
+    LONGITUDE,
+    SPEED,
+)
+from voltvan.telemetry.store import Connection
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-SPEED = "Vehicle.Speed"
-LATITUDE = "Vehicle.CurrentLocation.Latitude"
-LONGITUDE = "Vehicle.CurrentLocation.Longitude"
-ALTITUDE = "Vehicle.CurrentLocation.Altitude"
-ODOMETER = "Vehicle.TraveledDistance"
-SOC = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current"
-ENERGY_KWH = "Vehicle.Powertrain.TractionBattery.StateOfCharge.CurrentEnergy"
-BATTERY_POWER = "Vehicle.Powertrain.TractionBattery.CurrentPower"
-IS_CHARGING = "Vehicle.Powertrain.TractionBattery.Charging.IsCharging"
-AIR_TEMPERATURE = "Vehicle.Exterior.AirTemperature"
 
 #: The relation analytics reads. Every query here gives the same answer with or without exact
 #: duplicate rows (lags over a repeated sample add 0 s and 0 m, arg_min/arg_max and max ignore

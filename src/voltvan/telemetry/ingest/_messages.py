@@ -25,7 +25,7 @@ from functools import cache
 from itertools import chain
 from typing import Literal, NamedTuple, cast
 
-from voltvan.telemetry._signals import Signal, signal_catalog, signal_codes, signal_names
+from voltvan.telemetry.ingest._signals import Signal, signal_catalog, signal_codes, signal_names
 
 RejectReason = Literal[
     "malformed_json",
