@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from voltvan.charging import ChargeRequest, Connector, DepotProblem, Schedule, schedule_depot
-from voltvan.charging._csms import ChargerAccount, Csms, CsmsConfig
-from voltvan.charging._simcp import SimChargePoint
+from voltvan.charging.ocpp._csms import ChargerAccount, Csms, CsmsConfig
+from voltvan.charging.ocpp._simcp import SimChargePoint
 from voltvan.domain import Tariff
 
 H = 3600.0

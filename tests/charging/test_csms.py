@@ -21,8 +21,8 @@ from tests.charging.ocpp_rig import (
     two_van_schedule,
     until,
 )
-from voltvan.charging._csms import parse_iso
-from voltvan.charging._store import Transaction
+from voltvan.charging.ocpp._csms import parse_iso
+from voltvan.charging.ocpp._store import Transaction
 
 
 def test_wrong_password_and_unknown_charger_are_refused(tmp_path: Path) -> None:
@@ -295,7 +295,7 @@ def test_unknown_tag_is_not_authorized(tmp_path: Path) -> None:
     """A badge that is no van of the schedule is answered Invalid."""
 
     async def go() -> None:
-        from voltvan.charging._ocpp import call16
+        from voltvan.charging.ocpp._ocpp import call16
 
         clock = FastClock()
         csms = new_csms(tmp_path, clock, two_van_schedule())

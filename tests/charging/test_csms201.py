@@ -11,8 +11,8 @@ from typing import Any
 from websockets.asyncio.client import connect
 
 from tests.charging.ocpp_rig import PASSWORDS, FastClock, new_csms, two_van_schedule, until
-from voltvan.charging._csms import iso
-from voltvan.charging._ocpp import ChargePoint201, call201, on, result201
+from voltvan.charging.ocpp._csms import iso
+from voltvan.charging.ocpp._ocpp import ChargePoint201, call201, on, result201
 
 
 class Station201(ChargePoint201):  # type: ignore[misc]

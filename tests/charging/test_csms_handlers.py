@@ -21,8 +21,8 @@ import pytest
 
 from tests.charging.ocpp_rig import DAY0, H, csms_config, two_van_schedule
 from voltvan.charging import Schedule
-from voltvan.charging._csms import Csms, iso
-from voltvan.charging._csms_handlers import Handler16, Handler201, read_meter
+from voltvan.charging.ocpp._csms import Csms, iso
+from voltvan.charging.ocpp._csms_handlers import Handler16, Handler201, read_meter
 
 NOW = DAY0 + 18 * H + 600  # 18:10 on the evening's clock
 GRACE_S = 8 * H

@@ -28,9 +28,9 @@ from tests.charging.ocpp_rig import (
     two_van_schedule,
     until,
 )
-from voltvan.charging._csms import Csms, charger_id_of, iso
-from voltvan.charging._csms_handlers import read_meter
-from voltvan.charging._ocpp import ChargePoint201, call16, call201
+from voltvan.charging.ocpp._csms import Csms, charger_id_of, iso
+from voltvan.charging.ocpp._csms_handlers import read_meter
+from voltvan.charging.ocpp._ocpp import ChargePoint201, call16, call201
 
 ENERGY = "Energy.Active.Import.Register"
 

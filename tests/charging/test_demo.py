@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from tests.charging.ocpp_rig import csms_config, two_van_schedule
-from voltvan.charging._demo import run_night
+from voltvan.charging.ocpp._demo import run_night
 
 
 def test_night_on_sockets_delivers_the_schedule(tmp_path: Path) -> None:

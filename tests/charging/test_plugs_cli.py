@@ -9,11 +9,11 @@ import pytest
 
 from tests.charging.conftest import route
 from voltvan.charging import Schedule, check_plugs, plug_sheet, read_plugs_csv, replugs
-from voltvan.charging._chart import report_section
 from voltvan.charging._plugsheet import by_staff
 from voltvan.cli import main
 from voltvan.domain import TimeWindow
 from voltvan.plan import Plan
+from voltvan.report import charging_section
 from voltvan.scenario import generate_scenario, read_scenario, write_scenario
 
 H = 3600.0
@@ -62,7 +62,7 @@ def test_charge_writes_plug_sheet_and_prints_replugs(
     html = out.with_suffix(".html").read_text()
     assert "<h3>Plug sheet</h3><p>3 re-plug(s) by staff · staffed: 22:00-02:00" in html
     assert html.count("<td>staff</td>") == sum(sum(by_staff(schedule, r)) for r in rows)
-    section = report_section(schedule).html
+    section = charging_section(schedule).html
     assert "<h3>Re-plugs</h3>" in section and all(r.vehicle_id in section for r in rows)
     printed = capsys.readouterr().out
     line = next(x for x in printed.splitlines() if "re-plugs by staff" in x)

@@ -8,7 +8,7 @@ import pytest
 
 from tests.cli.test_telemetry import run
 from voltvan.charging import read_csms_config
-from voltvan.charging._csms import basic_auth_ok
+from voltvan.charging.ocpp._csms import basic_auth_ok
 from voltvan.passwords import is_password_hash
 
 

@@ -12,9 +12,10 @@ import dataclasses
 import math
 from typing import Any
 
+from voltvan.charging._lp_schedule import lower_bound
 from voltvan.charging._model import ChargeRequest, DepotProblem, rate_w
 from voltvan.charging._schedule import Schedule
-from voltvan.charging._scheduler import SchedulerParams, lower_bound, schedule_depot
+from voltvan.charging._scheduler import SchedulerParams, schedule_depot
 from voltvan.domain import Fleet
 from voltvan.plan import Plan
 from voltvan.travel import haversine_m

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def _clock(text: str, field: str) -> float:
-    from voltvan.charging._build import parse_clock
+    from voltvan.charging import parse_clock
 
     try:
         return parse_clock(text)
@@ -119,15 +119,19 @@ def charge_command(
     import dataclasses
     import datetime as dt
 
-    from voltvan.charging import schedule_depot
-    from voltvan.charging._build import problem_from_plan, read_arrivals, read_base_load
-    from voltvan.charging._chart import chart_html
-    from voltvan.charging._plugsheet import write_plugs_csv
-    from voltvan.charging._shortfall import propose_fixes
-    from voltvan.charging._tariffs import read_acn_tariff
+    from voltvan.charging import (
+        problem_from_plan,
+        propose_fixes,
+        read_acn_tariff,
+        read_arrivals,
+        read_base_load,
+        schedule_depot,
+        write_plugs_csv,
+    )
     from voltvan.cli._read import read_scenario_noting
     from voltvan.files import write_atomic
     from voltvan.plan import Plan
+    from voltvan.report import charging_chart_html
 
     scenario = read_scenario_noting(scenario_dir)
     fleet = scenario.fleet
@@ -171,13 +175,12 @@ def charge_command(
     plugs_path = plugs or out.with_name("plugs.csv")
     write_plugs_csv(schedule, plugs_path)
     chart_path = chart or out.with_suffix(".html")
-    write_atomic(chart_path, chart_html(schedule))
+    write_atomic(chart_path, charging_chart_html(schedule))
     report_path = report_file or (out.with_name(f"{out.stem}-report.html") if report else None)
     if report_path is not None:
-        from voltvan.charging._chart import report_section
-        from voltvan.report import write_report
+        from voltvan.report import charging_section, write_report
 
-        write_report(plan, scenario, report_path, sections=[report_section(schedule)])
+        write_report(plan, scenario, report_path, sections=[charging_section(schedule)])
     _print_summary(schedule)
     console.print(f"schedule: {out}\nplugs:    {plugs_path}\nchart:    {chart_path}")
     if report_path is not None:
@@ -185,7 +188,7 @@ def charge_command(
 
 
 def _print_summary(schedule: Schedule) -> None:
-    from voltvan.charging._plugsheet import replugs, staffed_text
+    from voltvan.charging import replugs, staffed_text
     from voltvan.domain import format_hhmm
 
     c = schedule.cost()
@@ -270,9 +273,8 @@ def csms_command(
     import asyncio
     import datetime as dt
 
-    from voltvan.charging import simulated_config
-    from voltvan.charging._csms import Csms, read_csms_config
-    from voltvan.charging._schedule import Schedule as _Schedule
+    from voltvan.charging import Csms, read_csms_config, simulated_config
+    from voltvan.charging import Schedule as _Schedule
 
     chargers_path = data / "chargers.toml"
     schedule_path = schedule_file or data / "schedule.json"
@@ -340,8 +342,7 @@ def _simulate(
 
     from rich.live import Live
 
-    from voltvan.charging._csms import Csms
-    from voltvan.charging._demo import run_night
+    from voltvan.charging import Csms, run_night
     from voltvan.domain import format_hhmm
 
     with Live(console=console, refresh_per_second=4) as live:

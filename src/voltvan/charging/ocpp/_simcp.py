@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from voltvan.charging._ocpp import ChargePoint16, after, call16, on, result16
+from voltvan.charging.ocpp._ocpp import ChargePoint16, after, call16, on, result16
 
 
 def _iso(epoch: float) -> str:

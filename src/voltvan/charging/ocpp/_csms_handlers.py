@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from voltvan.charging._ocpp import (
+from voltvan.charging.ocpp._ocpp import (
     ChargePoint16,
     ChargePoint201,
     RobustMixin,
@@ -23,7 +23,7 @@ from voltvan.charging._ocpp import (
 )
 
 if TYPE_CHECKING:
-    from voltvan.charging._csms import Csms
+    from voltvan.charging.ocpp._csms import Csms
 
 LOG = logging.getLogger("voltvan.csms")
 ENERGY = "Energy.Active.Import.Register"
@@ -70,7 +70,7 @@ class Handler16(RobustMixin, ChargePoint16):  # type: ignore[misc]
         self.csms = csms
 
     def _now(self) -> str:
-        from voltvan.charging._csms import iso
+        from voltvan.charging.ocpp._csms import iso
 
         return iso(self.csms.clock())
 
@@ -220,7 +220,7 @@ class Handler201(RobustMixin, ChargePoint201):  # type: ignore[misc]
         self.csms = csms
 
     def _now(self) -> str:
-        from voltvan.charging._csms import iso
+        from voltvan.charging.ocpp._csms import iso
 
         return iso(self.csms.clock())
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voltvan.charging._csms import ChargerAccount, Csms, CsmsConfig
 from voltvan.charging._schedule import Schedule
+from voltvan.charging.ocpp._csms import ChargerAccount, Csms, CsmsConfig
 
 if TYPE_CHECKING:
-    from voltvan.charging._simcp import Plug
+    from voltvan.charging.ocpp._simcp import Plug
 
 
 class SimClock:
@@ -93,7 +93,7 @@ async def run_night(
 
     The state goes to a fresh ``csms-simulated.sqlite`` beside the real one.
     """
-    from voltvan.charging._simcp import SimChargePoint
+    from voltvan.charging.ocpp._simcp import SimChargePoint
 
     # half a wall second of plug-in latency is minutes on a fast clock: not a late van
     config = dataclasses.replace(config, late_grace_s=max(config.late_grace_s, 0.5 * speed))

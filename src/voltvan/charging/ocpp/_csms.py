@@ -28,7 +28,7 @@ from typing import Any
 
 from voltvan.charging._replan import LiveVan, profile_periods, replan
 from voltvan.charging._schedule import Schedule
-from voltvan.charging._store import Store, Transaction
+from voltvan.charging.ocpp._store import Store, Transaction
 from voltvan.errors import InvalidInput
 from voltvan.passwords import check_password_hash, is_password_hash, password_matches
 
@@ -260,7 +260,7 @@ class Csms:
     async def _serve(self, connection: Any) -> None:
         from websockets.exceptions import ConnectionClosed
 
-        from voltvan.charging._csms_handlers import Handler16, Handler201
+        from voltvan.charging.ocpp._csms_handlers import Handler16, Handler201
 
         charger_id = charger_id_of(connection.request.path, self.config.path_prefix)
         assert charger_id is not None  # the handshake refused every other path

@@ -1,20 +1,28 @@
-"""The night at a glance: site power against the limit and the tariff, as a self-contained SVG."""
+"""The depot night at a glance: site power against the limit and the tariff, as a self-contained
+SVG, a standalone page and a section of the dispatcher's report.
+
+Rendering a :class:`voltvan.charging.Schedule` belongs here, above charging: charging computes the
+schedule and knows nothing of pages. ``voltvan.charging`` is imported when a chart is drawn, not
+when the report package loads, so a plan report does not pay for the LP solver's import.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
-from voltvan.charging._plugsheet import plugs_html
-from voltvan.charging._schedule import Schedule
 from voltvan.domain import format_hhmm
+from voltvan.report._html import ReportSection
+
+if TYPE_CHECKING:
+    from voltvan.charging import Schedule
 
 _W, _H = 860, 320
 _L, _R, _T, _B = 60, 60, 20, 40
 
 
-def chart_svg(schedule: Schedule) -> str:
+def charging_chart_svg(schedule: Schedule) -> str:
     """Stepped site power (charging on top of base load), the limit, and the price per kWh."""
     n = max(1, schedule.num_slots)
     site = schedule.site_power_w()
@@ -74,29 +82,31 @@ def chart_svg(schedule: Schedule) -> str:
     )
 
 
-def chart_html(schedule: Schedule, *, title: str = "voltvan depot charging") -> str:
+def charging_chart_html(schedule: Schedule, *, title: str = "voltvan depot charging") -> str:
     """A standalone page with the chart and the cost summary (opens offline)."""
+    from voltvan.charging import plugs_html
+
     c = schedule.cost()
     cur = escape(schedule.tariff.currency)
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
         "</head><body style='font-family:sans-serif'>"
-        f"<h1>{escape(title)}</h1>{chart_svg(schedule)}"
+        f"<h1>{escape(title)}</h1>{charging_chart_svg(schedule)}"
         f"<p>energy {c['energy']:.2f} {cur} · demand {c['demand']:.2f} {cur} · "
         f"peak {c['peak_kw']:.1f} kW of {schedule.site_limit_w / 1000:.1f} kW · "
         f"{len(schedule.shortfalls)} van(s) short</p>{plugs_html(schedule)}</body></html>\n"
     )
 
 
-def report_section(schedule: Schedule) -> Any:
-    """The chart and the cost line as a :class:`voltvan.report.ReportSection`."""
-    from voltvan.report import ReportSection
+def charging_section(schedule: Schedule) -> ReportSection:
+    """The chart and the cost line as a section of the plan report."""
+    from voltvan.charging import plugs_html
 
     c = schedule.cost()
     cur = escape(schedule.tariff.currency)
     met = sum(1 for v in schedule.vans if v.shortfall_wh <= 0)
     body = (
-        chart_svg(schedule)
+        charging_chart_svg(schedule)
         + f"<p>{met} of {len(schedule.vans)} vans get their route energy · energy "
         f"{c['energy']:.2f} {cur} · demand {c['demand']:.2f} {cur} · peak "
         f"{c['peak_kw']:.1f} kW of {schedule.site_limit_w / 1000:.1f} kW</p>" + plugs_html(schedule)
