@@ -6,11 +6,10 @@ however many raw rows there are. Heavy imports happen inside the commands.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,17 +17,14 @@ from voltvan.cli._app import app, console
 from voltvan.cli._output import Col, Output, emit
 from voltvan.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from voltvan.telemetry import FleetFacts
+
 import_app = typer.Typer(help="Import recorded vehicle logs into a data directory.")
 app.add_typer(import_app, name="import")
 
 DataOpt = Annotated[Path, typer.Option("--data", help="Telemetry data directory.")]
 
-#: Why energy figures are blank, and what to do: shared by ``derive`` and the reports.
-NEEDS_CAPACITY = (
-    "energy is the SoC drop times the usable battery capacity, which was unknown when "
-    "`voltvan derive` ran: give derive --fleet fleet.toml (the battery of each van's type), "
-    "--vehicle-type or --battery-wh, or have the vans send NetCapacity, and run it again"
-)
 FleetOpt = Annotated[
     Path | None,
     typer.Option(
@@ -55,63 +51,45 @@ BatteryOpt = Annotated[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class FleetInfo:
-    battery_wh: dict[str, float]
-    mass_kg: dict[str, float]
-    consumption: dict[str, Any]
+#: Option of each field the analytics functions name in their errors.
+_OPTIONS = {"day": "--day", "vehicle_type": "--vehicle-type", "battery_wh": "--battery-wh"}
+
+
+@contextmanager
+def as_options() -> Iterator[None]:
+    """Name the command-line option, not the function argument, in an input error."""
+    try:
+        yield
+    except InvalidInput as exc:
+        option = _OPTIONS.get(exc.where.field or "")
+        if option is None:
+            raise
+        raise InvalidInput(exc.message, field=option) from None
 
 
 def fleet_info(
     path: Path | None, vehicle_type: str | None = None, vans: Sequence[str] = ()
-) -> FleetInfo:
-    info = FleetInfo({}, {}, {})
-    from voltvan.energy import vehicle_mass_kg
+) -> FleetFacts:
+    """The fleet facts of ``--fleet`` and ``--vehicle-type``."""
+    from voltvan.telemetry import fleet_facts
 
-    if path is not None:
-        from voltvan.scenario import read_fleet
-
-        fleet = read_fleet(path)
-        types = {t.id: t for t in fleet.vehicle_types}
-        for v in fleet.vans:
-            vt = types[v.type_id]
-            info.battery_wh[v.id] = vt.battery_wh
-            info.mass_kg[v.id] = vehicle_mass_kg(vt, 0.0)
-            info.consumption[v.id] = vt.consumption
-    if vehicle_type is not None:
-        from voltvan import catalog
-
-        makers = {"large": catalog.large_van, "small": catalog.small_van, "twizy": catalog.twizy}
-        if vehicle_type not in makers:
-            raise InvalidInput(
-                f"unknown vehicle type {vehicle_type!r} (known: {', '.join(makers)})",
-                field="--vehicle-type",
-            )
-        vt = makers[vehicle_type]()
-        for van in vans:
-            info.battery_wh.setdefault(van, vt.battery_wh)
-            info.mass_kg.setdefault(van, vehicle_mass_kg(vt, 0.0))
-            info.consumption.setdefault(van, vt.consumption)
-    return info
+    with as_options():
+        return fleet_facts(path, vehicle_type, vans)
 
 
-def capacities(info: FleetInfo, battery_wh: float | None, vans: Sequence[str]) -> dict[str, float]:
-    caps = dict(info.battery_wh)
-    if battery_wh is not None:
-        if battery_wh <= 0:
-            raise InvalidInput(f"must be positive, got {battery_wh}", field="--battery-wh")
-        for v in vans:
-            caps.setdefault(v, battery_wh)
-    return caps
+def capacities(info: FleetFacts, battery_wh: float | None, vans: Sequence[str]) -> dict[str, float]:
+    """Usable battery per van from the fleet facts and ``--battery-wh``."""
+    from voltvan.telemetry import capacities as caps
+
+    with as_options():
+        return caps(info, battery_wh, vans)
 
 
 def check_day(day: str | None) -> None:
-    if day is None:
-        return
-    try:
-        datetime.strptime(day, "%Y-%m-%d")
-    except ValueError:
-        raise InvalidInput(f"{day!r} is not a YYYY-MM-DD date", field="--day") from None
+    from voltvan.telemetry import check_day as check
+
+    with as_options():
+        check(day)
 
 
 @import_app.command("rsk-twizy")
@@ -168,8 +146,7 @@ def derive_cmd(
     """(Re)build the derived tables: trips, stops, charging_sessions, daily_energy."""
     from rich.progress import Progress
 
-    from voltvan.telemetry.analytics._derived import AnalyticsParams, days_with_signals, derive
-    from voltvan.telemetry.analytics._trips import TripParams
+    from voltvan.telemetry import AnalyticsParams, TripParams, days_with_signals, derive
 
     for d in day or []:
         check_day(d)
@@ -205,6 +182,8 @@ def blank_energy_notes(blank: Mapping[str, int], no_capacity: Sequence[str]) -> 
     """What derive could not compute (energy of trips and charging sessions) and why."""
     if not blank:
         return []
+    from voltvan.telemetry import NEEDS_CAPACITY
+
     notes = []
     if no_capacity:
         n = sum(blank[v] for v in no_capacity)
@@ -228,7 +207,7 @@ def vans_text(vans: Sequence[str], most: int = 5) -> str:
 
 
 def vehicle_ids(data: Path) -> list[str]:
-    from voltvan.telemetry.analytics._derived import connect
+    from voltvan.telemetry import open_query
+    from voltvan.telemetry import vehicle_ids as ids
 
-    con = connect(data)
-    return [str(r[0]) for r in con.execute("SELECT DISTINCT vehicle_id FROM last_state").fetchall()]
+    return ids(open_query(data))

@@ -9,19 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from voltvan.cli._analytics import (
-    NEEDS_CAPACITY,
     BatteryOpt,
     DataOpt,
-    FleetInfo,
     FleetOpt,
     TypeOpt,
+    as_options,
     capacities,
-    check_day,
     fleet_info,
     vans_text,
     vehicle_ids,
@@ -29,6 +27,9 @@ from voltvan.cli._analytics import (
 from voltvan.cli._app import app
 from voltvan.cli._output import Col, CsvOpt, JsonOpt, Output, emit, output
 from voltvan.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from voltvan.telemetry import DerivedTable, FleetFacts
 
 report_app = typer.Typer(help="Reports over the derived telemetry tables.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -38,29 +39,26 @@ DayOpt = Annotated[str | None, typer.Option("--day", help="Only this UTC day, YY
 NO_ROWS = "no rows (run `voltvan derive` first?)"
 
 
-def _where(vehicle: str | None, day: str | None, ts_col: str) -> tuple[str, list[object]]:
-    check_day(day)
-    where, args = "", list[object]()
-    if vehicle is not None:
-        where += " AND vehicle_id = ?"
-        args.append(vehicle)
-    if day is not None:
-        where += f" AND CAST({ts_col} AS DATE) = CAST(? AS DATE)"
-        args.append(day)
-    return where, args
+def _rows(
+    data: Path, table: DerivedTable, vehicle: str | None, day: str | None
+) -> list[dict[str, Any]]:
+    from voltvan.telemetry import derived_rows, open_query
 
-
-def _query(data: Path, sql: str, args: list[object]) -> list[tuple[Any, ...]]:
-    from voltvan.telemetry.analytics._derived import connect
-
-    return [tuple(r) for r in connect(data).execute(sql, args).fetchall()]
+    with as_options():
+        return derived_rows(open_query(data), table, vehicle=vehicle, day=day)
 
 
 def _blank_energy_note(what: str, vans: Sequence[str]) -> list[str]:
     """The note for rows whose energy is blank although the SoC was seen: no capacity."""
     if not vans:
         return []
+    from voltvan.telemetry import NEEDS_CAPACITY
+
     return [f"kWh and Wh/km are blank for {what}: {NEEDS_CAPACITY}"]
+
+
+def _div(v: float | None, by: float) -> float | None:
+    return None if v is None else v / by
 
 
 @report_app.command("trips")
@@ -73,15 +71,13 @@ def report_trips(
 ) -> None:
     """Trips: start and end (UTC), duration, driving time, distance (and its source), energy."""
     fmt = output(as_csv, as_json)
-    where, args = _where(vehicle, day, "start_ts")
-    rows = _query(
-        data,
-        f"""SELECT vehicle_id, start_ts, end_ts, duration_s / 60, driving_s / 60,
-            distance_m / 1000, distance_source, gps_faults, energy_wh / 1000, wh_per_km,
-            100 * start_soc, 100 * end_soc
-        FROM trips WHERE true {where} ORDER BY vehicle_id, start_ts""",
-        args,
-    )
+    rows = [
+        (t["vehicle_id"], t["start_ts"], t["end_ts"], _div(t["duration_s"], 60),
+         _div(t["driving_s"], 60), _div(t["distance_m"], 1000), t["distance_source"],
+         t["gps_faults"], _kwh(t["energy_wh"]), t["wh_per_km"], _pct(t["start_soc"]),
+         _pct(t["end_soc"]))
+        for t in _rows(data, "trips", vehicle, day)
+    ]  # fmt: skip
     cols: list[Col | str] = [
         Col("vehicle", left=True), Col("start", left=True), Col("end", 5, left=True),
         Col("min", 3), Col("driving min", 7), "km", Col("km from", 8, left=True),
@@ -129,14 +125,11 @@ def report_energy(
             "the fit is a table for people: leave out --csv/--json, or --calibrate",
             field="--calibrate",
         )
-    where, args = _where(vehicle, day, "day")
-    rows = _query(
-        data,
-        f"""SELECT vehicle_id, day::VARCHAR, trips, distance_m / 1000, driving_s / 3600,
-            energy_wh / 1000, wh_per_km FROM daily_energy WHERE true {where}
-        ORDER BY vehicle_id, day""",
-        args,
-    )
+    rows = [
+        (d["vehicle_id"], str(d["day"]), d["trips"], _div(d["distance_m"], 1000),
+         _div(d["driving_s"], 3600), _kwh(d["energy_wh"]), d["wh_per_km"])
+        for d in _rows(data, "daily_energy", vehicle, day)
+    ]  # fmt: skip
     cols: list[Col | str] = [
         Col("vehicle", left=True), Col("day", left=True), "trips", "km", Col("driving h", 1),
         "kWh", "Wh/km",
@@ -151,23 +144,16 @@ def report_energy(
 
 def _no_capacity(data: Path, vans: Sequence[str]) -> list[str]:
     """Of ``vans``, those with trips whose SoC was seen at both ends but energy is blank."""
-    if not vans:
-        return []
-    marks = ", ".join("?" * len(vans))
-    found = _query(
-        data,
-        f"""SELECT DISTINCT vehicle_id FROM trips WHERE energy_wh IS NULL
-            AND start_soc IS NOT NULL AND end_soc IS NOT NULL AND vehicle_id IN ({marks})""",
-        list(vans),
-    )
-    return sorted(str(r[0]) for r in found)
+    from voltvan.telemetry import open_query, vans_without_capacity
+
+    return vans_without_capacity(open_query(data), vans) if vans else []
 
 
 def _report_fit(
     data: Path,
     vehicle: str | None,
     day: str | None,
-    info: FleetInfo,
+    info: FleetFacts,
     mass_kg: float | None,
     frontal_area_m2: float | None,
     drag_coefficient: float | None,
@@ -177,8 +163,7 @@ def _report_fit(
 
     from voltvan.cli._app import console
     from voltvan.domain import ConsumptionParams
-    from voltvan.telemetry.analytics._calibrate import DEFAULT_FIT, calibrate
-    from voltvan.telemetry.analytics._derived import connect
+    from voltvan.telemetry import DEFAULT_FIT, calibrate, day_filter, open_query
 
     base = next(iter(info.consumption.values()), None) if vehicle is None else (
         info.consumption.get(vehicle)
@@ -191,9 +176,10 @@ def _report_fit(
     masses: dict[str, float] | float = mass_kg if mass_kg is not None else info.mass_kg
     if not masses:
         raise InvalidInput("give --mass-kg or --fleet for the calibration", field="--mass-kg")
-    where, args = _where(vehicle, day, "start_ts")
+    with as_options():
+        where, args = day_filter(vehicle, day, "start_ts")
     result = calibrate(
-        connect(data), base, mass_kg=masses, fit=fit or DEFAULT_FIT, where=where, args=args
+        open_query(data), base, mass_kg=masses, fit=fit or DEFAULT_FIT, where=where, args=args
     )
     rows = [
         (name, f"{getattr(base, name):.4g}", f"{getattr(result.params, name):.4g}")
@@ -222,15 +208,10 @@ def report_charging(
 
     The state of health is a second table, shown without --csv/--json only.
     """
-    from voltvan.telemetry.analytics._derived import connect
-    from voltvan.telemetry.analytics._health import estimate_health
+    from voltvan.telemetry import estimate_health
 
     fmt = output(as_csv, as_json)
-    where, args = _where(vehicle, day, "start_ts")
-    sql = f"SELECT * FROM charging_sessions WHERE true {where} ORDER BY vehicle_id, start_ts"
-    cur = connect(data).execute(sql, args)
-    names = [d[0] for d in cur.description or []]
-    sessions = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    sessions = _rows(data, "charging_sessions", vehicle, day)
     rows = [
         (s["vehicle_id"], s["start_ts"], s["end_ts"], s["duration_s"] / 60,
          _pct(s["start_soc"]), _pct(s["end_soc"]), _kwh(s["energy_wh"]), s["energy_source"],
@@ -297,31 +278,28 @@ def report_alerts(
     from zoneinfo import ZoneInfo
 
     from voltvan.plan import Plan
-    from voltvan.telemetry import SOC
-    from voltvan.telemetry.analytics._alerts import (
+    from voltvan.telemetry import (
+        derived_rows,
         high_consumption_alerts,
+        latest_soc,
         long_stop_alerts,
         low_soc_alerts,
+        match_observed,
+        newest_signal_ts,
+        observed_trips,
+        open_query,
     )
-    from voltvan.telemetry.analytics._calibrate import observed_trips
-    from voltvan.telemetry.analytics._derived import connect
 
     fmt = output(as_csv, as_json)
-    con = connect(data)
-    state = {
-        str(v): (ts, float(val) / 100.0)
-        for v, ts, val in con.execute(
-            "SELECT vehicle_id, ts, value FROM last_state WHERE name = ?", [SOC]
-        ).fetchall()
-    }
+    con = open_query(data)
+    state = latest_soc(con)
     if now is not None:
         try:
             at = datetime.fromisoformat(now)
         except ValueError:
             raise InvalidInput(f"{now!r} is not an RFC 3339 time", field="--now") from None
     else:
-        newest = con.execute("SELECT max(ts) FROM last_state").fetchall()[0]
-        at = newest[0] if newest and newest[0] is not None else datetime.now(UTC)
+        at = newest_signal_ts(con) or datetime.now(UTC)
     if at.tzinfo is None:
         raise InvalidInput(f"{now!r} needs a time zone offset", field="--now")
     local = at.astimezone(ZoneInfo(tz))
@@ -329,19 +307,17 @@ def report_alerts(
     day = at.astimezone(UTC).date().isoformat()
     the_plan = Plan.read_json(plan) if plan is not None else None
     alerts = low_soc_alerts(the_plan, state, now_s) if the_plan is not None else []
-    stops = _dicts(con, "SELECT * FROM stops WHERE CAST(start_ts AS DATE) = CAST(? AS DATE)", day)
+    stops = derived_rows(con, "stops", day=day)
     alerts += long_stop_alerts(stops, plan=the_plan)
     info = fleet_info(fleet, vehicle_type, vehicle_ids(data))
     notes = []
     if the_plan is None:
         notes.append("no low-SoC alerts: they set the SoC against the planned route; give --plan")
     if info.mass_kg:
-        trips = _dicts(
-            con, "SELECT * FROM trips WHERE CAST(start_ts AS DATE) = CAST(? AS DATE)", day
-        )
+        trips = derived_rows(con, "trips", day=day)
         trips = [t for t in trips if t["vehicle_id"] in info.mass_kg]
         obs = observed_trips(con, trips, mass_kg=info.mass_kg)
-        keyed = [(t["vehicle_id"], t["start_ts"], o) for t, o in _pair(trips, obs)]
+        keyed = [(t["vehicle_id"], t["start_ts"], o) for t, o in match_observed(trips, obs)]
         alerts += high_consumption_alerts(keyed, info.consumption)
     else:
         notes.append(
@@ -354,20 +330,3 @@ def report_alerts(
         Col("severity", 1, left=True), Col("what", left=True),
     ]  # fmt: skip
     emit(f"Alerts at {at.isoformat()}", cols, rows, fmt, empty="no alerts", notes=notes)
-
-
-def _dicts(con: Any, sql: str, day: str) -> list[dict[str, Any]]:
-    cur = con.execute(sql, [day])
-    names = [d[0] for d in cur.description or []]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
-def _pair(trips: list[dict[str, Any]], obs: Sequence[Any]) -> list[tuple[dict[str, Any], Any]]:
-    """Match observed trips back to their rows by name (observed_trips skips some)."""
-    by_name = {o.name: o for o in obs}
-    out = []
-    for t in trips:
-        name = f"{t['vehicle_id']} {t['start_ts']:%Y-%m-%d %H:%M}"
-        if name in by_name:
-            out.append((t, by_name[name]))
-    return out

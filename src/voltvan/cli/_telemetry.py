@@ -121,11 +121,11 @@ def ingest(
     """Ingest signals from an MQTT broker (QoS 1, acknowledged only after the write)."""
     import logging
 
-    from voltvan.telemetry import open_store
-    from voltvan.telemetry.ingest._mqtt import (
+    from voltvan.telemetry import (
         IngestStats,
         IngestWorker,
         MqttParams,
+        open_store,
         parse_mqtt_url,
         tls_context,
     )
@@ -290,8 +290,7 @@ def query(
     limit: int = typer.Option(1000, "--limit", min=1, help="Print at most this many rows."),
 ) -> None:
     """Run one read-only SQL query over the telemetry views and print the result."""
-    from voltvan.telemetry import open_query
-    from voltvan.telemetry.store._query import read_only_sql
+    from voltvan.telemetry import open_query, read_only_sql
 
     fmt = output(as_csv, as_json)
     con = open_query(data)
@@ -316,7 +315,7 @@ def store_compact(
     """Merge each day's batch files into one sorted, deduplicated Parquet file."""
     from rich.table import Table
 
-    from voltvan.telemetry.store._maintain import compact
+    from voltvan.telemetry import compact
 
     results = compact(data, day=day)
     table = Table("table", "day", "files before", "rows before", "rows after")
@@ -341,7 +340,7 @@ def store_retain(
     ] = None,
 ) -> None:
     """Delete raw signal and dead-letter days older than --days; derived days only if asked."""
-    from voltvan.telemetry.store._maintain import retain
+    from voltvan.telemetry import retain
 
     removed = retain(data, days=days, derived_days=derived_days)
     for part in removed:

@@ -7,6 +7,15 @@ top of the same files: ``docs/analytics.md``.
 """
 
 from voltvan.telemetry.analytics import (
+    DEFAULT_FIT as DEFAULT_FIT,
+)
+from voltvan.telemetry.analytics import (
+    DERIVED_TABLES as DERIVED_TABLES,
+)
+from voltvan.telemetry.analytics import (
+    NEEDS_CAPACITY as NEEDS_CAPACITY,
+)
+from voltvan.telemetry.analytics import (
     Alert as Alert,
 )
 from voltvan.telemetry.analytics import (
@@ -19,6 +28,12 @@ from voltvan.telemetry.analytics import (
     ChargingParams as ChargingParams,
 )
 from voltvan.telemetry.analytics import (
+    DerivedTable as DerivedTable,
+)
+from voltvan.telemetry.analytics import (
+    FleetFacts as FleetFacts,
+)
+from voltvan.telemetry.analytics import (
     GpsParams as GpsParams,
 )
 from voltvan.telemetry.analytics import (
@@ -28,7 +43,22 @@ from voltvan.telemetry.analytics import (
     calibrate as calibrate,
 )
 from voltvan.telemetry.analytics import (
+    capacities as capacities,
+)
+from voltvan.telemetry.analytics import (
+    check_day as check_day,
+)
+from voltvan.telemetry.analytics import (
+    day_filter as day_filter,
+)
+from voltvan.telemetry.analytics import (
+    days_with_signals as days_with_signals,
+)
+from voltvan.telemetry.analytics import (
     derive as derive,
+)
+from voltvan.telemetry.analytics import (
+    derived_rows as derived_rows,
 )
 from voltvan.telemetry.analytics import (
     estimate_health as estimate_health,
@@ -37,13 +67,34 @@ from voltvan.telemetry.analytics import (
     flag_gps_faults as flag_gps_faults,
 )
 from voltvan.telemetry.analytics import (
+    fleet_facts as fleet_facts,
+)
+from voltvan.telemetry.analytics import (
     high_consumption_alerts as high_consumption_alerts,
+)
+from voltvan.telemetry.analytics import (
+    latest_soc as latest_soc,
 )
 from voltvan.telemetry.analytics import (
     long_stop_alerts as long_stop_alerts,
 )
 from voltvan.telemetry.analytics import (
     low_soc_alerts as low_soc_alerts,
+)
+from voltvan.telemetry.analytics import (
+    match_observed as match_observed,
+)
+from voltvan.telemetry.analytics import (
+    newest_signal_ts as newest_signal_ts,
+)
+from voltvan.telemetry.analytics import (
+    observed_trips as observed_trips,
+)
+from voltvan.telemetry.analytics import (
+    vans_without_capacity as vans_without_capacity,
+)
+from voltvan.telemetry.analytics import (
+    vehicle_ids as vehicle_ids,
 )
 from voltvan.telemetry.ingest import (
     AIR_TEMPERATURE as AIR_TEMPERATURE,
@@ -97,7 +148,16 @@ from voltvan.telemetry.ingest import (
     Context as Context,
 )
 from voltvan.telemetry.ingest import (
+    IngestStats as IngestStats,
+)
+from voltvan.telemetry.ingest import (
+    IngestWorker as IngestWorker,
+)
+from voltvan.telemetry.ingest import (
     LogFile as LogFile,
+)
+from voltvan.telemetry.ingest import (
+    MqttParams as MqttParams,
 )
 from voltvan.telemetry.ingest import (
     Publisher as Publisher,
@@ -169,6 +229,9 @@ from voltvan.telemetry.ingest import (
     signal_names as signal_names,
 )
 from voltvan.telemetry.ingest import (
+    tls_context as tls_context,
+)
+from voltvan.telemetry.ingest import (
     topic_for as topic_for,
 )
 from voltvan.telemetry.ingest import (
@@ -197,6 +260,9 @@ from voltvan.telemetry.store import (
 )
 from voltvan.telemetry.store import (
     Store as Store,
+)
+from voltvan.telemetry.store import (
+    compact as compact,
 )
 from voltvan.telemetry.store import (
     day_series as day_series,
@@ -229,6 +295,9 @@ from voltvan.telemetry.store import (
     register_view_hook as register_view_hook,
 )
 from voltvan.telemetry.store import (
+    retain as retain,
+)
+from voltvan.telemetry.store import (
     utc_days as utc_days,
 )
 
@@ -236,12 +305,15 @@ __all__ = [
     "AIR_TEMPERATURE",
     "ALTITUDE",
     "BATTERY_POWER",
+    "DEFAULT_FIT",
+    "DERIVED_TABLES",
     "ENERGY_KWH",
     "IS_CHARGING",
     "LATITUDE",
     "LIVE_SIGNALS",
     "LONGITUDE",
     "MAX_PAYLOAD_BYTES",
+    "NEEDS_CAPACITY",
     "ODOMETER",
     "RAW_VIEWS",
     "REJECT_REASONS",
@@ -257,11 +329,16 @@ __all__ = [
     "ChargingParams",
     "Connection",
     "Context",
+    "DerivedTable",
     "FileLock",
+    "FleetFacts",
     "GpsParams",
     "ImportSummary",
+    "IngestStats",
+    "IngestWorker",
     "LiveTail",
     "LogFile",
+    "MqttParams",
     "PublishError",
     "Publisher",
     "Reject",
@@ -275,23 +352,34 @@ __all__ = [
     "add_samples",
     "add_token",
     "calibrate",
+    "capacities",
+    "check_day",
+    "compact",
+    "day_filter",
     "day_series",
+    "days_with_signals",
     "derive",
+    "derived_rows",
     "estimate_health",
     "fetch_arrow",
     "find_logs",
     "flag_gps_faults",
+    "fleet_facts",
     "get_signal",
     "hash_token",
     "high_consumption_alerts",
     "import_rsk_twizy",
     "is_vehicle_id",
+    "latest_soc",
     "live_rows",
     "load_fleet_ids",
     "load_tokens",
     "long_stop_alerts",
     "low_soc_alerts",
+    "match_observed",
+    "newest_signal_ts",
     "now_us",
+    "observed_trips",
     "open_query",
     "open_store",
     "parse_message",
@@ -301,11 +389,15 @@ __all__ = [
     "read_rsk_twizy_csv",
     "refresh_views",
     "register_view_hook",
+    "retain",
     "signal_catalog",
     "signal_codes",
     "signal_names",
+    "tls_context",
     "topic_for",
     "utc_days",
+    "vans_without_capacity",
     "vehicle_from_topic",
+    "vehicle_ids",
     "write_samples",
 ]

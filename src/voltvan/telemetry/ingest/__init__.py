@@ -25,7 +25,11 @@ from voltvan.telemetry.ingest._messages import now_us as now_us
 from voltvan.telemetry.ingest._messages import parse_message as parse_message
 from voltvan.telemetry.ingest._messages import topic_for as topic_for
 from voltvan.telemetry.ingest._messages import vehicle_from_topic as vehicle_from_topic
+from voltvan.telemetry.ingest._mqtt import IngestStats as IngestStats
+from voltvan.telemetry.ingest._mqtt import IngestWorker as IngestWorker
+from voltvan.telemetry.ingest._mqtt import MqttParams as MqttParams
 from voltvan.telemetry.ingest._mqtt import parse_mqtt_url as parse_mqtt_url
+from voltvan.telemetry.ingest._mqtt import tls_context as tls_context
 from voltvan.telemetry.ingest._publisher import Publisher as Publisher
 from voltvan.telemetry.ingest._publisher import PublishError as PublishError
 from voltvan.telemetry.ingest._signals import AIR_TEMPERATURE as AIR_TEMPERATURE
@@ -67,7 +71,10 @@ __all__ = [
     "VSS_VERSION",
     "Batch",
     "Context",
+    "IngestStats",
+    "IngestWorker",
     "LogFile",
+    "MqttParams",
     "PublishError",
     "Publisher",
     "Reject",
@@ -91,6 +98,7 @@ __all__ = [
     "signal_catalog",
     "signal_codes",
     "signal_names",
+    "tls_context",
     "topic_for",
     "vehicle_from_topic",
     "write_samples",

@@ -16,6 +16,8 @@ from voltvan.telemetry.store._live import live_rows as live_rows
 from voltvan.telemetry.store._live import utc_days as utc_days
 from voltvan.telemetry.store._log_import import ImportSummary as ImportSummary
 from voltvan.telemetry.store._log_import import import_rsk_twizy as import_rsk_twizy
+from voltvan.telemetry.store._maintain import compact as compact
+from voltvan.telemetry.store._maintain import retain as retain
 from voltvan.telemetry.store._query import RAW_VIEWS as RAW_VIEWS
 from voltvan.telemetry.store._query import open_query as open_query
 from voltvan.telemetry.store._query import read_only_sql as read_only_sql
@@ -32,6 +34,7 @@ __all__ = [
     "ImportSummary",
     "LiveTail",
     "Store",
+    "compact",
     "day_series",
     "fetch_arrow",
     "import_rsk_twizy",
@@ -42,5 +45,6 @@ __all__ = [
     "read_only_sql",
     "refresh_views",
     "register_view_hook",
+    "retain",
     "utc_days",
 ]
