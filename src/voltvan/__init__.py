@@ -33,4 +33,19 @@ from voltvan.domain import (
 from voltvan.errors import InvalidInput as InvalidInput
 from voltvan.errors import VoltvanError as VoltvanError
 
+__all__ = [
+    "Charger",
+    "ConsumptionParams",
+    "Depot",
+    "Fleet",
+    "InvalidInput",
+    "Scenario",
+    "Stop",
+    "Tariff",
+    "TimeWindow",
+    "Van",
+    "VehicleType",
+    "VoltvanError",
+]
+
 __version__ = "0.1.0"

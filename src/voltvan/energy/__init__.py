@@ -27,3 +27,29 @@ from voltvan.energy._rsk import clean_altitude_m as clean_altitude_m
 from voltvan.energy._rsk import read_rsk_pieces as read_rsk_pieces
 from voltvan.energy._rsk import read_rsk_trip as read_rsk_trip
 from voltvan.energy._rsk import split_trip as split_trip
+
+__all__ = [
+    "DRIVER_KG",
+    "DWELL_HVAC_FRACTION",
+    "FIT_BOUNDS",
+    "CrossValidation",
+    "FitResult",
+    "HeldOut",
+    "ObservedTrip",
+    "accelerations_per_km",
+    "air_density_kg_m3",
+    "auxiliary_power_w",
+    "clean_altitude_m",
+    "cross_validate",
+    "dwell_energy_wh",
+    "fit_consumption",
+    "hvac_power_w",
+    "leg_energy_matrix_wh",
+    "leg_energy_wh",
+    "predict_trip_wh",
+    "read_rsk_pieces",
+    "read_rsk_trip",
+    "split_trip",
+    "trace_energy_wh",
+    "vehicle_mass_kg",
+]
