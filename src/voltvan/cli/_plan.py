@@ -136,11 +136,13 @@ def run_plan(
 
 
 def _with_progress(solve: Callable[[OnProgress], Plan], time_limit_s: float) -> Plan:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    from voltvan.cli._clock_bar import ClockBar
 
     columns = (
         TextColumn("[bold]planning[/]"),
-        BarColumn(),
+        ClockBar(),
         TimeElapsedColumn(),
         TextColumn("{task.fields[status]}"),
     )
