@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/nu
 
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-all check mutation mutation-ci bench bench-evrptw bench-vrptw bench-city \
+.PHONY: demo docs test test-all check mutation mutation-ci bench bench-evrptw bench-vrptw bench-city \
 	bench-twin venv clean
 
 $(BIN)/python:
@@ -14,13 +14,16 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
-	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench,docs]'
 	rm -f $(VENV)/.installed-*; touch $@
 
 venv: $(STAMP)
 
 demo: $(STAMP)  ## generate a city day, plan it, write the report
 	$(BIN)/voltvan demo --out out/demo
+
+docs: $(STAMP)  ## the documentation site in site/ (runs every lesson; VOLTVAN_DOCS_LESSONS=0 skips them)
+	$(BIN)/mkdocs build --strict
 
 test: $(STAMP)  ## the default (fast) test suite; CI adds PYTEST_ARGS="-m ''" for the slow ones
 	$(BIN)/pytest -q $(PYTEST_ARGS)
