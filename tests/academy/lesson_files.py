@@ -1,11 +1,9 @@
-"""The lessons' files as the learner gets them: load an exercise or grader, run a lesson."""
+"""A lesson's grader, exercise and reference solution as modules, to grade wrong answers made
+by replacing one function (tests/academy/test_lessons.py runs the common checks)."""
 
 from __future__ import annotations
 
 import importlib.util
-import os
-import subprocess
-import sys
 import types
 from pathlib import Path
 
@@ -43,22 +41,3 @@ def with_functions(base: types.ModuleType, **functions: object) -> types.ModuleT
     module.__dict__.update({k: v for k, v in vars(base).items() if not k.startswith("__")})
     module.__dict__.update(functions)
     return module
-
-
-def run_lesson(slug: str, cwd: Path, timeout_s: float = 240.0) -> str:
-    """Run ``lesson.py`` as a plain script from the empty folder ``cwd``; return its output."""
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    proc = subprocess.run(
-        [sys.executable, str(LESSONS / slug / "lesson.py")],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout_s,
-        check=False,
-    )
-    assert proc.returncode == 0, (
-        f"lesson {slug} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    )
-    return proc.stdout

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from tests.academy.lesson_files import exercise, grader, run_lesson, solution, with_functions
+from tests.academy.lesson_files import exercise, grader, solution, with_functions
 
 SLUG = "06_vehicle_data"
 GRADE = grader(SLUG)
-
-
-def test_reference_solution_passes() -> None:
-    """The reference queries answer all three questions."""
-    assert GRADE.grade(solution(SLUG)) == []
 
 
 def test_untouched_exercise_fails_plainly() -> None:
@@ -62,13 +53,3 @@ def test_sql_error_is_reported_in_one_line() -> None:
     problems = GRADE.grade(wrong)
     assert len(problems) == 1 and problems[0].startswith("LONGEST_TRIP_SQL does not run: ")
     assert "\n" not in problems[0]
-
-
-@pytest.mark.slow
-@pytest.mark.mqtt
-def test_lesson_runs_top_to_bottom(tmp_path: Path) -> None:
-    """lesson.py runs as a plain script: every published sample is stored and trips match."""
-    out = run_lesson(SLUG, tmp_path)
-    assert "unknown_vehicle" in out
-    stored = out.split(" samples stored of ")
-    assert len(stored) == 2 and stored[0].rsplit("\n", 1)[-1] == stored[1].split()[0]
