@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1500)  # it runs every lesson: up to 10 minutes on a loaded machine
 def test_site_builds_strict_with_cli_api_and_lessons(tmp_path: Path) -> None:
     """mkdocs build --strict: guides, formats, CLI and API reference, lessons with output."""
     site = tmp_path / "site"
@@ -24,7 +25,7 @@ def test_site_builds_strict_with_cli_api_and_lessons(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1400,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-4000:]

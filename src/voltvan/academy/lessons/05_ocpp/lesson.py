@@ -126,9 +126,15 @@ async def one_session() -> None:
     await charger.close()
 
 
-asyncio.run(one_session())
-server.send_signal(signal.SIGINT)
-server.wait(timeout=60)
+try:
+    asyncio.run(one_session())
+finally:
+    server.send_signal(signal.SIGINT)  # Ctrl-C: the server closes its connections and stops
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 for frame in frames:
     print(frame[:160])
 

@@ -20,11 +20,11 @@
 # [the lake's format](../formats/telemetry.md).
 
 # %%
+import atexit
 import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -55,6 +55,17 @@ def show(sql: str) -> list[tuple[Any, ...]]:
     return rows
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a service this lesson started (SIGTERM: it writes what it holds, then exits)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def voltvan(*args: str) -> str:
     """Run a voltvan command and return what it printed."""
     return subprocess.run(
@@ -78,6 +89,7 @@ if MOSQUITTO:
     conf = Path(tempfile.mkdtemp()) / "mosquitto.conf"
     conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
     broker = subprocess.Popen([MOSQUITTO, "-c", str(conf)], stderr=subprocess.DEVNULL)
+    atexit.register(stop, broker)  # also when a cell fails
     for _ in range(600):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
@@ -106,9 +118,10 @@ ingest = subprocess.Popen(
     stderr=subprocess.DEVNULL,
     env=QUIET,
 )
+atexit.register(stop, ingest)
 probe = json.dumps({"ts": "2026-01-07T06:00:00Z", "signals": {"Vehicle.Speed": 0.0}}).encode()
 with Publisher("127.0.0.1", port, "lesson-06-probe") as publisher:
-    for _ in range(600):
+    for _ in range(1200):
         publisher.publish_many([(topic_for("NOT-IN-FLEET"), probe)])
         time.sleep(0.1)
         if (lake / "rejected").exists():
@@ -146,8 +159,7 @@ for _ in range(1200):
     if stored >= published:
         break
     time.sleep(0.1)
-ingest.send_signal(signal.SIGTERM)
-ingest.wait(timeout=60)
+stop(ingest)
 print(f"{stored} samples stored of {published} published")
 print(sorted(str(p.relative_to(lake)) for p in lake.glob("signals/*/*.parquet"))[:3])
 
@@ -184,8 +196,7 @@ show(
 print(voltvan("query", "--data", str(lake), "SELECT name, count(*) AS n FROM signals GROUP BY 1"))
 
 if broker is not None:
-    broker.terminate()
-    broker.wait(timeout=60)
+    stop(broker)
 
 # %% [markdown]
 # ## Exercise
