@@ -32,6 +32,7 @@ API_PACKAGES = (
     "errors",
     "energy",
     "travel",
+    "catalog",
     "scenario",
     "plan",
     "telemetry",
@@ -41,6 +42,10 @@ API_PACKAGES = (
     "ops",
     "twin",
     "report",
+    "benchmarks",
+    "console",
+    "web",
+    "academy",
 )
 CELL = re.compile(r"^# %%(?P<markdown> \[markdown\])?.*$", re.MULTILINE)
 MARK = "<<<voltvan-docs-cell-{}>>>"
