@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.academy.lesson_files import exercise, grader, solution, with_functions
+from tests.academy.lesson_files import SOLUTIONS, exercise, grader, solution, with_functions
+from voltvan.academy import check, lesson
 from voltvan.charging._csms_handlers import read_meter
 
 SLUG = "05_ocpp"
@@ -110,3 +112,17 @@ def test_one_period_per_slot_fails() -> None:
 
     problems = GRADE.grade_profile(with_functions(solution(SLUG), tx_profile=unmerged))
     assert any("merge equal neighbouring slots" in p for p in problems), problems
+
+
+def test_learner_exception_names_their_line(tmp_path: Path) -> None:
+    """An exception in the learner's code reaches `check`, which names their file and line."""
+    exercise_file = tmp_path / SLUG / "exercise.py"
+    exercise_file.parent.mkdir()
+    source = (SOLUTIONS / SLUG / "exercise.py").read_text()
+    exercise_file.write_text(
+        source.replace("_, _, action, payload = json.loads(frame)", 'raise KeyError("meterValue")')
+    )
+    result = check(lesson(5), exercise_file)
+    assert len(result.problems) == 1, result.problems
+    assert "your code raised KeyError" in result.problems[0]
+    assert "exercise.py line" in result.problems[0]
