@@ -8,6 +8,7 @@ real Mosquitto with the real ingest worker behind it.
 from __future__ import annotations
 
 import getpass
+import os
 import re
 import subprocess
 import threading
@@ -90,6 +91,9 @@ def test_each_voltvan_command_parses_with_the_cli(name: str) -> None:
         assert not published(name)
     own = {p for p in (params.get("metrics_port"), params.get("port")) if p}
     assert health_ports(name) and health_ports(name) <= own, name
+    kind, python, flag, code = service["healthcheck"]["test"]
+    assert (kind, python, flag) == ("CMD", "python", "-c")
+    compile(code, f"{name} health check", "exec")  # the image has python, not curl
 
 
 def test_services_reach_each_other_by_their_compose_names() -> None:
@@ -213,6 +217,13 @@ def test_mosquitto_config_runs_with_auth_acl_and_limits(tmp_path: Path) -> None:
         )  # fmt: skip
         assert b"received PUBACK (Mid: 1, RC:149)" in big.stdout, big.stdout  # packet too large
         wait_for(lambda: stored_rows(data) >= 8, what="V1's rows")
+        health = _shell_check("mosquitto").replace("-p 1883", f"-p {port}")
+        env = {**os.environ, "VOLTVAN_MQTT_PASSWORD": "ingest-pass"}
+        ok = subprocess.run(["sh", "-c", health], env=env, capture_output=True, timeout=60)
+        assert ok.returncode == 0, ok.stderr  # compose's health check passes on this broker
+        env["VOLTVAN_MQTT_PASSWORD"] = "wrong"
+        bad = subprocess.run(["sh", "-c", health], env=env, capture_output=True, timeout=60)
+        assert bad.returncode != 0
         assert _connack(port) != 0  # no user name: refused
         assert _connack(port, "V1", "wrong") != 0
         assert _connack(port, "V1", "v1-pass") == 0
@@ -223,6 +234,13 @@ def test_mosquitto_config_runs_with_auth_acl_and_limits(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def _shell_check(service: str) -> str:
+    """A CMD-SHELL health check as the container's shell gets it ($$ is compose's $)."""
+    kind, command = SERVICES[service]["healthcheck"]["test"]
+    assert kind == "CMD-SHELL"
+    return str(command).replace("$$", "$")
 
 
 def _port_open(port: int) -> bool:
