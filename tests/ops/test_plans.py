@@ -89,5 +89,5 @@ def test_a_device_that_shows_an_old_version_is_told_what_changed(day_store: OpsS
     same = day_store.route(DAY, "V02", known_version=2)["changes"]
     assert same == {"since_version": 2, "added": [], "removed": [], "reordered": False}
     assert "changes" not in day_store.route(DAY, "V01")
-    with pytest.raises(InvalidInput, match="no plan version 3"):
+    with pytest.raises(NotFound, match="no plan version 3"):
         day_store.route(DAY, "V01", known_version=3)

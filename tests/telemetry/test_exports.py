@@ -23,6 +23,7 @@ def test_store_and_query_entry_points_are_exported() -> None:
         "WebSettings",
         "create_app",
         "log_json",
+        "serve_csms_metrics",
         "serve_ingest_metrics",
     ]
 

@@ -58,6 +58,39 @@ def test_routes_document_their_other_errors(
     assert "HTTPValidationError" not in doc["components"]["schemas"]
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "statuses"),
+    [
+        ("get", "/v1/ops/me", {"401"}),
+        ("post", "/v1/ops/proofs", {"401", "413", "422"}),
+        ("get", "/v1/ops/proofs/{proof_id}", {"401", "403", "404", "422"}),
+        ("get", "/v1/ops/days/{day}", {"401", "403", "404", "422"}),
+        ("get", "/v1/ops/days/{day}/plan", {"401", "403", "404", "422"}),
+        ("post", "/v1/ops/days/{day}/plans", {"401", "403", "409", "422"}),
+        ("get", "/v1/ops/days/{day}/vans/{van_id}/route", {"401", "403", "404", "422"}),
+        ("get", "/v1/ops/days/{day}/vans/{van_id}/range", {"401", "403", "404", "422"}),
+        ("post", "/v1/ops/days/{day}/vans/{van_id}/events", {"401", "403", "404", "409", "422"}),
+        ("get", "/v1/ops/days/{day}/vans/{van_id}/events", {"401", "403", "422"}),
+        ("get", "/v1/ops/days/{day}/events", {"401", "403", "422"}),
+        ("post", "/v1/ops/days/{day}/replan", {"401", "403", "404", "409", "422"}),
+        ("get", "/v1/ops/live", {"401", "403", "404", "422"}),
+    ],
+)
+def test_operations_routes_document_their_errors_and_token(
+    tmp_path: Path, method: str, path: str, statuses: set[str]
+) -> None:
+    """Every /v1/ops route asks for the bearer token, even on an open server, and lists each
+    error it can give in the error shape."""
+    doc = _client(tmp_path, tokens=False).get("/openapi.json").json()
+    op = doc["paths"][path][method]
+    assert op["security"] == [{"bearer": []}]
+    assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    errors = {s for s in op["responses"] if s[0] in "45"}
+    assert errors == statuses, (method, path)
+    for status in statuses:
+        assert op["responses"][status]["content"]["application/json"]["schema"] == ERROR
+
+
 def test_every_422_and_every_secured_401_is_in_the_error_shape(tmp_path: Path) -> None:
     """Routes of any router (operations too) get voltvan's shape for 422, and a 401 when they
     declare the bearer token."""

@@ -46,6 +46,8 @@ from voltvan.charging._tariffs import read_acn_tariff as read_acn_tariff
 from voltvan.charging.ocpp import ChargerAccount as ChargerAccount
 from voltvan.charging.ocpp import Csms as Csms
 from voltvan.charging.ocpp import CsmsConfig as CsmsConfig
+from voltvan.charging.ocpp import CsmsStats as CsmsStats
+from voltvan.charging.ocpp import CsmsTls as CsmsTls
 from voltvan.charging.ocpp import NightResult as NightResult
 from voltvan.charging.ocpp import read_csms_config as read_csms_config
 from voltvan.charging.ocpp import run_night as run_night
@@ -59,6 +61,8 @@ __all__ = [
     "Connector",
     "Csms",
     "CsmsConfig",
+    "CsmsStats",
+    "CsmsTls",
     "DepotProblem",
     "LiveVan",
     "NightResult",

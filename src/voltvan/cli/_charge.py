@@ -268,12 +268,41 @@ def csms_command(
             "(local time; default today).",
         ),
     ] = None,
+    certfile: Annotated[
+        Path | None,
+        typer.Option(
+            "--certfile",
+            help="Serve wss:// (OCPP security profile 2: TLS 1.2+ and the chargers' passwords) "
+            "with this PEM certificate chain; needs --keyfile.",
+        ),
+    ] = None,
+    keyfile: Annotated[
+        Path | None, typer.Option("--keyfile", help="The PEM private key of --certfile.")
+    ] = None,
+    client_ca: Annotated[
+        Path | None,
+        typer.Option(
+            "--client-ca",
+            help="Security profile 3: chargers show a certificate signed by this PEM CA whose "
+            "CN or DNS subjectAltName is their charger id (no password); needs --certfile.",
+        ),
+    ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            "--metrics-port",
+            min=1,
+            max=65535,
+            help="Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (chargers, "
+            "transactions, meter values, profile pushes, rejected frames).",
+        ),
+    ] = None,
 ) -> None:
     """Run the OCPP central system (1.6J and 2.0.1) that applies the schedule to the chargers."""
     import asyncio
     import datetime as dt
 
-    from voltvan.charging import Csms, read_csms_config, simulated_config
+    from voltvan.charging import Csms, CsmsTls, read_csms_config, simulated_config
     from voltvan.charging import Schedule as _Schedule
 
     chargers_path = data / "chargers.toml"
@@ -307,6 +336,14 @@ def csms_command(
             "see docs/charging.md); --simulate runs without it",
             file=chargers_path,
         )
+    if (certfile is None) != (keyfile is None):
+        raise InvalidInput("--certfile and --keyfile go together", field="certfile")
+    if client_ca is not None and certfile is None:
+        raise InvalidInput("--client-ca needs --certfile and --keyfile (TLS)", field="client-ca")
+    tls = None
+    if certfile is not None and keyfile is not None:
+        tls = CsmsTls(certfile, keyfile, client_ca)
+        tls.context()  # a bad certificate or key stops here, before the server starts
     config = read_csms_config(chargers_path)
     csms = Csms(
         config,
@@ -314,19 +351,30 @@ def csms_command(
         schedule=schedule,
         schedule_out=schedule_path if schedule is not None else None,
         day_start_epoch=day_start,
+        tls=tls,
     )
 
     async def serve() -> None:
         bound = await csms.start(host, port)
+        stop_metrics = None
+        if metrics_port is not None:
+            from voltvan.web import serve_csms_metrics
+
+            stop_metrics = serve_csms_metrics(csms, metrics_port)
         vans = f"{len(schedule.vans)} vans scheduled" if schedule else "no schedule"
+        scheme = "ws" if tls is None else "wss"
+        profile = 1 if tls is None else tls.profile
         console.print(
-            f"OCPP central system on ws://{host}:{bound}/<charger_id> "
-            f"({len(config.chargers)} chargers, {vans}); Ctrl-C stops it",
+            f"OCPP central system on {scheme}://{host}:{bound}/<charger_id> "
+            f"(security profile {profile}, {len(config.chargers)} chargers, {vans}); "
+            "Ctrl-C stops it",
             highlight=False,
         )
         try:
             await asyncio.Event().wait()
         finally:
+            if stop_metrics is not None:
+                stop_metrics()
             await csms.stop()
 
     try:

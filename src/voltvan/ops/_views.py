@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from voltvan.errors import InvalidInput
+from voltvan.errors import NotFound
 from voltvan.ops._db import reading
 from voltvan.ops._model import iso_from_us
 from voltvan.ops._plans import read_plan, require_version, stop_ids_of, versions
@@ -32,10 +32,7 @@ def route_view(
     with reading(engine) as conn:
         version = require_version(conn, day)
         if known_version is not None and not 1 <= known_version <= version:
-            raise InvalidInput(
-                f"{day} has no plan version {known_version} (it is at {version})",
-                field="known_version",
-            )
+            raise NotFound(f"{day} has no plan version {known_version} (it is at {version})")
         plan = read_plan(conn, day, version)
         route = next((r for r in plan.routes if r.van_id == van_id), None)
         ids = route.stop_ids if route is not None else []

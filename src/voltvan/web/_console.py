@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from voltvan.console import DayWatch
 from voltvan.web._app import BEARER, app_state
+from voltvan.web._openapi import errors
 from voltvan.web._ops_auth import dispatcher, ops_store, valid_day
 
 POLL_S = 0.5
@@ -37,11 +38,25 @@ router = APIRouter(prefix="/v1/ops", tags=["operations"], dependencies=[BEARER])
     "/live",
     summary="The fleet console's live feed (dispatchers): Server-Sent Events",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={
+        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
+        **errors(
+            403,
+            404,
+            422,
+            why={
+                404: "no plan is published for the day",
+                422: "day is not a date, or tz not an IANA time zone name",
+            },
+        ),
+    },
 )
 async def live(
     request: Request,
-    day: Annotated[str, Query(description="the plan's day, YYYY-MM-DD")],
+    day: Annotated[
+        str,
+        Query(description="the plan's day, YYYY-MM-DD", json_schema_extra={"format": "date"}),
+    ],
     tz: Annotated[
         str, Query(max_length=64, description="the fleet's time zone (IANA), for plan times")
     ] = "UTC",

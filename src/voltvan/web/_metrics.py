@@ -7,7 +7,8 @@ Each app has its own registry: two apps in one process (tests) never share count
 
 An ingest worker has no HTTP server: ``voltvan ingest --metrics-port`` starts prometheus_client's
 small one beside it (:func:`serve_ingest_metrics`), bound to 127.0.0.1, reading the worker's
-running totals at each scrape, so the ingest path pays nothing for it.
+running totals at each scrape, so the ingest path pays nothing for it. ``voltvan csms
+--metrics-port`` does the same with the central system's totals (``_csms_metrics``).
 """
 
 from __future__ import annotations
@@ -203,8 +204,14 @@ class _IngestCollector(Collector):
 
 def serve_ingest_metrics(totals: Callable[[], IngestTotals], port: int) -> Callable[[], None]:
     """Serve the worker's totals on http://127.0.0.1:``port``/metrics; returns the stop."""
+    return serve_collector(_IngestCollector(totals), port)
+
+
+def serve_collector(collector: Collector, port: int) -> Callable[[], None]:
+    """Serve what ``collector`` reads at each scrape on http://127.0.0.1:``port``/metrics, for
+    a process without an HTTP server of its own; returns the stop."""
     registry = CollectorRegistry()
-    registry.register(_IngestCollector(totals))
+    registry.register(collector)
     server, thread = start_http_server(port, addr="127.0.0.1", registry=registry)
 
     def stop() -> None:

@@ -35,16 +35,19 @@ _WHY = {
     401: "no bearer token, or an unknown one",
     403: "the token is valid but may not do this",
     404: "no such vehicle or data",
+    409: "the request conflicts with the state it acts on (a stale version, a used id)",
     413: "the body is over the documented size limit",
     422: "a parameter or the body is not valid",
 }
 
 
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses=`` of a route that can answer ``statuses``, in voltvan's error shape."""
+def errors(*statuses: int, why: dict[int, str] | None = None) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route that can answer ``statuses``, in voltvan's error shape;
+    ``why`` says what a status means on this route when the general words are not enough."""
     out: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
-        entry: dict[str, Any] = {"model": ErrorBody, "description": _WHY[status]}
+        description = (why or {}).get(status, _WHY[status])
+        entry: dict[str, Any] = {"model": ErrorBody, "description": description}
         if status == 401:
             entry["headers"] = _errors_401_headers()
         out[status] = entry

@@ -20,12 +20,20 @@ from voltvan.ops import MAX_PROOF_BYTES, EventIn, StopDetails, User, sniff_image
 from voltvan.plan import Plan
 from voltvan.web._app import BEARER, app_state
 from voltvan.web._live_soc import live_soc
+from voltvan.web._openapi import errors
 from voltvan.web._ops_auth import dispatcher, ops_store, ops_user, valid_day, van_reader
 from voltvan.web._telemetry import capped_body
 
 router = APIRouter(prefix="/v1/ops", tags=["operations"], dependencies=[BEARER])
 
-Day = Annotated[str, Path(description="the day, YYYY-MM-DD", examples=["2026-03-02"])]
+Day = Annotated[
+    str,
+    Path(
+        description="the day, YYYY-MM-DD",
+        examples=["2026-03-02"],
+        json_schema_extra={"format": "date"},
+    ),
+]
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 VanId = Annotated[str, Path(description="the van's id, as in fleet.toml", max_length=64)]
 # Dependencies run before the body is validated: a request without a token is 401, not 422.
@@ -80,6 +88,7 @@ def me(user: AnyUser) -> Me:
     "/proofs",
     summary="Upload a photo or signature (JPEG, PNG or WebP, at most 10 MB), before its event",
     status_code=201,
+    responses=errors(413, 422, why={422: "empty, or not a JPEG, PNG or WebP image"}),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -98,6 +107,12 @@ async def upload_proof(request: Request, user: AnyUser) -> ProofStored:
     "/proofs/{proof_id}",
     summary="A stored photo or signature (dispatchers)",
     response_class=FileResponse,
+    responses={
+        200: {
+            "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in IMAGE_TYPES}
+        },
+        **errors(403, 404, 422),
+    },
 )
 def get_proof(
     request: Request,
@@ -113,12 +128,20 @@ def get_proof(
     return FileResponse(path, media_type=media_type)
 
 
-@router.get("/days/{day}", summary="The day at a glance: versions, stops per van and status")
+@router.get(
+    "/days/{day}",
+    summary="The day at a glance: versions, stops per van and status",
+    responses=errors(403, 404, 422),
+)
 def day_summary(request: Request, _user: Dispatcher, day: Day) -> dict[str, Any]:
     return ops_store(request).day(valid_day(day))
 
 
-@router.get("/days/{day}/plan", summary="A plan version of the day (the current one by default)")
+@router.get(
+    "/days/{day}/plan",
+    summary="A plan version of the day (the current one by default)",
+    responses=errors(403, 404, 422),
+)
 def day_plan(
     request: Request,
     _user: Dispatcher,
@@ -133,6 +156,15 @@ def day_plan(
     "/days/{day}/plans",
     summary="Publish the next plan version of the day (dispatchers)",
     status_code=201,
+    responses=errors(
+        403,
+        409,
+        422,
+        why={
+            409: "base_version is not the day's current version: reload it",
+            422: "not a plan of docs/formats/plan.md, or a van or stop id it cannot take",
+        },
+    ),
 )
 def publish_plan(request: Request, user: Dispatcher, day: Day, body: PublishRequest) -> Published:
     plan = Plan.from_dict(body.plan, source="plan")
@@ -145,6 +177,7 @@ def publish_plan(request: Request, user: Dispatcher, day: Day, body: PublishRequ
 @router.get(
     "/days/{day}/vans/{van_id}/route",
     summary="A van's route in the current version, with each stop's details and status",
+    responses=errors(403, 404, 422),
 )
 def van_route(
     request: Request,
@@ -162,6 +195,7 @@ def van_route(
 @router.get(
     "/days/{day}/vans/{van_id}/range",
     summary="Predicted state of charge at each remaining stop and back at the depot",
+    responses=errors(403, 404, 422),
 )
 def van_range(request: Request, _user: VanReader, day: Day, van_id: VanId) -> dict[str, Any]:
     """The plan's profile from the last stop done, shifted by the van's live state of charge
@@ -174,7 +208,19 @@ def van_range(request: Request, _user: VanReader, day: Day, van_id: VanId) -> di
     "/days/{day}/vans/{van_id}/events",
     summary="Record an event at a stop (the van's driver): arrived, delivered, failed, undo",
     response_model=EventAnswer,
-    responses={409: {"description": "refused for the stop's state; kept for audit"}},
+    responses=errors(
+        403,
+        404,
+        409,
+        422,
+        why={
+            403: "not this van's driver (a dispatcher reads events), or a stop of another van",
+            409: "refused for the stop's state, or an event id used for another event; kept "
+            "for audit",
+            422: "a body that breaks the events rules of docs/operations.md (an undo names "
+            "the event it undoes, a failure its reason, a proof is uploaded first)",
+        },
+    ),
 )
 def post_event(
     request: Request, user: VanReader, day: Day, van_id: VanId, body: EventIn
@@ -185,11 +231,19 @@ def post_event(
     return JSONResponse(answer.body, status_code=answer.status_code)
 
 
-@router.get("/days/{day}/vans/{van_id}/events", summary="A van's events of the day, refused too")
+@router.get(
+    "/days/{day}/vans/{van_id}/events",
+    summary="A van's events of the day, refused too",
+    responses=errors(403, 422),
+)
 def van_events(request: Request, _user: VanReader, day: Day, van_id: VanId) -> dict[str, Any]:
     return {"events": ops_store(request).events(valid_day(day), van_id)}
 
 
-@router.get("/days/{day}/events", summary="Every event of the day (dispatchers)")
+@router.get(
+    "/days/{day}/events",
+    summary="Every event of the day (dispatchers)",
+    responses=errors(403, 422),
+)
 def day_events(request: Request, _user: Dispatcher, day: Day) -> dict[str, Any]:
     return {"events": ops_store(request).events(valid_day(day))}

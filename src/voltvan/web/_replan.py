@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from voltvan.errors import Conflict, InvalidInput
 from voltvan.ops import User, details_of
 from voltvan.web._app import BEARER, app_state
+from voltvan.web._openapi import errors
 from voltvan.web._ops_auth import dispatcher, ops_store, valid_day
 
 router = APIRouter(prefix="/v1/ops", tags=["operations"], dependencies=[BEARER])
@@ -43,11 +44,30 @@ class Replanned(BaseModel):
     "/days/{day}/replan",
     summary="Re-plan the rest of the day and publish it as the next version (dispatchers)",
     status_code=201,
+    responses=errors(
+        403,
+        404,
+        409,
+        422,
+        why={
+            404: "no plan is published for the day",
+            409: "a stale base_version, a server without --scenario, or a re-planned day "
+            "the independent checker refuses",
+            422: "`at` is not a time of day, or the events break docs/formats/events.md",
+        },
+    ),
 )
 def replan_day(
     request: Request,
     user: Dispatcher,
-    day: Annotated[str, Path(description="the day, YYYY-MM-DD", examples=["2026-03-02"])],
+    day: Annotated[
+        str,
+        Path(
+            description="the day, YYYY-MM-DD",
+            examples=["2026-03-02"],
+            json_schema_extra={"format": "date"},
+        ),
+    ],
     body: ReplanRequest,
 ) -> Replanned:
     from voltvan.check import check_plan

@@ -11,14 +11,18 @@ from voltvan.charging.ocpp._csms import ChargerAccount as ChargerAccount
 from voltvan.charging.ocpp._csms import Csms as Csms
 from voltvan.charging.ocpp._csms import CsmsConfig as CsmsConfig
 from voltvan.charging.ocpp._csms import read_csms_config as read_csms_config
+from voltvan.charging.ocpp._csms_stats import CsmsStats as CsmsStats
 from voltvan.charging.ocpp._demo import NightResult as NightResult
 from voltvan.charging.ocpp._demo import run_night as run_night
 from voltvan.charging.ocpp._demo import simulated_config as simulated_config
+from voltvan.charging.ocpp._tls import CsmsTls as CsmsTls
 
 __all__ = [
     "ChargerAccount",
     "Csms",
     "CsmsConfig",
+    "CsmsStats",
+    "CsmsTls",
     "NightResult",
     "SimChargePoint",
     "read_csms_config",

@@ -2,7 +2,9 @@
 
 Chargers connect over OCPP-J (WebSocket, subprotocol ``ocpp1.6`` or ``ocpp2.0.1``) at
 ``ws://host:port/<charger_id>`` with HTTP Basic auth (security profile 1: user = charger id,
-password per charger); the handshake is refused with 401 otherwise. Every session lives in the
+password per charger); the handshake is refused with 401 otherwise. With :class:`CsmsTls` it
+serves ``wss://`` (security profile 2), and with a client CA it knows chargers by their
+certificate instead of a password (profile 3, see ``_tls``). Every session lives in the
 :class:`Store` first, so a charger that reconnects, or a server that restarts, carries on with
 the same transaction. A van plugging in late, on another connector than planned, or a connector
 faulting triggers a re-plan; every running session then gets its new TxProfile.
@@ -28,7 +30,9 @@ from typing import Any
 
 from voltvan.charging._replan import LiveVan, profile_periods, replan
 from voltvan.charging._schedule import Schedule
+from voltvan.charging.ocpp._csms_stats import CountingConnection, CsmsStats
 from voltvan.charging.ocpp._store import Store, Transaction
+from voltvan.charging.ocpp._tls import CsmsTls, certificate_names_charger
 from voltvan.errors import InvalidInput
 from voltvan.passwords import check_password_hash, is_password_hash, password_matches
 
@@ -164,6 +168,7 @@ class Csms:
         schedule_out: Path | None = None,
         day_start_epoch: float = 0.0,
         clock: Callable[[], float] = time.time,
+        tls: CsmsTls | None = None,
     ) -> None:
         if schedule is not None:
             check_schedule_chargers(config, schedule)
@@ -173,6 +178,8 @@ class Csms:
         self.schedule_out = schedule_out
         self.day_start_epoch = day_start_epoch
         self.clock = clock
+        self.tls = tls
+        self.stats = CsmsStats()
         self.connected: dict[str, Any] = {}
         self.replans: list[str] = []
         self._server: Any = None
@@ -190,6 +197,7 @@ class Csms:
             port,
             subprotocols=list(SUBPROTOCOLS),  # type: ignore[arg-type]
             process_request=self._authenticate,
+            ssl=None if self.tls is None else self.tls.context(),
         )
         sock = next(iter(self._server.sockets))
         if self.config.watch_every_s is not None:
@@ -243,6 +251,14 @@ class Csms:
     async def _authenticate(self, connection: Any, request: Any) -> Any:
         charger_id = charger_id_of(request.path, self.config.path_prefix)
         account = None if charger_id is None else self.config.chargers.get(charger_id)
+        if account is not None and self.tls is not None and self.tls.client_ca is not None:
+            if certificate_names_charger(connection, account.id):
+                return None
+            LOG.warning("refused charger %r: its certificate names another charger", charger_id)
+            self.stats.refused_connections["certificate"] += 1
+            return connection.respond(
+                HTTPStatus.FORBIDDEN, "the client certificate does not name this charger\n"
+            )
         header = request.headers.get("Authorization")
         # a hashed password takes ~50 ms to check: off the event loop, which serves every charger
         ok = account is not None and await asyncio.to_thread(
@@ -250,6 +266,7 @@ class Csms:
         )
         if not ok:
             LOG.warning("refused charger %r: unknown or wrong password", charger_id)
+            self.stats.refused_connections["password" if account else "unknown_charger"] += 1
             response = connection.respond(
                 HTTPStatus.UNAUTHORIZED, "unknown charger or bad password\n"
             )
@@ -268,7 +285,7 @@ class Csms:
             await connection.close(1002, "an OCPP subprotocol is required")
             return
         cls = Handler16 if connection.subprotocol == "ocpp1.6" else Handler201
-        cp = cls(charger_id, connection, self)
+        cp = cls(charger_id, CountingConnection(connection, self.stats), self)
         self.connected[charger_id] = cp
         try:
             await cp.start()
