@@ -90,7 +90,10 @@ def test_a_charger_cannot_meter_or_stop_another_chargers_session(tmp_path: Path)
             assert res.id_tag_info is None  # answered, but not accepted as a stop
             after = csms.store.transaction(tx)
             assert after is not None and after.active
-            assert after.meter_last_wh == before.meter_last_wh
+            # CP1's own meter may move on meanwhile (its simulator keeps metering); CP2's never
+            assert after.meter_last_wh != 99_999
+            assert after.meter_last_wh is not None and before.meter_last_wh is not None
+            assert after.meter_last_wh >= before.meter_last_wh
         finally:
             await cp1.close()
             await cp2.close()
