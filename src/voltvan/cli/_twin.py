@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -78,6 +78,17 @@ def twin_command(
             "--colder", help="Degrees colder than the scenario's forecast on every day (°C)."
         ),
     ] = 0.0,
+    overnight: Annotated[
+        str | None,
+        typer.Option(
+            "--overnight",
+            metavar="ocpp|ideal",
+            help="Charge the vans at the depot between days with voltvan's schedule, from the "
+            "state of charge they came back with: ideal (the schedule's energy) or ocpp (a real "
+            "CSMS and simulated chargers on localhost, sped up). Without it each day starts "
+            "from the scenario's start_soc.",
+        ),
+    ] = None,
 ) -> None:
     """Simulate the plan's vans through random days: lateness, stranded vans, SoC bands."""
     from voltvan.cli._read import read_scenario_noting
@@ -92,7 +103,15 @@ def twin_command(
         out_of_order=tuple(out_of_order or ()),
         ambient_offset_c=-colder,
     )
-    run = simulate(scenario, plan, days=days, seed=seed, params=params, source=str(plan_path))
+    if overnight is not None and overnight not in ("ideal", "ocpp"):
+        raise typer.BadParameter(
+            f"must be ocpp or ideal, got {overnight!r}", param_hint="--overnight"
+        )
+    night: Literal["ideal", "ocpp"] | None = None
+    if overnight is not None:
+        night = "ocpp" if overnight == "ocpp" else "ideal"
+    run = simulate(scenario, plan, days=days, seed=seed, params=params, source=str(plan_path),
+                   overnight=night)  # fmt: skip
     doc = twin_document(run, plan, scenario)
     json_path, html_path = write_outputs(doc, out)
     s = doc["summary"]

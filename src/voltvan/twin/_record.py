@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from voltvan.twin._params import TwinParams
@@ -60,6 +61,7 @@ class VanDay:
     van_id: str
     planned_stops: int
     battery_wh: float = 0.0
+    start_soc: float = 0.0
     on_time: int = 0
     late: int = 0
     failed: int = 0
@@ -85,6 +87,31 @@ class VanDay:
 
 
 @dataclass(frozen=True, slots=True)
+class VanNight:
+    """One van's night: how it came back, what the schedule promised, what it got."""
+
+    van_id: str
+    arrival_s: float
+    soc_arrival: float
+    connector_id: str | None
+    planned_wh: float
+    delivered_wh: float
+    start_soc: float
+    """The state of charge the van leaves with next morning."""
+
+
+@dataclass(frozen=True, slots=True)
+class Night:
+    """The night after a simulated day."""
+
+    mode: str
+    vans: tuple[VanNight, ...]
+
+    def start_wh(self, battery_wh: Mapping[str, float]) -> dict[str, float]:
+        return {v.van_id: v.start_soc * battery_wh[v.van_id] for v in self.vans}
+
+
+@dataclass(frozen=True, slots=True)
 class DayResult:
     """One simulated day of the fleet: its weather, its broken chargers and every van."""
 
@@ -92,6 +119,8 @@ class DayResult:
     ambient_c: float
     out_of_order: tuple[str, ...]
     vans: tuple[VanDay, ...]
+    night: Night | None = None
+    """The night after the day (multi-day runs with overnight charging; none after the last)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +131,5 @@ class TwinRun:
     seed: int
     params: TwinParams
     days: tuple[DayResult, ...]
+    overnight: str | None = None
+    """``ideal`` or ``ocpp`` when each day starts from the night before, else None."""

@@ -35,7 +35,13 @@ class VanRun:
     """The state of one van on one simulated day (energy, load, place) and its record."""
 
     def __init__(
-        self, world: World, day: Day, van: Van, route: Route, rng: np.random.Generator
+        self,
+        world: World,
+        day: Day,
+        van: Van,
+        route: Route,
+        rng: np.random.Generator,
+        start_wh: float | None = None,
     ) -> None:
         self.world, self.day, self.van, self.route, self.rng = world, day, van, route, rng
         self.vt: VehicleType = world.scenario.fleet.type_of(van)
@@ -44,10 +50,10 @@ class VanRun:
         stops = [world.stops[v.location_id] for v in route.visits if v.kind == "stop"]
         self.weight_kg = {s.id: s.weight_kg * mean_one(rng, p.payload_sigma) for s in stops}
         self.load_kg = sum(self.weight_kg.values())
-        self.energy_wh = van.start_soc * self.vt.battery_wh
+        self.energy_wh = van.start_soc * self.vt.battery_wh if start_wh is None else start_wh
         self.here = route.depot_id
         self.rec = VanDay(van_id=van.id, planned_stops=len(stops), battery_wh=self.vt.battery_wh)
-        self.rec.lowest_soc = van.start_soc
+        self.rec.start_soc = self.rec.lowest_soc = self.energy_wh / self.vt.battery_wh
 
     @property
     def env(self) -> simpy.Environment:
