@@ -16,6 +16,7 @@ EVENT_KINDS = (
     "no_charger",
     "stranded",
     "over_shift",
+    "breakdown",
 )
 
 
@@ -68,6 +69,7 @@ class VanDay:
     missed: int = 0
     late_s: list[float] = field(default_factory=list)
     stranded_at_s: float | None = None
+    broken_at_s: float | None = None
     lowest_soc: float = 1.0
     energy_wh: float = 0.0
     charged_wh: float = 0.0
@@ -80,6 +82,8 @@ class VanDay:
     events: list[Event] = field(default_factory=list)
     legs: list[Leg] = field(default_factory=list)
     charging: list[tuple[float, float]] = field(default_factory=list)
+    deliveries: list[tuple[float, str, str]] = field(default_factory=list)
+    """``(t_s, kind, stop_id)`` as a driver's device records them: arrived, delivered, failed."""
 
     @property
     def stranded(self) -> bool:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from voltvan.domain import Scenario
+from collections.abc import Callable
+
+from voltvan.domain import Scenario, Van
 from voltvan.errors import InvalidInput
-from voltvan.plan import Plan
+from voltvan.plan import Plan, Route
 from voltvan.travel import TravelParams
-from voltvan.twin._noise import day_rng
+from voltvan.twin._dispatch import Dispatch, OpsLink
+from voltvan.twin._noise import BREAKDOWN_STREAM, day_rng
 from voltvan.twin._overnight import NIGHT_SPEED, OVERNIGHT_MODES, OvernightMode, charge_night
 from voltvan.twin._params import TwinParams
 from voltvan.twin._record import DayResult, TwinRun
+from voltvan.twin._telemetry import day_start
 from voltvan.twin._van import VanRun
-from voltvan.twin._world import World, new_day
+from voltvan.twin._world import Day, World, new_day
 
 MAX_DAYS = 10_000
 
@@ -27,6 +31,7 @@ def simulate(
     source: str = "plan",
     overnight: OvernightMode | None = None,
     night_speed: float = NIGHT_SPEED,
+    ops: OpsLink | None = None,
 ) -> TwinRun:
     """Drive every route of ``plan`` through ``days`` simulated days of ``scenario``.
 
@@ -35,7 +40,8 @@ def simulate(
     chargers delivered in the night before (:func:`~voltvan.twin._overnight.charge_night`:
     ``ideal`` = the schedule's energy, ``ocpp`` = a real OCPP night at ``night_speed``).
     Each day has its own random streams, so day 7 draws the same whether 10 or 100 days are
-    run. ``source`` names the plan in errors (its file, from the command line).
+    run. ``source`` names the plan in errors (its file, from the command line). With ``ops``
+    the drivers and the dispatcher use the operations service (:mod:`._dispatch`).
     """
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput(f"days must lie in [1, {MAX_DAYS}], got {days}", field="days")
@@ -53,17 +59,23 @@ def simulate(
     depot_broken = frozenset(p.out_of_order) - {c.id for c in fleet.public_chargers}
     start: dict[str, float] = {}
     results = []
+    vans = {v.id: v for v in fleet.vans}
     for number in range(days):
         day = new_day(world, seed, number)
-        runs = []
+        runs: dict[str, VanRun] = {}
+        ops_day = None
+        if ops is not None:
+            midnight = day_start(fleet.date, number)
+            ops_day = ops.client.open_day(midnight.date().isoformat(), midnight, plan, scenario)
+        spawn = _spawner(world, day, seed, number, order, dict(start))
+        dispatch = Dispatch(day.env, runs, spawn, vans, ops, ops_day)
         for route in plan.routes:
-            van = fleet.van(route.van_id)
-            rng = day_rng(seed, number, order[van.id])
-            run = VanRun(world, day, van, route, rng, start.get(van.id))
-            day.env.process(run.run())
-            runs.append(run)
+            dispatch.add(vans[route.van_id], route)
+        for van_id, at_s in _breakdowns(plan, p, seed, number):
+            day.env.process(dispatch.breaker(runs[van_id], at_s))
         day.env.run()
-        recs = tuple(r.rec for r in runs)
+        dispatch.sync()
+        recs = tuple(r.rec for r in runs.values())
         night = None
         if overnight is not None and number + 1 < days:
             night = charge_night(
@@ -79,6 +91,37 @@ def simulate(
         broken = tuple(sorted(day.broken - depot_broken))
         results.append(DayResult(number, day.ambient_c, broken, recs, night))
     return TwinRun(scenario.name or plan.scenario, seed, p, tuple(results), overnight)
+
+
+def _spawner(
+    world: World,
+    day: Day,
+    seed: int,
+    number: int,
+    order: dict[str, int],
+    start_wh: dict[str, float],
+) -> Callable[[Van, Route], VanRun]:
+    """Start a van's process on the day (from the night's energy, when there was a night)."""
+
+    def spawn(van: Van, route: Route) -> VanRun:
+        rng = day_rng(seed, number, order[van.id])
+        run = VanRun(world, day, van, route, rng, start_wh.get(van.id))
+        run.start()
+        return run
+
+    return spawn
+
+
+def _breakdowns(plan: Plan, p: TwinParams, seed: int, number: int) -> list[tuple[str, float]]:
+    """The day's breakdowns: the forced ones and those drawn (from their own stream)."""
+    out = [(v, t) for v, t in p.breakdowns if any(r.van_id == v for r in plan.routes)]
+    if p.breakdown_share > 0.0:
+        rng = day_rng(seed, number, BREAKDOWN_STREAM)
+        for route in plan.routes:
+            u, w = rng.random(2)
+            if u < p.breakdown_share:
+                out.append((route.van_id, route.start_s + float(w) * (route.end_s - route.start_s)))
+    return out
 
 
 def _check_matches(scenario: Scenario, plan: Plan, params: TwinParams, source: str) -> None:
@@ -100,6 +143,11 @@ def _check_matches(scenario: Scenario, plan: Plan, params: TwinParams, source: s
                     file=source,
                     field="location_id",
                 )
+    for van_id, _ in params.breakdowns:
+        if van_id not in vans:
+            raise InvalidInput(
+                f"van {van_id!r} (breakdown) is not in the scenario", field="breakdowns"
+            )
     chargers = {c.id for c in scenario.fleet.chargers}
     for cid in params.out_of_order:
         if cid not in chargers:

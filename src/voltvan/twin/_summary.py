@@ -160,6 +160,7 @@ def _day(d: DayResult) -> dict[str, Any]:
                 "missed": v.missed,
                 "minutes_late": _r(sum(v.late_s) / 60.0),
                 "stranded_at_s": None if v.stranded_at_s is None else _r(v.stranded_at_s),
+                "broken_at_s": None if v.broken_at_s is None else _r(v.broken_at_s),
                 "lowest_soc": _r(v.lowest_soc, 4),
                 "energy_wh": _r(v.energy_wh),
                 "charged_wh": _r(v.charged_wh),
