@@ -109,3 +109,30 @@ def test_twin_overnight_must_be_ocpp_or_ideal(
              "--out", str(tmp_path / "t"))  # fmt: skip
     assert info.value.code == 2
     assert "--overnight" in capsys.readouterr().err
+
+
+def test_twin_breakdown_stops_the_van_and_replan_needs_ops(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    day_on_disk: tuple[Path, Path],
+) -> None:
+    """--breakdown V@HH:MM breaks the van down on every day; --replan without --ops is refused."""
+    scn, plan = day_on_disk
+    first = json.loads(plan.read_text(encoding="utf-8"))["routes"][0]
+    van, mid_s = first["van_id"], (first["start_s"] + first["end_s"]) / 2
+    at = f"{int(mid_s // 3600):02d}:{int(mid_s // 60 % 60):02d}"
+    out = tmp_path / "twin"
+    _run(monkeypatch, "twin", str(scn), "--plan", str(plan), "--days", "2", "--out", str(out),
+         "--breakdown", f"{van}@{at}")  # fmt: skip
+    doc = json.loads((out / "twin.json").read_text(encoding="utf-8"))
+    assert doc["params"]["breakdowns"] == [[van, int(mid_s // 60) * 60.0]]
+    for day in doc["by_day"]:
+        vd = next(v for v in day["vans"] if v["van_id"] == van)
+        assert vd["broken_at_s"] == int(mid_s // 60) * 60.0 and vd["end_s"] is None
+        assert any(e["kind"] == "breakdown" for e in vd["events"])
+    with pytest.raises(SystemExit) as info:
+        _run(monkeypatch, "twin", str(scn), "--plan", str(plan), "--replan",
+             "--out", str(tmp_path / "t"))  # fmt: skip
+    assert info.value.code == 2
+    assert "--ops" in capsys.readouterr().err
