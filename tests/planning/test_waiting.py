@@ -41,3 +41,14 @@ def test_a_van_that_cannot_afford_the_wait_does_not_wait() -> None:
     assert [u.stop_id for u in plan.unassigned] == ["S2"]
     assert [v.location_id for v in plan.routes[0].visits] == ["D", "S1", "D"]
     assert check_plan(plan, scenario).violations == []
+
+
+def test_a_wait_the_battery_cannot_afford_is_charged_for_when_a_charger_is_near() -> None:
+    """The same van with a charger on its way: the planner adds a charge stop and serves both."""
+    scenario = cold_wait_for_window(start_soc=0.3, charger=True)
+    plan = plan_scenario(scenario, max_iterations=ITERS)
+    assert plan.unassigned == ()
+    (route,) = plan.routes
+    assert [v.kind for v in route.visits].count("charge") >= 1
+    assert sum(v.charge_wh for v in route.visits) > 0.0
+    assert check_plan(plan, scenario).violations == []

@@ -54,7 +54,7 @@ def settle(ctx: Context, van: Van, origin: Origin, own: Seq) -> tuple[Work, list
     out: list[str] = []
     while timed.issues:
         if any(i.kind == "energy" for i in timed.issues):
-            charged = _with_charge_stop(ctx, van, origin, own)
+            charged = with_charge_stop(ctx, van, origin, own)
             if charged is not None:
                 own, timed = charged
                 continue
@@ -126,10 +126,13 @@ def place_depot_parcel(ctx: Context, works: list[Work], stop_id: str) -> Work | 
     return None
 
 
-def _with_charge_stop(ctx: Context, van: Van, origin: Origin, own: Seq) -> tuple[Seq, Timed] | None:
-    """The shortest feasible route with one more charge stop at one of the nearest chargers."""
+def with_charge_stop(
+    ctx: Context, van: Van, origin: Origin | None, own: Seq
+) -> tuple[Seq, Timed] | None:
+    """The shortest feasible route with one more charge stop at one of the nearest chargers
+    (nearest to where the van resumes, or to its depot for a route of the whole day)."""
     chargers = list(ctx.scenario.fleet.public_chargers)
-    here = ctx.row[origin.location_id]
+    here = ctx.row[origin.location_id if origin is not None else van.depot_id]
     dist = ctx.matrices.distance_m
     chargers.sort(key=lambda c: float(dist[here, ctx.row[c.id]]))
     best: tuple[Seq, Timed] | None = None

@@ -27,6 +27,8 @@ from voltvan.travel import Matrices
 
 EPS_WH = 1e-6
 EPS_S = 1e-6
+ON_TIME_MARGIN_S = 900.0
+"""Leaving later to wait less never brings a stop closer than this to the end of its window."""
 MAX_WAIT_ROUNDS = 4
 """Rounds of charges -> times -> waiting energy -> charges; one or two settle in practice."""
 
@@ -139,9 +141,11 @@ def time_route(
         times = _timed(ctx, van, vt, places, durs, charges, origin, ready)
         parked = [d + _wait_wh(vt, ambient, places[k][0], times[k]) for k, d in enumerate(dwell)]
         again, _ = _charges(places, legs, parked, start_wh, vt)
-        if all(abs(a - b) <= EPS_WH for a, b in zip(again, charges, strict=True)):
+        if all(a <= b + EPS_WH for a, b in zip(again, charges, strict=True)):
             break
-        charges = again
+        # Charges only grow: longer charging only shortens the waits after it, so the charges
+        # of the last round then cover the waiting of its own times.
+        charges = [max(a, b) for a, b in zip(again, charges, strict=True)]
     else:
         times = _timed(ctx, van, vt, places, durs, charges, origin, ready)
         parked = [d + _wait_wh(vt, ambient, places[k][0], times[k]) for k, d in enumerate(dwell)]
@@ -278,15 +282,40 @@ def _times(
     durs: Sequence[float],
     charges: Sequence[float],
 ) -> list[tuple[float, float, float]]:
-    """(arrival, start, departure) per place; leaves the depot as late as the first visit allows."""
+    """(arrival, start, departure) per place; leaves as late as the windows allow.
+
+    Waiting costs energy (the van is on): the departure moves later by the first wait of the
+    day, as far as every earlier stop keeps ``ON_TIME_MARGIN_S`` before its window closes (a
+    real day runs late, not early); the end of the day does not move, since the visits after
+    that wait keep their times.
+    """
     depot = ctx.scenario.fleet.depot(van.depot_id)
     depart = max(van.shift.start_s, depot.opening.start_s)
     out = _forward(ctx, vt, places, durs, charges, depart)
-    if len(places) > 2:
-        wait = out[1][1] - out[1][0]
-        if wait > 0:
-            out = _forward(ctx, vt, places, durs, charges, depart + wait)
+    for _ in range(len(places)):
+        waits = [k for k in range(1, len(places)) if out[k][1] - out[k][0] > EPS_S]
+        if not waits or places[waits[0]][0] != "stop":
+            break
+        k = waits[0]
+        slack = min(
+            (_window_end(ctx.stops[loc], out[j][1]) - out[j][1] - ON_TIME_MARGIN_S
+             for j, (kind, loc) in enumerate(places[:k]) if kind == "stop"),
+            default=float("inf"),
+        )  # fmt: skip
+        shift = min(out[k][1] - out[k][0], slack)
+        if shift <= EPS_S:
+            break
+        depart += shift
+        out = _forward(ctx, vt, places, durs, charges, depart)
     return out
+
+
+def _window_end(stop: Stop, start_s: float) -> float:
+    """The end of the window service starts in."""
+    return next(
+        (tw.end_s for tw in stop.time_windows if tw.start_s - EPS_S <= start_s <= tw.end_s + EPS_S),
+        start_s,
+    )
 
 
 def _forward(
