@@ -17,7 +17,8 @@ import simpy
 
 from voltvan.domain import Van
 from voltvan.plan import Route
-from voltvan.twin._ops import OpsClient, OpsDay, hhmmss
+from voltvan.twin._ops import OpsClient, OpsDay, OpsError, hhmmss
+from voltvan.twin._record import Event
 from voltvan.twin._van import VanRun
 
 DELAY_FLOOR_S = 60.0
@@ -71,7 +72,7 @@ class Dispatch:
         yield self.env.timeout(0.0)  # let the van stop before the dispatcher acts
         if self.replanning:
             t = float(int(self.env.now))
-            self._replan(t, [{"type": "van_out_of_service", "van_id": run.van.id,
+            self._replan(run, t, [{"type": "van_out_of_service", "van_id": run.van.id,
                               "time": hhmmss(t)}])  # fmt: skip
 
     def late(self, run: VanRun, behind_s: float) -> None:
@@ -79,16 +80,20 @@ class Dispatch:
         limit = self.link.late_s if self.link is not None else None
         if self.replanning and limit is not None and behind_s > limit:
             run.late_replanned = True
-            self._replan(float(int(self.env.now)), [])
+            self._replan(run, float(int(self.env.now)), [])
 
-    def _replan(self, at_s: float, events: list[dict[str, Any]]) -> None:
+    def _replan(self, by: VanRun, at_s: float, events: list[dict[str, Any]]) -> None:
         assert self.link is not None and self.day is not None
         self.sync()
         mentioned = {e["van_id"] for e in events}
         for r in self.runs.values():
             if r.van.id not in mentioned and r.running and r.behind_s > DELAY_FLOOR_S:
                 events.append({"type": "delay", "van_id": r.van.id, "delay_s": round(r.behind_s)})
-        plan = self.link.client.replan(self.day, at_s, events)
+        try:
+            plan = self.link.client.replan(self.day, at_s, events)
+        except OpsError as exc:  # the day goes on with the version in force
+            by.rec.events.append(Event(self.env.now, "replan_refused", by.here, note=str(exc)))
+            return
         self.replans += 1
         for route in plan.routes:
             run = self.runs.get(route.van_id)

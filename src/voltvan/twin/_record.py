@@ -17,6 +17,7 @@ EVENT_KINDS = (
     "stranded",
     "over_shift",
     "breakdown",
+    "replan_refused",
 )
 
 
