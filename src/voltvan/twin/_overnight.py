@@ -88,11 +88,14 @@ def charge_night(
 
 
 def _arrival(route: Route, rec: VanDay) -> Arrival:
-    """When and with what the van is back: a stranded van is towed in at its planned return."""
-    soc = rec.trace_wh[-1] / rec.battery_wh if rec.trace_wh else 0.0
+    """When and with what the van is back: a stranded or broken-down van is towed in at its
+    planned return (empty, or with what its battery held when it broke down)."""
+    soc = max(0.0, rec.trace_wh[-1] / rec.battery_wh) if rec.trace_wh else 0.0
     if rec.end_s is None:
-        return Arrival(max(route.end_s, rec.stranded_at_s or 0.0), 0.0)
-    return Arrival(rec.end_s, max(0.0, soc))
+        stopped = rec.stranded_at_s if rec.stranded_at_s is not None else rec.broken_at_s
+        held = 0.0 if rec.stranded_at_s is not None else soc
+        return Arrival(max(route.end_s, stopped or 0.0), held)
+    return Arrival(rec.end_s, soc)
 
 
 def _van_night(
