@@ -135,3 +135,33 @@ def two_depots() -> Scenario:
         ),
     )
     return Scenario(fleet=fleet, stops=stops, name="two_depots")
+
+
+def cold_wait_for_window(start_soc: float = 0.9, *, charger: bool = False) -> Scenario:
+    """One small van at -10 °C; S1 opens at 08:00 for a quarter of an hour, S2 next door only at
+    09:30, so the van stands about an hour at S2 with the heating on (about 3 kWh). With
+    ``charger``, a 50 kW DC charger C1 stands between the depot and the stops."""
+    depot = Depot(id="D", lat=52.50, lon=13.40)
+    windows = {"S1": TimeWindow(8 * H, 8.25 * H), "S2": TimeWindow(9.5 * H, 10 * H)}
+    stops = tuple(
+        Stop(
+            id=sid,
+            lat=52.505 + 0.002 * k,
+            lon=13.40,
+            time_windows=(tw,),
+            service_s=240,
+            weight_kg=30,
+            volume_m3=0.2,
+        )
+        for k, (sid, tw) in enumerate(windows.items())
+    )
+    fleet = Fleet(
+        depots=(depot,),
+        vehicle_types=(small_cold_van(),),
+        vans=(Van(id="V1", type_id="small", depot_id="D", start_soc=start_soc),),
+        chargers=(Charger(id="C1", lat=52.503, lon=13.40, power_w=50_000, current="DC"),)
+        if charger
+        else (),
+        ambient_c=-10.0,
+    )
+    return Scenario(fleet=fleet, stops=stops, name="cold_wait_for_window")

@@ -8,7 +8,8 @@ from tests.planning.replan_cases import NOON_S, busiest, events, left_at, planne
 from voltvan.check import check_plan
 from voltvan.errors import InvalidInput
 from voltvan.plan import Plan, Route
-from voltvan.planning import NO_TIME_ON_BOARD, RELOAD_S, replan
+from voltvan.planning import NO_TIME_ON_BOARD, RELOAD_S, plan_scenario, replan
+from voltvan.scenario import generate_scenario
 
 
 def _history(route: Route) -> list[tuple[str, str, float]]:
@@ -293,3 +294,20 @@ def test_retry_on_a_broken_van_goes_back_to_the_depot() -> None:
     assert len(taker) == 1 and taker[0].van_id != van
     kinds = [(v.kind, v.location_id) for v in taker[0].visits]
     assert kinds.index(("reload", taker[0].depot_id)) < kinds.index(("stop", stop))
+
+
+@pytest.mark.slow
+def test_a_breakdown_leaves_unassigned_only_what_no_van_takes() -> None:
+    """A 200-stop day whose broken van's parcels do not all fit the cheapest second-trip
+    positions: the second chance (the cheapest positions of every van) places more of them;
+    the cheap pass alone left 10 of its 30 stops unassigned on this day."""
+    scenario = generate_scenario(num_stops=200, num_vans=6, seed=3, day="cold")
+    parent = plan_scenario(scenario, max_iterations=200, seed=0)
+    broken = busiest(parent)
+    orphans = left_at(broken)
+    ev = events(scenario, {"type": "van_out_of_service", "van_id": broken.van_id, "time": "12:00"})
+    result = replan(scenario, parent, NOON_S, ev)
+    assert check_plan(result.plan, result.scenario, parent=parent).is_feasible
+    left = [u.stop_id for u in result.plan.unassigned if u.stop_id in orphans]
+    assert len(orphans) == 30
+    assert len(left) <= 7

@@ -21,6 +21,8 @@ TYPES: dict[str, tuple[type, ...]] = {
     "list": (list,),
     "object": (dict,),
     "number or null": (int, float, type(None)),
+    "string or null": (str, type(None)),
+    "object or null": (dict, type(None)),
 }
 
 
@@ -68,6 +70,11 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def test_every_level_matches_the_document(written: dict[str, Any]) -> None:
+    check_document(written)
+
+
+def check_document(written: dict[str, Any]) -> None:
+    """Every level of a written twin.json has exactly the documented fields and types."""
     fields = _documented()
     _check(written, fields["Top level"], "top level")
     _check(written["params"], fields["params"], "params")
@@ -77,6 +84,10 @@ def test_every_level_matches_the_document(written: dict[str, Any]) -> None:
         _check(van, fields["vans[]"], "vans[]")
     for day in written["by_day"]:
         _check(day, fields["by_day[]"], "by_day[]")
+        if day["night"] is not None:
+            _check(day["night"], fields["by_day[].night"], "by_day[].night")
+            for n in day["night"]["vans"]:
+                _check(n, fields["by_day[].night.vans[]"], "by_day[].night.vans[]")
         for vd in day["vans"]:
             _check(vd, fields["by_day[].vans[]"], "by_day[].vans[]")
             for ev in vd["events"]:

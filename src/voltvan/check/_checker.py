@@ -8,8 +8,9 @@ load-dependent model — so a bug in the planner's bookkeeping cannot hide behin
 
 Conventions it enforces (documented in ``docs/formats/plan.md``): the van spends energy driving
 each leg at the mass it carries on that leg and idles through service at a stop
-(:func:`voltvan.energy.dwell_energy_wh`); it draws nothing while it waits for a window or while it
-charges (the charger powers it).
+(:func:`voltvan.energy.dwell_energy_wh`); it draws the same parked power while it waits at a stop
+for its window (``start_s - arrival_s``) or at a charger for its turn, and nothing at the depot
+or while it charges (the charger powers it).
 
 A re-planned route (plan format 2) is replayed the same way, with three more kinds of visit: a
 ``resume`` visit is observed state (where the van was, when, with how much energy), so the leg
@@ -176,6 +177,9 @@ def _check_energy(
             kg, m3 = loading.loaded.get(k, (0.0, 0.0))
             load_kg += kg
             load_m3 += m3
+        if cur.kind != "resume":  # waits from the replayed arrival: a wrong one is a time rule's
+            arrival_s = prev.departure_s + float(matrices.duration_s[i, j])
+            e = _wait(van, vt, cur, cur.start_s - arrival_s, e, ambient, out)
         if cur.kind in ("stop", "failed") and cur.location_id in stops:
             stop = stops[cur.location_id]
             e -= energy.dwell_energy_wh(
@@ -216,6 +220,32 @@ def _check_energy(
                         f"charged to {e:.0f} Wh, above the battery's {vt.battery_wh:.0f} Wh",
                     )
                 )
+
+
+def _wait(
+    van: Van,
+    vt: VehicleType,
+    visit: Visit,
+    wait_s: float,
+    e: float,
+    ambient_c: float,
+    out: list[Violation],
+) -> float:
+    """Energy left after waiting at a stop or charger with the van on (unchanged elsewhere)."""
+    if visit.kind not in ("stop", "failed", "charge") or wait_s <= 0:
+        return e
+    e -= energy.dwell_energy_wh(vt.consumption, duration_s=wait_s, ambient_c=ambient_c)
+    if e < vt.reserve_wh - ENERGY_TOL_WH:
+        out.append(
+            Violation(
+                van.id,
+                visit.location_id,
+                "energy_reserve",
+                f"has {e:.0f} Wh after waiting {wait_s / 60:.0f} min, "
+                f"below the reserve of {vt.reserve_wh:.0f} Wh",
+            )
+        )
+    return e
 
 
 def _compare_state(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -78,6 +78,68 @@ def twin_command(
             "--colder", help="Degrees colder than the scenario's forecast on every day (°C)."
         ),
     ] = 0.0,
+    overnight: Annotated[
+        str | None,
+        typer.Option(
+            "--overnight",
+            metavar="ocpp|ideal",
+            help="Charge the vans at the depot between days with voltvan's schedule, from the "
+            "state of charge they came back with: ideal (the schedule's energy) or ocpp (a real "
+            "CSMS and simulated chargers on localhost, sped up). Without it each day starts "
+            "from the scenario's start_soc.",
+        ),
+    ] = None,
+    ops: Annotated[
+        str | None,
+        typer.Option(
+            "--ops",
+            metavar="URL",
+            help="The operations service (voltvan serve): the twin publishes each day's plan "
+            "and its drivers send their delivery events there, as the cockpit does.",
+        ),
+    ] = None,
+    ops_token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--ops-token-file",
+            metavar="TOKENS.toml",
+            help='With --ops: dispatcher = "<secret>" and a [drivers] table, van id = "<secret>".',
+        ),
+    ] = None,
+    replan: Annotated[
+        bool,
+        typer.Option(
+            "--replan",
+            help="With --ops: ask the service for a re-plan when a van breaks down (or runs "
+            "--replan-late-min behind) and follow the new version.",
+        ),
+    ] = False,
+    replan_late_min: Annotated[
+        float | None,
+        typer.Option(
+            "--replan-late-min",
+            min=1.0,
+            help="With --replan: minutes behind its plan "
+            "at a stop that make the dispatcher re-plan (once per van and day).",
+        ),
+    ] = None,
+    breakdown: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--breakdown",
+            metavar="VAN@HH:MM",
+            help="The van breaks down at this time on every day (repeat).",
+        ),
+    ] = None,
+    breakdown_share: Annotated[
+        float,
+        typer.Option(
+            "--breakdown-share",
+            min=0.0,
+            max=1.0,
+            help="Chance that a van breaks down on a given day (at a random time of its route).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Simulate the plan's vans through random days: lateness, stranded vans, SoC bands."""
     from voltvan.cli._read import read_scenario_noting
@@ -91,8 +153,35 @@ def twin_command(
         charger_outage=charger_outage,
         out_of_order=tuple(out_of_order or ()),
         ambient_offset_c=-colder,
+        breakdown_share=breakdown_share,
+        breakdowns=tuple(_breakdown(b) for b in breakdown or ()),
     )
-    run = simulate(scenario, plan, days=days, seed=seed, params=params, source=str(plan_path))
+    if overnight is not None and overnight not in ("ideal", "ocpp"):
+        raise typer.BadParameter(
+            f"must be ocpp or ideal, got {overnight!r}", param_hint="--overnight"
+        )
+    night: Literal["ideal", "ocpp"] | None = None
+    if overnight is not None:
+        night = "ocpp" if overnight == "ocpp" else "ideal"
+    link = None
+    if ops is not None:
+        from voltvan.twin import OpsClient, OpsLink, OpsTokens
+
+        if ops_token_file is None:
+            raise typer.BadParameter(
+                "--ops needs the accounts' secrets", param_hint="--ops-token-file"
+            )
+        late_s = None if replan_late_min is None else replan_late_min * 60.0
+        client = OpsClient(ops, OpsTokens.read(ops_token_file))
+        link = OpsLink(client, replan=replan, late_s=late_s)
+    elif replan:
+        raise typer.BadParameter("re-planning needs the operations service", param_hint="--ops")
+    try:
+        run = simulate(scenario, plan, days=days, seed=seed, params=params,
+                       source=str(plan_path), overnight=night, ops=link)  # fmt: skip
+    finally:
+        if link is not None:
+            link.client.close()
     doc = twin_document(run, plan, scenario)
     json_path, html_path = write_outputs(doc, out)
     s = doc["summary"]
@@ -125,3 +214,13 @@ def twin_command(
         sent = stream_run(run, scenario.fleet.date, mqtt, out, speed=speed)
         console.print(f"[green]published[/] {sent:,} messages; truth in {out / 'truth_trips.csv'}",
                       highlight=False)  # fmt: skip
+
+
+def _breakdown(text: str) -> tuple[str, float]:
+    """``VAN@HH:MM`` as (van id, seconds after midnight)."""
+    from voltvan.scenario import parse_time
+
+    van, sep, at = text.rpartition("@")
+    if not sep or not van:
+        raise typer.BadParameter(f"{text!r} is not VAN@HH:MM", param_hint="--breakdown")
+    return van, parse_time(at, "breakdown")

@@ -27,6 +27,7 @@ from voltvan.plan import Plan, Route, VisitKind
 from voltvan.planning._city import CityModel, build_city_model, group_vans
 from voltvan.planning._insert import reinsert
 from voltvan.planning._reasons import explain_leftover, screen_stops
+from voltvan.planning._replan_insert import with_charge_stop
 from voltvan.planning._timeline import Context, Timed, time_route
 from voltvan.planning.ev import Deadline, EvProgress, EvSolution, solve_ev
 from voltvan.travel import build_matrices
@@ -192,6 +193,11 @@ def _repair(ctx: Context, timed: list[Timed]) -> tuple[list[Route], list[str]]:
         van = fleet.van(t.route.van_id)
         seq: Seq = [(v.kind, v.location_id) for v in t.route.visits[1:-1]]
         current = t
+        if any(i.kind == "energy" for i in current.issues):
+            # Waiting for windows costs energy the engine could not see: a charge stop first.
+            charged = with_charge_stop(ctx, van, None, seq)
+            if charged is not None:
+                seq, current = charged
         while current.issues and any(kind == "stop" for kind, _ in seq):
             k = _victim(seq, current)
             removed.append(seq[k][1])

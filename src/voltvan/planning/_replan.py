@@ -70,9 +70,16 @@ def replan(scenario: Scenario, parent: Plan, at_s: float, events: Events | None 
         works[v.van.id] = work
     order = sorted(ready, key=lambda s: (ctx.stops[s].latest_s, ctx.stops[s].id))
     active = list(works.values())
-    for s in order:
-        if place_depot_parcel(ctx, active, s) is None:
-            unassigned[s] = _reason(parent, s)
+    left = [s for s in order if place_depot_parcel(ctx, active, s) is None]
+    # A second chance for what the cheap first pass left: every position on every van's trip,
+    # again while any stop finds a place (one placed can make room for none, but order matters).
+    while left:
+        placed = [s for s in left if place_depot_parcel(ctx, active, s, limit=None) is not None]
+        left = [s for s in left if s not in placed]
+        if not placed:
+            break
+    for s in left:
+        unassigned[s] = _reason(parent, s)
     routes = [_route(ctx, v, works.get(v.van.id)) for v in state.vans]
     plan_routes = tuple(r for r in routes if r is not None)
     counts = count_changes(parent, plan_routes)

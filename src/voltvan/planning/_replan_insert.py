@@ -28,6 +28,8 @@ from voltvan.planning._timeline import Context, Timed, time_route
 MAX_CANDIDATES = 10
 """Positions replayed per parcel (the cheapest by detour): bounds the work on big days."""
 NEAREST_CHARGERS = 4
+PER_VAN = 3
+"""Positions replayed per van in the second chance for a parcel no cheap position took."""
 
 Seq = list[tuple[VisitKind, str]]
 
@@ -54,7 +56,7 @@ def settle(ctx: Context, van: Van, origin: Origin, own: Seq) -> tuple[Work, list
     out: list[str] = []
     while timed.issues:
         if any(i.kind == "energy" for i in timed.issues):
-            charged = _with_charge_stop(ctx, van, origin, own)
+            charged = with_charge_stop(ctx, van, origin, own)
             if charged is not None:
                 own, timed = charged
                 continue
@@ -104,8 +106,14 @@ def place_own(ctx: Context, work: Work, stop_id: str) -> bool:
     return False
 
 
-def place_depot_parcel(ctx: Context, works: list[Work], stop_id: str) -> Work | None:
-    """Put a parcel from the depot on some van's second trip; the van that took it, or None."""
+def place_depot_parcel(
+    ctx: Context, works: list[Work], stop_id: str, limit: int | None = MAX_CANDIDATES
+) -> Work | None:
+    """Put a parcel from the depot on some van's second trip; the van that took it, or None.
+
+    ``limit`` bounds the positions replayed (the cheapest by detour); None tries the
+    ``PER_VAN`` cheapest of every van instead (the cheapest overall may all be on one van).
+    """
     dist = ctx.matrices.distance_m
     s = ctx.row[stop_id]
     candidates: list[tuple[float, float, int, int]] = []
@@ -116,7 +124,15 @@ def place_depot_parcel(ctx: Context, works: list[Work], stop_id: str) -> Work | 
         for p in range(len(rows) - 1):
             a, b = rows[p], rows[p + 1]
             candidates.append((float(dist[a, s] + dist[s, b] - dist[a, b]), free_s, w_i, p))
-    for _, _, w_i, p in heapq.nsmallest(MAX_CANDIDATES, candidates):
+    if limit is None:  # the cheapest few positions of every van
+        ranked = sorted(
+            c
+            for w_i in range(len(works))
+            for c in heapq.nsmallest(PER_VAN, (c for c in candidates if c[2] == w_i))
+        )
+    else:
+        ranked = heapq.nsmallest(limit, candidates)
+    for _, _, w_i, p in ranked:
         w = works[w_i]
         trip = [*w.trip[:p], stop_id, *w.trip[p:]]
         trial = time_route(ctx, w.van, Work(w.van, w.origin, w.own, trip, w.timed).seq(), w.origin)
@@ -126,10 +142,13 @@ def place_depot_parcel(ctx: Context, works: list[Work], stop_id: str) -> Work | 
     return None
 
 
-def _with_charge_stop(ctx: Context, van: Van, origin: Origin, own: Seq) -> tuple[Seq, Timed] | None:
-    """The shortest feasible route with one more charge stop at one of the nearest chargers."""
+def with_charge_stop(
+    ctx: Context, van: Van, origin: Origin | None, own: Seq
+) -> tuple[Seq, Timed] | None:
+    """The shortest feasible route with one more charge stop at one of the nearest chargers
+    (nearest to where the van resumes, or to its depot for a route of the whole day)."""
     chargers = list(ctx.scenario.fleet.public_chargers)
-    here = ctx.row[origin.location_id]
+    here = ctx.row[origin.location_id if origin is not None else van.depot_id]
     dist = ctx.matrices.distance_m
     chargers.sort(key=lambda c: float(dist[here, ctx.row[c.id]]))
     best: tuple[Seq, Timed] | None = None

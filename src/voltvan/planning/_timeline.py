@@ -4,7 +4,10 @@ The engine plans on conservative energy matrices; the plan must show what the va
 Given a van and its ordered stops and charge stops, this module computes the load on board after
 each delivery, the energy of every leg at that real mass, how much to charge at each charge stop
 (just enough to reach the next charge stop or the depot with the reserve left, never above the
-battery — this minimises charging, hence time, for the fixed order), and the times. Anything the
+battery — this minimises charging, hence time, for the fixed order), and the times. Waiting at a
+stop for its window draws the parked power (:func:`voltvan.energy.dwell_energy_wh`, the van is on
+and the cab warm, as in the twin); the engine's arc energies cannot hold it (it depends on the
+times), so it enters here, where the planner's tightening and repair see it. Anything the
 order cannot satisfy comes back as an :class:`Issue` so that the planner can repair the route.
 The re-planner uses the same replay for routes that begin mid-day at an
 :class:`~voltvan.planning._origin.Origin` and reload at the depot.
@@ -24,6 +27,10 @@ from voltvan.travel import Matrices
 
 EPS_WH = 1e-6
 EPS_S = 1e-6
+ON_TIME_MARGIN_S = 900.0
+"""Leaving later to wait less never brings a stop closer than this to the end of its window."""
+MAX_WAIT_ROUNDS = 4
+"""Rounds of charges -> times -> waiting energy -> charges; one or two settle in practice."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,15 +132,29 @@ def time_route(
                 load_kg += trips[len(loads) - 1][0]
                 load_m3 += trips[len(loads) - 1][1]
     start_wh = van.start_soc * vt.battery_wh if origin is None else origin.energy_wh
-    charges, arrive_wh = _charges(places, legs, dwell, start_wh, vt)
-    for k, e in enumerate(arrive_wh):
-        if e < vt.reserve_wh - EPS_WH or e - dwell[k] < vt.reserve_wh - EPS_WH:
-            issues.append(Issue(k, "energy"))
-    if origin is None:
-        times = _times(ctx, van, vt, places, durs, charges)
+    ready = None if origin is None else reload_ready(places, origin)
+    parked = list(dwell)
+    charges, _ = _charges(places, legs, parked, start_wh, vt)
+    # Waiting costs energy, the energy to charge sets the charging time, and that moves the
+    # waiting: settle the three (charges change by less than EPS_WH within a round or two).
+    for _ in range(MAX_WAIT_ROUNDS):
+        times = _timed(ctx, van, vt, places, durs, charges, origin, ready)
+        parked = [d + _wait_wh(vt, ambient, places[k][0], times[k]) for k, d in enumerate(dwell)]
+        again, _ = _charges(places, legs, parked, start_wh, vt)
+        if all(a <= b + EPS_WH for a, b in zip(again, charges, strict=True)):
+            break
+        # Charges only grow: longer charging only shortens the waits after it, so the charges
+        # of the last round then cover the waiting of its own times.
+        charges = [max(a, b) for a, b in zip(again, charges, strict=True)]
     else:
-        ready = reload_ready(places, origin)
-        times = _forward(ctx, vt, places, durs, charges, origin.time_s, ready)
+        times = _timed(ctx, van, vt, places, durs, charges, origin, ready)
+        parked = [d + _wait_wh(vt, ambient, places[k][0], times[k]) for k, d in enumerate(dwell)]
+    # The energy is replayed with the charges the times were computed with and the waiting of
+    # exactly those times, as the checker replays it (a shortfall left here is an issue).
+    arrive_wh = _replay(places, legs, parked, charges, start_wh)
+    for k, e in enumerate(arrive_wh):
+        if e < vt.reserve_wh - EPS_WH or e - parked[k] < vt.reserve_wh - EPS_WH:
+            issues.append(Issue(k, "energy"))
     start_ok = max(van.shift.start_s, depot.opening.start_s)
     end_ok = min(van.shift.end_s, depot.opening.end_s)
     for k, (kind, loc) in enumerate(places):
@@ -169,9 +190,9 @@ def time_route(
         depot_id=depot.id,
         visits=tuple(visits),
         distance_m=sum(dists),
-        energy_wh=sum(legs) + sum(dwell),
+        energy_wh=sum(legs) + sum(parked),
         charged_wh=sum(charges),
-        energy_needed_wh=_energy_needed(legs, dwell, charges, vt.reserve_wh),
+        energy_needed_wh=_energy_needed(legs, parked, charges, vt.reserve_wh),
     )
     return Timed(route, tuple(sorted(issues, key=lambda x: x.index)))
 
@@ -185,7 +206,7 @@ def _charges(
 ) -> tuple[list[float], list[float]]:
     """Energy charged at each place and energy on arrival, charging only what is needed."""
     n = len(places)
-    # use[k]: energy spent from leaving place k-1 until leaving place k (leg plus service).
+    # use[k]: energy spent from leaving place k-1 until leaving place k (leg, waiting, service).
     use = [legs[k] + dwell[k] for k in range(n)]
     charges = [0.0] * n
     arrive = [0.0] * n
@@ -207,6 +228,52 @@ def _charges(
     return charges, arrive
 
 
+def _timed(
+    ctx: Context,
+    van: Van,
+    vt: VehicleType,
+    places: Sequence[tuple[VisitKind, str]],
+    durs: Sequence[float],
+    charges: Sequence[float],
+    origin: Origin | None,
+    ready: Mapping[int, float] | None,
+) -> list[tuple[float, float, float]]:
+    if origin is None:
+        return _times(ctx, van, vt, places, durs, charges)
+    return _forward(ctx, vt, places, durs, charges, origin.time_s, ready)
+
+
+def _wait_wh(
+    vt: VehicleType, ambient_c: float, kind: VisitKind, time: tuple[float, float, float]
+) -> float:
+    """Parked energy while the van waits at a stop for its window (or for a charger).
+
+    The van is on and the cab kept warm, as in the twin; at the depot (start, reload, end) it
+    is off or plugged in and draws nothing.
+    """
+    wait_s = time[1] - time[0]
+    if kind not in ("stop", "charge") or wait_s <= EPS_S:
+        return 0.0
+    return energy.dwell_energy_wh(vt.consumption, duration_s=wait_s, ambient_c=ambient_c)
+
+
+def _replay(
+    places: Sequence[tuple[VisitKind, str]],
+    legs: Sequence[float],
+    parked: Sequence[float],
+    charges: Sequence[float],
+    start_wh: float,
+) -> list[float]:
+    """Energy on arrival at each place for given charges."""
+    arrive = [start_wh]
+    e = start_wh
+    for k in range(1, len(places)):
+        e -= legs[k]
+        arrive.append(e)
+        e += charges[k] - parked[k]
+    return arrive
+
+
 def _times(
     ctx: Context,
     van: Van,
@@ -215,15 +282,40 @@ def _times(
     durs: Sequence[float],
     charges: Sequence[float],
 ) -> list[tuple[float, float, float]]:
-    """(arrival, start, departure) per place; leaves the depot as late as the first visit allows."""
+    """(arrival, start, departure) per place; leaves as late as the windows allow.
+
+    Waiting costs energy (the van is on): the departure moves later by the first wait of the
+    day, as far as every earlier stop keeps ``ON_TIME_MARGIN_S`` before its window closes (a
+    real day runs late, not early); the end of the day does not move, since the visits after
+    that wait keep their times.
+    """
     depot = ctx.scenario.fleet.depot(van.depot_id)
     depart = max(van.shift.start_s, depot.opening.start_s)
     out = _forward(ctx, vt, places, durs, charges, depart)
-    if len(places) > 2:
-        wait = out[1][1] - out[1][0]
-        if wait > 0:
-            out = _forward(ctx, vt, places, durs, charges, depart + wait)
+    for _ in range(len(places)):
+        waits = [k for k in range(1, len(places)) if out[k][1] - out[k][0] > EPS_S]
+        if not waits or places[waits[0]][0] != "stop":
+            break
+        k = waits[0]
+        slack = min(
+            (_window_end(ctx.stops[loc], out[j][1]) - out[j][1] - ON_TIME_MARGIN_S
+             for j, (kind, loc) in enumerate(places[:k]) if kind == "stop"),
+            default=float("inf"),
+        )  # fmt: skip
+        shift = min(out[k][1] - out[k][0], slack)
+        if shift <= EPS_S:
+            break
+        depart += shift
+        out = _forward(ctx, vt, places, durs, charges, depart)
     return out
+
+
+def _window_end(stop: Stop, start_s: float) -> float:
+    """The end of the window service starts in."""
+    return next(
+        (tw.end_s for tw in stop.time_windows if tw.start_s - EPS_S <= start_s <= tw.end_s + EPS_S),
+        start_s,
+    )
 
 
 def _forward(

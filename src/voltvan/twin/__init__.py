@@ -5,9 +5,14 @@ chargers vary (``docs/twin.md``); public chargers are shared resources, so vans 
 sums up into ``twin.json`` (``docs/formats/twin.md``) and an offline HTML report.
 """
 
+from voltvan.twin._dispatch import OpsLink as OpsLink
 from voltvan.twin._html import render_twin_html as render_twin_html
 from voltvan.twin._mqtt import stream_run as stream_run
 from voltvan.twin._mqtt import write_truth as write_truth
+from voltvan.twin._ops import OpsClient as OpsClient
+from voltvan.twin._ops import OpsError as OpsError
+from voltvan.twin._ops import OpsTokens as OpsTokens
+from voltvan.twin._overnight import OVERNIGHT_MODES as OVERNIGHT_MODES
 from voltvan.twin._params import TwinParams as TwinParams
 from voltvan.twin._record import EVENT_KINDS as EVENT_KINDS
 from voltvan.twin._record import DayResult as DayResult
@@ -26,9 +31,14 @@ from voltvan.twin._write import write_outputs as write_outputs
 
 __all__ = [
     "EVENT_KINDS",
+    "OVERNIGHT_MODES",
     "TWIN_FORMAT_VERSION",
     "DayResult",
     "Event",
+    "OpsClient",
+    "OpsError",
+    "OpsLink",
+    "OpsTokens",
     "TrueTrip",
     "TwinParams",
     "TwinRun",

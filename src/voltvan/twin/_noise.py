@@ -16,6 +16,8 @@ from voltvan.twin._params import TwinParams
 
 #: The stream of a day's shared draws (weather, chargers out of order), apart from the vans'.
 DAY_STREAM = 1_000_000
+#: The stream of a day's breakdowns (drawn only when ``breakdown_share`` is set).
+BREAKDOWN_STREAM = 2_000_000
 
 
 def day_rng(seed: int, day: int, stream: int) -> np.random.Generator:

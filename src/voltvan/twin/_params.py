@@ -27,7 +27,9 @@ class TwinParams:
     temperature (normal), ``ambient_offset_c`` shifts every day (a colder week than planned).
     ``charger_outage``: chance that a public charger is out of order on a given day;
     ``out_of_order`` names chargers that are out on every day. ``sample_s``: step of the state
-    of charge grid of the report's bands.
+    of charge grid of the report's bands. ``breakdown_share``: chance that a van breaks down on a
+    given day (at a time drawn uniformly over its planned route); ``breakdowns``: (van id, time
+    of day in s) of breakdowns on every day.
     """
 
     leg_sigma_free: float = 0.10
@@ -43,6 +45,8 @@ class TwinParams:
     charger_outage: float = 0.0
     out_of_order: tuple[str, ...] = ()
     sample_s: float = 300.0
+    breakdown_share: float = 0.0
+    breakdowns: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         for name in (
@@ -60,7 +64,7 @@ class TwinParams:
                 math.isfinite(value) and 0.0 <= value <= (3600.0 if name.endswith("_s") else 2.0)
             ):
                 raise InvalidInput(f"{name} must be a number in its range, got {value}", field=name)
-        for name in ("fail_share", "charger_outage"):
+        for name in ("fail_share", "charger_outage", "breakdown_share"):
             value = getattr(self, name)
             if not (math.isfinite(value) and 0.0 <= value <= 1.0):
                 raise InvalidInput(f"{name} must lie in [0, 1], got {value}", field=name)
@@ -73,10 +77,17 @@ class TwinParams:
             raise InvalidInput(
                 f"sample_s must lie in [10, 3600] s, got {self.sample_s}", field="sample_s"
             )
+        for van_id, t_s in self.breakdowns:
+            if not (math.isfinite(t_s) and 0.0 <= t_s <= 2 * 86_400.0):
+                raise InvalidInput(
+                    f"breakdown of {van_id} at {t_s} s is not a time of day", field="breakdowns"
+                )
+        object.__setattr__(self, "breakdowns", tuple((v, float(t)) for v, t in self.breakdowns))
         object.__setattr__(self, "out_of_order", tuple(self.out_of_order))
         object.__setattr__(self, "ambient_offset_c", self.ambient_offset_c + 0.0)  # never -0.0
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["out_of_order"] = list(self.out_of_order)
+        out["breakdowns"] = [[v, t] for v, t in self.breakdowns]
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from voltvan.twin._params import TwinParams
@@ -15,6 +16,8 @@ EVENT_KINDS = (
     "no_charger",
     "stranded",
     "over_shift",
+    "breakdown",
+    "replan_refused",
 )
 
 
@@ -60,12 +63,14 @@ class VanDay:
     van_id: str
     planned_stops: int
     battery_wh: float = 0.0
+    start_soc: float = 0.0
     on_time: int = 0
     late: int = 0
     failed: int = 0
     missed: int = 0
     late_s: list[float] = field(default_factory=list)
     stranded_at_s: float | None = None
+    broken_at_s: float | None = None
     lowest_soc: float = 1.0
     energy_wh: float = 0.0
     charged_wh: float = 0.0
@@ -78,10 +83,37 @@ class VanDay:
     events: list[Event] = field(default_factory=list)
     legs: list[Leg] = field(default_factory=list)
     charging: list[tuple[float, float]] = field(default_factory=list)
+    deliveries: list[tuple[float, str, str]] = field(default_factory=list)
+    """``(t_s, kind, stop_id)`` as a driver's device records them: arrived, delivered, failed."""
 
     @property
     def stranded(self) -> bool:
         return self.stranded_at_s is not None
+
+
+@dataclass(frozen=True, slots=True)
+class VanNight:
+    """One van's night: how it came back, what the schedule promised, what it got."""
+
+    van_id: str
+    arrival_s: float
+    soc_arrival: float
+    connector_id: str | None
+    planned_wh: float
+    delivered_wh: float
+    start_soc: float
+    """The state of charge the van leaves with next morning."""
+
+
+@dataclass(frozen=True, slots=True)
+class Night:
+    """The night after a simulated day."""
+
+    mode: str
+    vans: tuple[VanNight, ...]
+
+    def start_wh(self, battery_wh: Mapping[str, float]) -> dict[str, float]:
+        return {v.van_id: v.start_soc * battery_wh[v.van_id] for v in self.vans}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +124,8 @@ class DayResult:
     ambient_c: float
     out_of_order: tuple[str, ...]
     vans: tuple[VanDay, ...]
+    night: Night | None = None
+    """The night after the day (multi-day runs with overnight charging; none after the last)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +136,5 @@ class TwinRun:
     seed: int
     params: TwinParams
     days: tuple[DayResult, ...]
+    overnight: str | None = None
+    """``ideal`` or ``ocpp`` when each day starts from the night before, else None."""

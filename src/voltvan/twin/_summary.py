@@ -14,7 +14,7 @@ import numpy as np
 
 from voltvan.domain import Scenario
 from voltvan.plan import Plan, Route
-from voltvan.twin._record import DayResult, TwinRun, VanDay
+from voltvan.twin._record import DayResult, Night, TwinRun, VanDay
 
 TWIN_FORMAT_VERSION = 1
 #: Width of a lateness bin and the start of the last, open one, in minutes.
@@ -38,6 +38,7 @@ def twin_document(run: TwinRun, plan: Plan, scenario: Scenario) -> dict[str, Any
         "seed": run.seed,
         "days": len(run.days),
         "params": run.params.to_dict(),
+        "overnight": run.overnight,
         "summary": _totals(all_days, len(run.days)),
         "lateness_histogram": _histogram([s for vd in all_days for s in vd.late_s]),
         "vans": vans,
@@ -123,20 +124,43 @@ def _histogram(late_s: Sequence[float]) -> dict[str, Any]:
     return {"edges_min": edges, "counts": counts}
 
 
+def _night(night: Night | None) -> dict[str, Any] | None:
+    if night is None:
+        return None
+    return {
+        "mode": night.mode,
+        "vans": [
+            {
+                "van_id": n.van_id,
+                "arrival_s": _r(n.arrival_s),
+                "soc_arrival": _r(n.soc_arrival, 4),
+                "connector_id": n.connector_id,
+                "planned_wh": _r(n.planned_wh),
+                "delivered_wh": _r(n.delivered_wh),
+                "start_soc": _r(n.start_soc, 4),
+            }
+            for n in night.vans
+        ],
+    }
+
+
 def _day(d: DayResult) -> dict[str, Any]:
     return {
         "day": d.day,
         "ambient_c": _r(d.ambient_c, 2),
         "out_of_order": list(d.out_of_order),
+        "night": _night(d.night),
         "vans": [
             {
                 "van_id": v.van_id,
+                "start_soc": _r(v.start_soc, 4),
                 "on_time": v.on_time,
                 "late": v.late,
                 "failed": v.failed,
                 "missed": v.missed,
                 "minutes_late": _r(sum(v.late_s) / 60.0),
                 "stranded_at_s": None if v.stranded_at_s is None else _r(v.stranded_at_s),
+                "broken_at_s": None if v.broken_at_s is None else _r(v.broken_at_s),
                 "lowest_soc": _r(v.lowest_soc, 4),
                 "energy_wh": _r(v.energy_wh),
                 "charged_wh": _r(v.charged_wh),

@@ -11,7 +11,7 @@ zero the van is stranded where it is and the rest of its stops are missed.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
@@ -35,7 +35,13 @@ class VanRun:
     """The state of one van on one simulated day (energy, load, place) and its record."""
 
     def __init__(
-        self, world: World, day: Day, van: Van, route: Route, rng: np.random.Generator
+        self,
+        world: World,
+        day: Day,
+        van: Van,
+        route: Route,
+        rng: np.random.Generator,
+        start_wh: float | None = None,
     ) -> None:
         self.world, self.day, self.van, self.route, self.rng = world, day, van, route, rng
         self.vt: VehicleType = world.scenario.fleet.type_of(van)
@@ -43,33 +49,100 @@ class VanRun:
         self.style = mean_one(rng, p.style_sigma)
         stops = [world.stops[v.location_id] for v in route.visits if v.kind == "stop"]
         self.weight_kg = {s.id: s.weight_kg * mean_one(rng, p.payload_sigma) for s in stops}
-        self.load_kg = sum(self.weight_kg.values())
-        self.energy_wh = van.start_soc * self.vt.battery_wh
+        first_trip = []
+        for v in route.visits[1:]:
+            if v.kind == "reload":
+                break
+            if v.kind == "stop":
+                first_trip.append(v.location_id)
+        self.load_kg = sum(self.weight_kg[s] for s in first_trip)
+        self.energy_wh = van.start_soc * self.vt.battery_wh if start_wh is None else start_wh
         self.here = route.depot_id
         self.rec = VanDay(van_id=van.id, planned_stops=len(stops), battery_wh=self.vt.battery_wh)
-        self.rec.lowest_soc = van.start_soc
+        self.rec.start_soc = self.rec.lowest_soc = self.energy_wh / self.vt.battery_wh
+        self.todo: list[Visit] = list(route.visits[1:])
+        self.current: Visit | None = None
+        self.done: set[str] = set()
+        """Stops the van has served or tried (they are never visited again)."""
+        self.process: simpy.Process | None = None
+        self.left = False
+        self.behind_s = 0.0
+        """How much later than its plan the van reached its last stop."""
+        self.late_replanned = False
+        self.on_late: Callable[[VanRun, float], None] | None = None
+
+    @property
+    def running(self) -> bool:
+        """Out on its route (or not left yet), neither back, stranded nor broken down."""
+        rec = self.rec
+        return rec.end_s is None and rec.stranded_at_s is None and rec.broken_at_s is None
+
+    def start(self) -> simpy.Process:
+        self.process = self.env.process(self.run())
+        return self.process
 
     @property
     def env(self) -> simpy.Environment:
         return self.day.env
 
     def run(self) -> Process:
-        """The SimPy process: leave at the planned time, visit everything, come back."""
-        visits = self.route.visits
-        yield self.env.timeout(max(0.0, visits[0].departure_s))
-        self._note()
+        """The SimPy process: leave at the planned time, visit everything, come back.
+
+        ``todo`` may be replaced while the van drives (:meth:`follow`, a new plan version); a
+        breakdown interrupts the process and the van stops where it is.
+        """
         try:
-            for visit in visits[1:]:
+            yield self.env.timeout(max(0.0, self.route.visits[0].departure_s - self.env.now))
+            self.left = True
+            self._note()
+            while self.todo:
+                visit = self.todo.pop(0)
+                self.current = visit
                 if visit.kind == "charge":
                     yield from self._charge_stop(visit)
-                    continue
-                yield from self._drive_to(visit.location_id)
-                if visit.kind == "stop":
+                elif visit.kind == "reload":
+                    yield from self._reload(visit)
+                elif visit.kind == "stop":
+                    yield from self._drive_to(visit.location_id)
                     yield from self._serve(self.world.stops[visit.location_id])
-                else:
+                elif visit.kind == "end":
+                    yield from self._drive_to(visit.location_id)
                     self._arrive_home()
+            self.current = None
         except Stranded:
             self.rec.missed = self.rec.planned_stops - self.rec.on_time - self.rec.late
+        except simpy.Interrupt:
+            self.rec.broken_at_s = self.env.now
+            self.rec.events.append(Event(self.env.now, "breakdown", self.here))
+            self.current = None
+            self.todo = []
+            self.rec.missed = self.rec.planned_stops - self.rec.on_time - self.rec.late
+
+    def follow(self, route: Route) -> None:
+        """Go on with a new plan version of this van's route from where the van is now.
+
+        The visits after its ``resume`` visit (the whole route for a van that had not left)
+        replace what was left; a stop the van is serving or driving to now, or has done, is
+        not visited again.
+        """
+        kinds = [v.kind for v in route.visits]
+        at = kinds.index("resume") + 1 if "resume" in kinds else 1
+        busy = self.current.location_id if self.current is not None else None
+        rest = [
+            v
+            for v in route.visits[at:]
+            if not (v.kind == "stop" and (v.location_id in self.done or v.location_id == busy))
+        ]
+        for v in rest:
+            if v.kind == "stop" and v.location_id not in self.weight_kg:
+                stop = self.world.stops[v.location_id]
+                self.weight_kg[stop.id] = stop.weight_kg * mean_one(
+                    self.rng, self.world.params.payload_sigma
+                )
+        self.route = route
+        self.todo = rest
+        left = sum(1 for v in rest if v.kind == "stop") + (1 if busy in self.world.stops else 0)
+        self.rec.planned_stops = len(self.done) + left
 
     # --- moving -------------------------------------------------------------------------------
 
@@ -126,6 +199,11 @@ class VanRun:
             if arrival <= tw.end_s:
                 start, in_window = max(arrival, tw.start_s), True
                 break
+        self.rec.deliveries.append((arrival, "arrived", stop.id))
+        if self.current is not None:
+            self.behind_s = arrival - self.current.arrival_s
+            if self.on_late is not None and not self.late_replanned:
+                self.on_late(self, self.behind_s)
         yield from self._park(start - arrival, stop.id)
         if in_window:
             self.rec.on_time += 1
@@ -138,9 +216,26 @@ class VanRun:
             self.rec.failed += 1
             self.rec.events.append(Event(start, "failed_delivery", stop.id))
             yield from self._park(p.failed_attempt_s, stop.id)
+            self.rec.deliveries.append((self.env.now, "failed", stop.id))
         else:
             yield from self._park(stop.service_s * mean_one(self.rng, p.service_sigma), stop.id)
             self.load_kg = max(0.0, self.load_kg - self.weight_kg[stop.id])
+            self.rec.deliveries.append((self.env.now, "delivered", stop.id))
+        self.done.add(stop.id)
+
+    def _reload(self, visit: Visit) -> Process:
+        """Back at the depot for a second trip: wait for the parcels, load them (van off)."""
+        yield from self._drive_to(visit.location_id)
+        yield self.env.timeout(max(0.0, visit.start_s - self.env.now))
+        yield self.env.timeout(max(0.0, visit.departure_s - visit.start_s))
+        trip = []
+        for v in self.todo:
+            if v.kind in ("reload", "end"):
+                break
+            if v.kind == "stop":
+                trip.append(v.location_id)
+        self.load_kg += sum(self.weight_kg[s] for s in trip)
+        self._note()
 
     def _arrive_home(self) -> None:
         now = self.env.now
