@@ -142,6 +142,12 @@ def derive_cmd(
     min_trip_m: Annotated[float, typer.Option(help="Shortest trip, m.")] = 200.0,
     min_stop_s: Annotated[float, typer.Option(help="Shortest stop (parking), s.")] = 180.0,
     max_gap_s: Annotated[float, typer.Option(help="A silence this long splits trips, s.")] = 600.0,
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb (this machine) or spark (docs/scale.md).")
+    ] = "duckdb",
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master with --engine spark.")
+    ] = None,
 ) -> None:
     """(Re)build the derived tables: trips, stops, charging_sessions, daily_energy."""
     from rich.progress import Progress
@@ -156,9 +162,12 @@ def derive_cmd(
     params = AnalyticsParams(
         trips=TripParams(speed_threshold_kmh / 3.6, min_trip_s, min_trip_m, min_stop_s, max_gap_s)
     )
+    if engine not in ("duckdb", "spark"):
+        raise InvalidInput(f"unknown engine {engine!r} (duckdb or spark)", field="--engine")
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("deriving", total=len(days))
-        summary = derive(
+        run = derive if engine == "duckdb" else _spark_derive(master)
+        summary = run(
             data,
             days=days,
             params=params,
@@ -176,6 +185,22 @@ def derive_cmd(
         )
     for note in blank_energy_notes(summary.blank_energy, summary.no_capacity):
         console.print(f"note: {note}", highlight=False)
+
+
+def _spark_derive(master: str | None) -> Any:
+    """``derive`` on Spark with the same arguments (needs the ``spark`` extra)."""
+    from voltvan.telemetry.spark import derive_spark, require_pyspark
+
+    require_pyspark()
+
+    def run(data: Path, **kw: Any) -> Any:
+        on_day = kw.pop("on_day")
+        summary = derive_spark(data, master=master, **kw)
+        for d in summary.days:
+            on_day(d)
+        return summary
+
+    return run
 
 
 def blank_energy_notes(blank: Mapping[str, int], no_capacity: Sequence[str]) -> list[str]:

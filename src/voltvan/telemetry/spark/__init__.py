@@ -9,6 +9,7 @@ pyspark before a job starts, so the rest of voltvan runs without it. Run it with
 from voltvan.telemetry.spark._derive import SparkDeriveSummary as SparkDeriveSummary
 from voltvan.telemetry.spark._derive import derive_spark as derive_spark
 from voltvan.telemetry.spark._derive import derived_tables as derived_tables
+from voltvan.telemetry.spark._health import health as health
 from voltvan.telemetry.spark._session import DEFAULT_MASTER as DEFAULT_MASTER
 from voltvan.telemetry.spark._session import SparkMissing as SparkMissing
 from voltvan.telemetry.spark._session import require_pyspark as require_pyspark
@@ -20,6 +21,7 @@ __all__ = [
     "SparkMissing",
     "derive_spark",
     "derived_tables",
+    "health",
     "require_pyspark",
     "spark_session",
 ]

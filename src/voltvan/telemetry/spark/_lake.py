@@ -40,7 +40,10 @@ def register_signals(spark: SparkSession, data: str) -> DataFrame:
     """
     raw = read_parquet(spark, f"{uri(data)}/signals").drop("date")
     raw.createOrReplaceTempView("_raw_signals")
-    signals = spark.sql(_DEDUP)
+    from pyspark import StorageLevel
+
+    # Read by every table: deduplicated once, kept (spilled to disk when memory is short).
+    signals = spark.sql(_DEDUP).persist(StorageLevel.MEMORY_AND_DISK)
     signals.createOrReplaceTempView(SIGNALS_RELATION)
     return signals
 

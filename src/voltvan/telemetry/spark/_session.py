@@ -30,7 +30,7 @@ SETTINGS: Mapping[str, str] = {
 LOCAL_SETTINGS: Mapping[str, str] = {
     "spark.ui.enabled": "false",
     "spark.sql.shuffle.partitions": "8",
-    "spark.driver.extraJavaOptions": "-Dlog4j2.level=warn",
+    "spark.ui.showConsoleProgress": "false",
 }
 
 
@@ -70,6 +70,8 @@ def spark_session(
     for key, value in settings.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
+    if chosen is not None and chosen.startswith("local"):
+        session.sparkContext.setLogLevel("ERROR")
     for key in ("spark.sql.session.timeZone", "spark.sql.parquet.outputTimestampType"):
         session.conf.set(key, settings[key])  # also on a session that already existed
     for sql in FUNCTIONS:
