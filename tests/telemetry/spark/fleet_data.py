@@ -84,14 +84,17 @@ def _van(rng: random.Random, van: str, days: int) -> list[Row]:
     return rows
 
 
-def write_fleet(data: Path, *, vans: int = 8, days: int = 3, seed: int = 1) -> list[Row]:
-    """Write the fleet (one van reports its NetCapacity); every 20th row a second time, as a
-    re-delivered message stored by a second worker."""
+def write_fleet(
+    data: Path, *, vans: int = 8, days: int = 3, seed: int = 1, duplicates: bool = True
+) -> list[Row]:
+    """Write the fleet (one van reports its NetCapacity); with ``duplicates``, every 20th row
+    a second time (``part-1``), as a re-delivered message stored by a second worker."""
     rng = random.Random(seed)
     rows: list[Row] = []
     for k in range(vans):
         rows += _van(rng, f"V{k:02d}", days)
     rows.append(("V00", START, NET_CAPACITY, 38.5))
     write_signals(data, rows)
-    write_signals(data, rows[::20], part="part-1")
+    if duplicates:
+        write_signals(data, rows[::20], part="part-1")
     return rows
