@@ -38,7 +38,7 @@ def generate(work: Path, rows: int, vans: int, days: int) -> int:
     """Write ``days`` fleet days (the queries bench's van day, repeated) and the last state."""
     sys.path.insert(0, str(REPO / "bench"))
     from queries import SIGNALS, _values_sql
-    from voltvan.telemetry._duck import connect
+    from voltvan.telemetry.store._duck import connect
 
     n_k = max(2, rows // (vans * days * len(SIGNALS)))
     period = SPAN_S / n_k
@@ -107,7 +107,7 @@ class PeakMemory:
 
 def run_engine(engine: str, work: Path, battery_wh: float) -> dict[str, Any]:
     """Time derive and the fleet queries on one engine (called in a child process)."""
-    from voltvan.telemetry import daily_energy_sql, driving_time_sql
+    from voltvan.telemetry.analytics import daily_energy_sql, driving_time_sql
 
     mem = PeakMemory()
     out: dict[str, Any] = {"engine": engine}

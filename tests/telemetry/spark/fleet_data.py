@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.telemetry.analytics_data import Row, write_signals
-from voltvan.telemetry import (
+from voltvan.telemetry.analytics import NET_CAPACITY
+from voltvan.telemetry.ingest import (
     BATTERY_POWER,
     ENERGY_KWH,
     IS_CHARGING,
     LATITUDE,
     LONGITUDE,
-    NET_CAPACITY,
     SOC,
     SPEED,
 )

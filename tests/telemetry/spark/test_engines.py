@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 from tests.conftest import data_path
 from tests.telemetry.spark.fleet_data import write_fleet
 from voltvan.cli import app
-from voltvan.telemetry import DERIVED_TABLES, derive, estimate_health, import_rsk_twizy, open_query
+from voltvan.telemetry.analytics import DERIVED_TABLES, derive, estimate_health
 from voltvan.telemetry.spark import derive_spark, health
+from voltvan.telemetry.store import import_rsk_twizy, open_query
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

@@ -12,9 +12,23 @@ from voltvan.telemetry.analytics._alerts import low_soc_alerts as low_soc_alerts
 from voltvan.telemetry.analytics._calibrate import DEFAULT_FIT as DEFAULT_FIT
 from voltvan.telemetry.analytics._calibrate import calibrate as calibrate
 from voltvan.telemetry.analytics._calibrate import observed_trips as observed_trips
+
+# The SQL and steps behind the derived tables, for the Spark engine (voltvan.telemetry.spark):
+# it runs the same text, so each table has one definition.
+from voltvan.telemetry.analytics._charging_sessions import SESSION_SCHEMA as SESSION_SCHEMA
 from voltvan.telemetry.analytics._charging_sessions import ChargingParams as ChargingParams
+from voltvan.telemetry.analytics._charging_sessions import _flag_sql as charging_flag_sql
+from voltvan.telemetry.analytics._charging_sessions import _keep as charging_keep_sql
+from voltvan.telemetry.analytics._charging_sessions import _standing_sql as charging_standing_sql
+from voltvan.telemetry.analytics._daily import _TRIP_SIGNALS_SQL as TRIP_SIGNALS_SQL
+from voltvan.telemetry.analytics._daily import NET_CAPACITY as NET_CAPACITY
+from voltvan.telemetry.analytics._daily import TRIP_SCHEMA as TRIP_SCHEMA
+from voltvan.telemetry.analytics._daily import _van_gps as van_gps_distances
+from voltvan.telemetry.analytics._daily import daily_energy_sql as daily_energy_sql
+from voltvan.telemetry.analytics._daily import driving_time_sql as driving_time_sql
 from voltvan.telemetry.analytics._derived import DERIVED_TABLES as DERIVED_TABLES
 from voltvan.telemetry.analytics._derived import AnalyticsParams as AnalyticsParams
+from voltvan.telemetry.analytics._derived import _rebuild_would_lose as rebuild_would_lose
 from voltvan.telemetry.analytics._derived import days_with_signals as days_with_signals
 from voltvan.telemetry.analytics._derived import derive as derive
 from voltvan.telemetry.analytics._fleet_facts import NEEDS_CAPACITY as NEEDS_CAPACITY
@@ -33,12 +47,23 @@ from voltvan.telemetry.analytics._read import match_observed as match_observed
 from voltvan.telemetry.analytics._read import newest_signal_ts as newest_signal_ts
 from voltvan.telemetry.analytics._read import vans_without_capacity as vans_without_capacity
 from voltvan.telemetry.analytics._read import vehicle_ids as vehicle_ids
+from voltvan.telemetry.analytics._trips import KMH_TO_MPS as KMH_TO_MPS
+from voltvan.telemetry.analytics._trips import SIGNALS as SIGNALS_RELATION
 from voltvan.telemetry.analytics._trips import TripParams as TripParams
+from voltvan.telemetry.analytics._trips import _runs_sql as segments_sql
+from voltvan.telemetry.analytics._trips import _stops_from as stops_from_segments_sql
+from voltvan.telemetry.analytics._trips import _trips_from as trips_from_segments_sql
 
 __all__ = [
     "DEFAULT_FIT",
     "DERIVED_TABLES",
+    "KMH_TO_MPS",
     "NEEDS_CAPACITY",
+    "NET_CAPACITY",
+    "SESSION_SCHEMA",
+    "SIGNALS_RELATION",
+    "TRIP_SCHEMA",
+    "TRIP_SIGNALS_SQL",
     "Alert",
     "AlertParams",
     "AnalyticsParams",
@@ -49,11 +74,16 @@ __all__ = [
     "TripParams",
     "calibrate",
     "capacities",
+    "charging_flag_sql",
+    "charging_keep_sql",
+    "charging_standing_sql",
     "check_day",
+    "daily_energy_sql",
     "day_filter",
     "days_with_signals",
     "derive",
     "derived_rows",
+    "driving_time_sql",
     "estimate_health",
     "flag_gps_faults",
     "fleet_facts",
@@ -64,6 +94,11 @@ __all__ = [
     "match_observed",
     "newest_signal_ts",
     "observed_trips",
+    "rebuild_would_lose",
+    "segments_sql",
+    "stops_from_segments_sql",
+    "trips_from_segments_sql",
+    "van_gps_distances",
     "vans_without_capacity",
     "vehicle_ids",
 ]

@@ -12,15 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voltvan.telemetry import (
-    DERIVED_TABLES,
-    AnalyticsParams,
-    FileLock,
-    rebuild_would_lose,
-)
+from voltvan.telemetry.analytics import DERIVED_TABLES, AnalyticsParams, rebuild_would_lose
 from voltvan.telemetry.spark import _tables
 from voltvan.telemetry.spark._lake import register_last_state, register_signals, signal_days, uri
 from voltvan.telemetry.spark._session import spark_session
+from voltvan.telemetry.store import FileLock
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

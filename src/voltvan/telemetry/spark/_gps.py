@@ -11,15 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from voltvan.telemetry import (
-    KMH_TO_MPS,
-    LATITUDE,
-    LONGITUDE,
-    SIGNALS_RELATION,
-    SPEED,
-    GpsParams,
-    van_gps_distances,
-)
+from voltvan.telemetry.analytics import KMH_TO_MPS, SIGNALS_RELATION, GpsParams, van_gps_distances
+from voltvan.telemetry.ingest import LATITUDE, LONGITUDE, SPEED
 
 if TYPE_CHECKING:
     import pyarrow as pa

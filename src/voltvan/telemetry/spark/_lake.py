@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from voltvan.telemetry import SIGNALS_RELATION
+from voltvan.telemetry.analytics import SIGNALS_RELATION
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

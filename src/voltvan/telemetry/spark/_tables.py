@@ -19,14 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from voltvan.telemetry import (
-    BATTERY_POWER,
-    ENERGY_KWH,
-    IS_CHARGING,
+from voltvan.telemetry.analytics import (
     NET_CAPACITY,
     SIGNALS_RELATION,
-    SOC,
-    SPEED,
     TRIP_SIGNALS_SQL,
     AnalyticsParams,
     charging_flag_sql,
@@ -36,6 +31,7 @@ from voltvan.telemetry import (
     stops_from_segments_sql,
     trips_from_segments_sql,
 )
+from voltvan.telemetry.ingest import BATTERY_POWER, ENERGY_KWH, IS_CHARGING, SOC, SPEED
 from voltvan.telemetry.spark._dialect import to_spark
 from voltvan.telemetry.spark._gps import gps_distances
 
