@@ -12,9 +12,15 @@ from voltvan.telemetry.analytics import (
 from voltvan.telemetry.analytics import (
     DERIVED_TABLES as DERIVED_TABLES,
 )
+from voltvan.telemetry.analytics import KMH_TO_MPS as KMH_TO_MPS
 from voltvan.telemetry.analytics import (
     NEEDS_CAPACITY as NEEDS_CAPACITY,
 )
+from voltvan.telemetry.analytics import NET_CAPACITY as NET_CAPACITY
+from voltvan.telemetry.analytics import SESSION_SCHEMA as SESSION_SCHEMA
+from voltvan.telemetry.analytics import SIGNALS_RELATION as SIGNALS_RELATION
+from voltvan.telemetry.analytics import TRIP_SCHEMA as TRIP_SCHEMA
+from voltvan.telemetry.analytics import TRIP_SIGNALS_SQL as TRIP_SIGNALS_SQL
 from voltvan.telemetry.analytics import (
     Alert as Alert,
 )
@@ -45,9 +51,13 @@ from voltvan.telemetry.analytics import (
 from voltvan.telemetry.analytics import (
     capacities as capacities,
 )
+from voltvan.telemetry.analytics import charging_flag_sql as charging_flag_sql
+from voltvan.telemetry.analytics import charging_keep_sql as charging_keep_sql
+from voltvan.telemetry.analytics import charging_standing_sql as charging_standing_sql
 from voltvan.telemetry.analytics import (
     check_day as check_day,
 )
+from voltvan.telemetry.analytics import daily_energy_sql as daily_energy_sql
 from voltvan.telemetry.analytics import (
     day_filter as day_filter,
 )
@@ -60,6 +70,7 @@ from voltvan.telemetry.analytics import (
 from voltvan.telemetry.analytics import (
     derived_rows as derived_rows,
 )
+from voltvan.telemetry.analytics import driving_time_sql as driving_time_sql
 from voltvan.telemetry.analytics import (
     estimate_health as estimate_health,
 )
@@ -90,6 +101,11 @@ from voltvan.telemetry.analytics import (
 from voltvan.telemetry.analytics import (
     observed_trips as observed_trips,
 )
+from voltvan.telemetry.analytics import rebuild_would_lose as rebuild_would_lose
+from voltvan.telemetry.analytics import segments_sql as segments_sql
+from voltvan.telemetry.analytics import stops_from_segments_sql as stops_from_segments_sql
+from voltvan.telemetry.analytics import trips_from_segments_sql as trips_from_segments_sql
+from voltvan.telemetry.analytics import van_gps_distances as van_gps_distances
 from voltvan.telemetry.analytics import (
     vans_without_capacity as vans_without_capacity,
 )
@@ -309,18 +325,24 @@ __all__ = [
     "DERIVED_TABLES",
     "ENERGY_KWH",
     "IS_CHARGING",
+    "KMH_TO_MPS",
     "LATITUDE",
     "LIVE_SIGNALS",
     "LONGITUDE",
     "MAX_PAYLOAD_BYTES",
     "NEEDS_CAPACITY",
+    "NET_CAPACITY",
     "ODOMETER",
     "RAW_VIEWS",
     "REJECT_REASONS",
     "RSK_TWIZY_TZ",
+    "SESSION_SCHEMA",
+    "SIGNALS_RELATION",
     "SOC",
     "SPEED",
     "TOPIC_FILTER",
+    "TRIP_SCHEMA",
+    "TRIP_SIGNALS_SQL",
     "VSS_VERSION",
     "Alert",
     "AlertParams",
@@ -353,13 +375,18 @@ __all__ = [
     "add_token",
     "calibrate",
     "capacities",
+    "charging_flag_sql",
+    "charging_keep_sql",
+    "charging_standing_sql",
     "check_day",
     "compact",
+    "daily_energy_sql",
     "day_filter",
     "day_series",
     "days_with_signals",
     "derive",
     "derived_rows",
+    "driving_time_sql",
     "estimate_health",
     "fetch_arrow",
     "find_logs",
@@ -387,15 +414,20 @@ __all__ = [
     "raw_horizon",
     "read_only_sql",
     "read_rsk_twizy_csv",
+    "rebuild_would_lose",
     "refresh_views",
     "register_view_hook",
     "retain",
+    "segments_sql",
     "signal_catalog",
     "signal_codes",
     "signal_names",
+    "stops_from_segments_sql",
     "tls_context",
     "topic_for",
+    "trips_from_segments_sql",
     "utc_days",
+    "van_gps_distances",
     "vans_without_capacity",
     "vehicle_from_topic",
     "vehicle_ids",
