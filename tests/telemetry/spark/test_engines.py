@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from tests.conftest import data_path
 from tests.telemetry.spark.fleet_data import write_fleet
 from voltvan.cli import app
+from voltvan.errors import InvalidInput
 from voltvan.telemetry.analytics import DERIVED_TABLES, derive, estimate_health
 from voltvan.telemetry.spark import derive_spark, health
 from voltvan.telemetry.store import import_rsk_twizy, open_query
@@ -133,5 +134,5 @@ def test_cli_derive_on_spark(tmp_path: Path, spark: SparkSession) -> None:
 def test_cli_unknown_engine(tmp_path: Path) -> None:
     write_fleet(tmp_path, seed=4, vans=1, days=1)
     r = CliRunner().invoke(app, ["derive", "--data", str(tmp_path), "--engine", "flink"])
-    assert r.exit_code != 0
-    assert "unknown engine" in r.output
+    assert isinstance(r.exception, InvalidInput)
+    assert "unknown engine 'flink'" in str(r.exception)
