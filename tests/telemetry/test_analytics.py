@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -366,3 +367,33 @@ def test_day_sessions_match_sessions_over_all_data(tmp_path: Path, seed: int) ->
         want = [s for s in full if s["start_ts"].date() == day]
         assert [_session_key(s) for s in got] == [_session_key(s) for s in want], contexts
         assert [s["energy_wh"] for s in got] == pytest.approx([s["energy_wh"] for s in want])
+
+
+def test_some_rows_redelivered_change_no_result(tmp_path: Path) -> None:
+    """Every 20th row stored a second time (a re-delivered message written by a second worker):
+    trips, stops, sessions and daily energy are those of the lake without the repeats."""
+    from tests.telemetry.spark.fleet_data import write_fleet
+
+    caps = {f"V{k:02d}": 38_500.0 for k in range(8)}
+    clean, repeated = tmp_path / "clean", tmp_path / "repeated"
+    write_fleet(clean, seed=3, duplicates=False)
+    write_fleet(repeated, seed=3, duplicates=True)
+    tables = {}
+    for data in (clean, repeated):
+        derive(data, battery_wh=caps)
+        con = connect(data)
+        tables[data] = {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in ("trips", "stops", "charging_sessions", "daily_energy")
+        }
+    assert len(tables[clean]["trips"]) > 50
+    for table, rows in tables[clean].items():
+        got = tables[repeated][table]
+        assert len(got) == len(rows), table
+        for a, b in zip(got, rows, strict=True):
+            assert all(
+                math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+                if isinstance(x, float) and isinstance(y, float)
+                else x == y
+                for x, y in zip(a, b, strict=True)
+            ), (table, a, b)

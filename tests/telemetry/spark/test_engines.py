@@ -66,14 +66,17 @@ def test_real_twizy_logs(tmp_path: Path, spark: SparkSession) -> None:
 
 
 def test_generated_fleet(tmp_path: Path, spark: SparkSession) -> None:
-    """Spark reads the lake with its re-delivered rows (the first ingested wins) and gives the
-    DuckDB path's tables of the same lake without them."""
-    on_spark, duck = tmp_path / "spark", tmp_path / "duck"
-    write_fleet(on_spark, seed=3)  # a seed whose duplicates change the DuckDB path's trips
+    """Both engines read the lake with its re-delivered rows (the first ingested wins) and give
+    the tables of the same lake without them."""
+    on_spark, duck, clean = tmp_path / "spark", tmp_path / "duck", tmp_path / "clean"
+    write_fleet(on_spark, seed=3)  # a seed whose duplicates changed trips when read undeduplicated
     shutil.copytree(on_spark, duck)
-    for dup in duck.rglob("part-1.parquet"):
+    shutil.copytree(on_spark, clean)
+    for dup in clean.rglob("part-1.parquet"):
         dup.unlink()
     derive(duck, battery_wh=CAPS)
+    derive(clean, battery_wh=CAPS)
+    assert_same_tables(clean, duck)
     summary = derive_spark(on_spark, battery_wh=CAPS, spark=spark)
     counts = assert_same_tables(duck, on_spark)
     assert summary.rows == counts
