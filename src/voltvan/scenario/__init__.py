@@ -13,9 +13,6 @@ from voltvan.scenario._metro import BERLIN_METRO as BERLIN_METRO
 from voltvan.scenario._metro import DEPOT_SITES as DEPOT_SITES
 from voltvan.scenario._metro import generate_metro_scenario as generate_metro_scenario
 from voltvan.scenario._outliers import Outlier as Outlier
-from voltvan.scenario._metro import BERLIN_METRO as BERLIN_METRO
-from voltvan.scenario._metro import DEPOT_SITES as DEPOT_SITES
-from voltvan.scenario._metro import generate_metro_scenario as generate_metro_scenario
 from voltvan.scenario._outliers import stop_outliers as stop_outliers
 from voltvan.scenario._read import read_fleet as read_fleet
 from voltvan.scenario._read import read_scenario as read_scenario

@@ -58,8 +58,8 @@ BERLIN_METRO = CityFrame(
     depot_name=BERLIN.depot_name,
     depot_lat=BERLIN.depot_lat,
     depot_lon=BERLIN.depot_lon,
-    neighbourhoods=BERLIN.neighbourhoods
-    + (
+    neighbourhoods=(
+        *BERLIN.neighbourhoods,
         # outer Berlin districts (OpenStreetMap centres): lower density, wider spread
         Neighbourhood("Spandau", 52.535, 13.200, 0.40, 2_000, 140),
         Neighbourhood("Reinickendorf", 52.590, 13.330, 0.35, 2_000, 140),
