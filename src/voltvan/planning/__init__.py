@@ -25,6 +25,7 @@ from voltvan.planning._planner import MATRIX_DEPART_S as MATRIX_DEPART_S
 from voltvan.planning._planner import MIN_RESOLVE_SHARE as MIN_RESOLVE_SHARE
 from voltvan.planning._planner import plan_scenario as plan_scenario
 from voltvan.planning._reasons import NO_CAPACITY as NO_CAPACITY
+from voltvan.planning._reasons import NOT_PLACED_IN_TIME as NOT_PLACED_IN_TIME
 from voltvan.planning._reasons import OUT_OF_REACH as OUT_OF_REACH
 from voltvan.planning._reasons import OUT_OF_REACH_LOADED as OUT_OF_REACH_LOADED
 from voltvan.planning._reasons import TOO_HEAVY as TOO_HEAVY
@@ -44,6 +45,7 @@ __all__ = [
     "MATRIX_DEPART_S",
     "MAX_STOPS_PER_SOLVE",
     "MIN_RESOLVE_SHARE",
+    "NOT_PLACED_IN_TIME",
     "NO_CAPACITY",
     "NO_TIME_ON_BOARD",
     "NO_VANS",
