@@ -86,20 +86,24 @@ def apportion(total: int, weights: Sequence[float]) -> list[int]:
 
 
 def share_vans(vans: Sequence[Van], sizes: Sequence[int]) -> list[list[Van]]:
-    """The vans of one depot shared over its sectors by stops, type by type, at least one each."""
+    """The vans of one depot shared over its sectors by stops (at least one each), and within
+    that, each type in proportion to the sector's share of the vans still unplaced."""
+    room = apportion(len(vans), sizes)
+    for c in range(len(room)):
+        if room[c] == 0:  # take one from the sector with the most vans per stop
+            donor = max(range(len(room)), key=lambda d: room[d] / max(1, sizes[d]))
+            room[donor] -= 1
+            room[c] += 1
     out: list[list[Van]] = [[] for _ in sizes]
     by_type: dict[str, list[Van]] = {}
     for v in vans:
         by_type.setdefault(v.type_id, []).append(v)
     for group in by_type.values():
         start = 0
-        for c, n in enumerate(apportion(len(group), sizes)):
+        for c, n in enumerate(apportion(len(group), room)):
             out[c] += group[start : start + n]
+            room[c] -= n
             start += n
-    for got in out:
-        if not got:  # take one from the sector with the most vans per stop
-            donor = max(range(len(out)), key=lambda d: len(out[d]) / max(1, sizes[d]))
-            got.append(out[donor].pop())
     return out
 
 
