@@ -34,6 +34,7 @@ MAX_STOPS_PER_SOLVE = 1000
 STITCH_SHARE = 0.03
 """Of the time limit, kept back from the parts for collecting and stitching their plans."""
 MIN_PART_S = 0.5
+NO_VANS = "no depot has a van for it"
 TICK_S = 0.5
 
 
@@ -84,9 +85,6 @@ def plan_day(
     return _stitch(
         scenario, parts, results, orphans, deadline, num_workers, assign, seed, max_stops_per_solve
     )
-
-
-NO_VANS = "no depot has a van for it"
 
 
 def _run(
