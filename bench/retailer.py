@@ -88,7 +88,8 @@ def whole_day(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     generate_s = time.perf_counter() - t0
     load_before = os.getloadavg()
     cmd = [*_voltvan(), "plan", str(day), "--time-limit", str(args.time_limit), "--out",
-           str(work / "plan"), "--assign", args.assign]  # fmt: skip
+           str(work / "plan"), "--assign", args.assign,
+           "--max-stops-per-solve", str(args.max_stops_per_solve)]  # fmt: skip
     if args.workers:
         cmd += ["--workers", str(args.workers)]
     t0 = time.perf_counter()
@@ -105,6 +106,7 @@ def whole_day(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "vans": args.vans,
         "depots": args.depots,
         "time_limit_s": args.time_limit,
+        "max_stops_per_solve": args.max_stops_per_solve,
         "workers": plan.stats.get("workers"),
         "generate_s": round(generate_s, 1),
         "planning_s": round(float(plan.stats.get("planning_time_s", 0.0)), 1),
@@ -211,6 +213,7 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=600.0)
     ap.add_argument("--workers", type=int, default=0, help="0: the machine's cores")
     ap.add_argument("--assign", default="nearest", choices=("nearest", "transport"))
+    ap.add_argument("--max-stops-per-solve", type=int, default=2000)
     ap.add_argument("--split-stops", type=int, default=2000)
     ap.add_argument("--split-time", type=float, default=60.0)
     ap.add_argument("--skip", nargs="*", default=[], choices=("day", "assign", "split"))

@@ -41,3 +41,11 @@ def test_plan_a_multi_depot_day_within_its_time_limit(tmp_path: Path) -> None:
     assert all(u["reason"] for u in plan["unassigned"])
     assert "parts planned" not in run.stdout  # the bar is transient; the summary stays
     assert "independent check" in run.stdout
+
+
+def test_the_cli_default_split_size_is_the_planners() -> None:
+    """``--max-stops-per-solve`` defaults to the planner's constant (kept apart for start-up)."""
+    from voltvan.cli._plan import DayOptions
+    from voltvan.planning import MAX_STOPS_PER_SOLVE
+
+    assert DayOptions().max_stops_per_solve == MAX_STOPS_PER_SOLVE

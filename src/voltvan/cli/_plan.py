@@ -41,7 +41,7 @@ class DayOptions:
     """How a day too big for one search is split and fanned out (``voltvan.planning.plan_day``)."""
 
     workers: int | None = None
-    max_stops_per_solve: int = 1000
+    max_stops_per_solve: int = 2000  # voltvan.planning.MAX_STOPS_PER_SOLVE (not imported: start-up)
     assign: str = "nearest"
 
 
@@ -95,7 +95,7 @@ def plan_command(
             min=1,
             help="A depot with more stops is cut into sectors planned apart and stitched back.",
         ),
-    ] = 1000,
+    ] = DayOptions.max_stops_per_solve,
     assign: Annotated[
         Assign,
         typer.Option("--assign", help="How stops go to depots first on a multi-depot day."),

@@ -29,7 +29,7 @@ from voltvan.planning._planner import MATRIX_DEPART_S, plan_scenario
 from voltvan.planning._split import Part, split_day
 from voltvan.planning.ev import Deadline
 
-MAX_STOPS_PER_SOLVE = 1000
+MAX_STOPS_PER_SOLVE = 2000
 """Stops above which a depot is cut into sectors (see ``docs/retailer.md`` for the measurement)."""
 STITCH_SHARE = 0.03
 """Of the time limit, kept back from the parts for collecting and stitching their plans."""
