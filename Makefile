@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/nu
 PYTEST_ARGS ?=
 
 .PHONY: demo docs test test-all check mutation mutation-ci bench bench-evrptw bench-vrptw bench-city \
-	bench-twin bench-lake venv clean
+	bench-twin bench-lake bench-retailer venv clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -56,6 +56,9 @@ bench-city: $(STAMP)
 
 bench-twin: $(STAMP)  ## 100 winter days: voltvan's plan vs a range-capped one, the reserve sweep
 	$(BIN)/python bench/twin.py $(ARGS)
+
+bench-retailer: $(STAMP)  ## a retailer's day: 40,000 stops, 250 vans, 10 depots in 600 s; the split's cost
+	nice -n 10 $(BIN)/python bench/retailer.py $(ARGS)
 
 bench-charging: $(STAMP)  ## depot night, 100 vans / 40 connectors: voltvan vs uncontrolled, EDF, LLF
 	$(BIN)/python bench/charging.py $(ARGS)

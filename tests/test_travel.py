@@ -10,6 +10,7 @@ import pytest
 from voltvan.domain import Scenario, TravelMatrix
 from voltvan.errors import InvalidInput
 from voltvan.travel import (
+    MatrixSource,
     TravelParams,
     build_matrices,
     duration_at,
@@ -130,3 +131,26 @@ def test_build_matrices_uses_road_matrix_when_given(two_vans_five_stops: Scenari
     # location_ids()[0] is the depot, which sits last (index n-1) in the reversed matrix.
     assert m.distance_m[0, 1] == (n - 1) * 100 + (n - 2)
     assert m.duration_s[1, 0] == (n - 2) * 10 + (n - 1)
+
+
+@pytest.mark.parametrize("road", [False, True])
+def test_matrix_source_gives_the_full_matrices_numbers(
+    two_vans_five_stops: Scenario, road: bool
+) -> None:
+    """Between a few places, in any order, the same distances and times as the whole matrix
+    (from the model, or from the scenario's road matrix)."""
+    sc = two_vans_five_stops
+    if road:
+        ids = sc.location_ids()
+        n = len(ids)
+        dist = [[float(100 * i + j) * (i != j) for j in range(n)] for i in range(n)]
+        dur = [[float(10 * i + j) * (i != j) for j in range(n)] for i in range(n)]
+        sc = dataclasses.replace(sc, matrix=TravelMatrix(tuple(ids), dist, dur))
+    full = build_matrices(sc, depart_s=8 * 3600)
+    row = full.index()
+    few = ("S3", sc.fleet.depots[0].id, "S1")
+    part = MatrixSource(sc, depart_s=8 * 3600).between(few)
+    idx = np.array([row[i] for i in few])
+    np.testing.assert_allclose(part.distance_m, full.distance_m[np.ix_(idx, idx)], rtol=1e-9)
+    np.testing.assert_allclose(part.duration_s, full.duration_s[np.ix_(idx, idx)], rtol=1e-9)
+    assert MatrixSource(sc).knows("S1") and not MatrixSource(sc).knows("nowhere")

@@ -33,6 +33,7 @@ __all__ = [
     "DEFAULT_SPEED_KMH_BY_HOUR",
     "EARTH_RADIUS_M",
     "Matrices",
+    "MatrixSource",
     "TravelParams",
     "build_matrices",
     "duration_at",
@@ -193,6 +194,47 @@ def build_matrices(
     np.fill_diagonal(dist, 0.0)
     dur = _durations_from(dist, depart_s, p)
     return Matrices(ids=ids, distance_m=dist, duration_s=dur)
+
+
+class MatrixSource:
+    """Matrices between any few locations of a scenario, equal to the rows of the full ones.
+
+    A whole-day matrix over 40,000 stops would take 13 GB per quantity; a route visits a few
+    hundred places. Built once per scenario (one id lookup), :meth:`between` then costs only the
+    locations asked for: the checker replays each route on its own small matrix.
+    """
+
+    __slots__ = ("_coords", "_depart_s", "_params", "_road", "_road_pos")
+
+    def __init__(
+        self, scenario: Scenario, *, depart_s: float = 9 * 3600, params: TravelParams | None = None
+    ) -> None:
+        if not (math.isfinite(depart_s) and 0 <= depart_s < 2 * DAY_S):
+            raise InvalidInput(f"depart_s must be a time of day, got {depart_s}", field="depart_s")
+        self._depart_s = depart_s
+        self._params = params or TravelParams()
+        self._road = scenario.matrix
+        self._road_pos = {loc: i for i, loc in enumerate(self._road.ids)} if self._road else {}
+        lat, lon = _coordinates(scenario)
+        ids = scenario.location_ids()
+        self._coords = {loc: (float(a), float(b)) for loc, a, b in zip(ids, lat, lon, strict=True)}
+
+    def knows(self, loc: str) -> bool:
+        return loc in self._coords
+
+    def between(self, ids: tuple[str, ...]) -> Matrices:
+        """Distance and duration matrices over ``ids`` (all known to the scenario), in order."""
+        if self._road is not None:
+            order = np.fromiter((self._road_pos[i] for i in ids), dtype=np.int64, count=len(ids))
+            dist = np.asarray(self._road.distance_m, dtype=float)[np.ix_(order, order)]
+            dur = np.asarray(self._road.duration_s, dtype=float)[np.ix_(order, order)]
+            return Matrices(ids=ids, distance_m=dist, duration_s=dur)
+        coords = np.asarray([self._coords[i] for i in ids], dtype=np.float64).reshape(-1, 2)
+        dist = _pairwise_great_circle_m(coords[:, 0], coords[:, 1]) * self._params.detour_factor
+        np.fill_diagonal(dist, 0.0)
+        return Matrices(
+            ids=ids, distance_m=dist, duration_s=_durations_from(dist, self._depart_s, self._params)
+        )
 
 
 def _pairwise_great_circle_m(lat: FloatArray, lon: FloatArray) -> FloatArray:

@@ -23,7 +23,7 @@ def test_a_left_out_stop_is_inserted_into_an_existing_route(
     ctx = Context.of(scenario, build_matrices(scenario, depart_s=MATRIX_DEPART_S))
     van = scenario.fleet.vans[0]
     route = time_route(ctx, van, [("stop", s) for s in ("S1", "S2", "S4", "S5")]).route
-    routes, left = reinsert(ctx, [route], ["S3"], idle_vans=[])
+    routes, left, _ = reinsert(ctx, [route], ["S3"], idle_vans=[])
     assert left == []
     assert sorted(routes[0].stop_ids) == ["S1", "S2", "S3", "S4", "S5"]
     plan = Plan(scenario=scenario.name, routes=tuple(routes), stats={})
@@ -38,7 +38,7 @@ def test_an_idle_van_takes_a_stop_no_route_can() -> None:
     scenario = dataclasses.replace(base, fleet=fleet)
     ctx = Context.of(scenario, build_matrices(scenario, depart_s=MATRIX_DEPART_S))
     route = time_route(ctx, fleet.vans[0], [("stop", "S1"), ("stop", "S2")]).route
-    routes, left = reinsert(ctx, [route], ["S3"], idle_vans=[v2])
+    routes, left, _ = reinsert(ctx, [route], ["S3"], idle_vans=[v2])
     assert left == []
     assert [(r.van_id, r.stop_ids) for r in routes] == [("V1", ["S1", "S2"]), ("V2", ["S3"])]
 
@@ -49,7 +49,7 @@ def test_a_stop_that_fits_nowhere_stays_out() -> None:
     ctx = Context.of(scenario, build_matrices(scenario, depart_s=MATRIX_DEPART_S))
     van = scenario.fleet.vans[0]
     route = time_route(ctx, van, [("stop", "S1"), ("stop", "S2")]).route
-    routes, left = reinsert(ctx, [route], ["S3", "S4"], idle_vans=[])
+    routes, left, _ = reinsert(ctx, [route], ["S3", "S4"], idle_vans=[])
     assert left == ["S3", "S4"]
     plan = Plan(
         scenario=scenario.name,
@@ -57,3 +57,16 @@ def test_a_stop_that_fits_nowhere_stays_out() -> None:
         unassigned=tuple(Unassigned(s, "x") for s in ("S3", "S4", "S5")),
     )
     assert check_plan(plan, scenario).is_feasible
+
+
+def test_stops_are_not_tried_after_the_deadline(two_vans_five_stops: Scenario) -> None:
+    """Past the deadline no second chance is replayed: the stop comes back as untried."""
+    from voltvan.planning import Deadline
+
+    scenario = two_vans_five_stops
+    ctx = Context.of(scenario, build_matrices(scenario, depart_s=MATRIX_DEPART_S))
+    van = scenario.fleet.vans[0]
+    route = time_route(ctx, van, [("stop", s) for s in ("S1", "S2", "S4", "S5")]).route
+    routes, left, untried = reinsert(ctx, [route], ["S3"], idle_vans=[], deadline=Deadline(0.0))
+    assert (left, untried) == ([], ["S3"])
+    assert routes == [route]

@@ -46,7 +46,7 @@ def test_generate_refuses_too_few_vans(
     argv = ["scenario", "generate", "--stops", "900", "--vans", "2", "--out", str(tmp_path)]
     assert _run(argv, monkeypatch) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "use at least 6 vans" in err[0]
+    assert len(err) == 1 and "use at least 5 vans" in err[0]  # at most 200 stops a van
 
 
 @pytest.mark.parametrize(("quirk", "line", "field", "words"), BAD_INPUTS)

@@ -32,7 +32,7 @@ from voltvan.check._result import CheckResult, Violation
 from voltvan.check._times import check_times
 from voltvan.domain import Charger, Scenario, Stop, Van, VehicleType
 from voltvan.plan import Plan, Route, Visit
-from voltvan.travel import Matrices, build_matrices
+from voltvan.travel import Matrices, MatrixSource
 
 DEFAULT_MATRIX_DEPART_S = 9 * 3600.0
 """The departure time of the representative matrix when the plan does not name one."""
@@ -48,7 +48,9 @@ def check_plan(plan: Plan, scenario: Scenario, parent: Plan | None = None) -> Ch
     must be the parent's, unchanged.
     """
     depart_s = float(plan.stats.get("matrix_depart_s", DEFAULT_MATRIX_DEPART_S))
-    matrices = build_matrices(scenario, depart_s=depart_s)
+    matrices = MatrixSource(scenario, depart_s=depart_s)
+    stops = {s.id: s for s in scenario.stops}
+    chargers = {c.id: c for c in scenario.fleet.chargers}
     out: list[Violation] = []
     _check_coverage(plan, scenario, out)
     used: Counter[str] = Counter(r.van_id for r in plan.routes)
@@ -56,7 +58,7 @@ def check_plan(plan: Plan, scenario: Scenario, parent: Plan | None = None) -> Ch
         if n > 1:
             out.append(Violation(van_id, "", "route", f"van {van_id} drives {n} routes"))
     for route in plan.routes:
-        _check_route(route, scenario, matrices, out)
+        _check_route(route, scenario, stops, chargers, matrices, out)
     if parent is not None:
         out.extend(Violation(*v) for v in check_history(plan, parent))
     return CheckResult(out)
@@ -85,7 +87,12 @@ def _check_coverage(plan: Plan, scenario: Scenario, out: list[Violation]) -> Non
 
 
 def _check_route(
-    route: Route, scenario: Scenario, matrices: Matrices, out: list[Violation]
+    route: Route,
+    scenario: Scenario,
+    stops: dict[str, Stop],
+    chargers: dict[str, Charger],
+    source: MatrixSource,
+    out: list[Violation],
 ) -> None:
     fleet = scenario.fleet
     van = next((v for v in fleet.vans if v.id == route.van_id), None)
@@ -107,15 +114,15 @@ def _check_route(
     if problems:
         out.extend(Violation(van.id, loc, "route", msg) for loc, msg in problems[:1])
         return
-    stops = {s.id: s for s in scenario.stops}
-    chargers = {c.id: c for c in fleet.chargers}
-    row = matrices.index()
-    unknown = [v.location_id for v in route.visits if v.location_id not in row]
+    unknown = [v.location_id for v in route.visits if not source.knows(v.location_id)]
     if unknown:
         out.append(
             Violation(van.id, unknown[0], "route", f"unknown location {unknown[0]!r} on the route")
         )
         return
+    # The route's own matrix: the same numbers as the whole day's, at the size of one route.
+    matrices = source.between(tuple(dict.fromkeys(v.location_id for v in route.visits)))
+    row = matrices.index()
     loading = parcel_loading(route, stops)
     out.extend(check_capacity(loading, van, vt))
     check_times(route, van, scenario, stops, chargers, vt, matrices, row, out)

@@ -8,6 +8,7 @@ is 0 only when the independent checker accepts the plan.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -28,6 +29,20 @@ if TYPE_CHECKING:
 MAX_LISTED = 15
 DEFAULT_PLAN_OUT = Path("out/plan")
 DEFAULT_DEMO_OUT = Path("out/demo")
+
+
+class Assign(StrEnum):
+    nearest = "nearest"
+    transport = "transport"
+
+
+@dataclass(frozen=True)
+class DayOptions:
+    """How a day too big for one search is split and fanned out (``voltvan.planning.plan_day``)."""
+
+    workers: int | None = None
+    max_stops_per_solve: int = 2000  # voltvan.planning.MAX_STOPS_PER_SOLVE (not imported: start-up)
+    assign: str = "nearest"
 
 
 class Weather(StrEnum):
@@ -64,12 +79,44 @@ def plan_command(
             "--out", help="Output folder for plan.json, routes.geojson and report.html (created)."
         ),
     ] = DEFAULT_PLAN_OUT,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes planning depots (or sectors of a big depot) in parallel "
+            "[default: the machine's cores].",
+        ),
+    ] = None,
+    max_stops_per_solve: Annotated[
+        int,
+        typer.Option(
+            "--max-stops-per-solve",
+            min=1,
+            help="A depot with more stops is cut into sectors planned apart and stitched back.",
+        ),
+    ] = DayOptions.max_stops_per_solve,
+    assign: Annotated[
+        Assign,
+        typer.Option("--assign", help="How stops go to depots first on a multi-depot day."),
+    ] = Assign.nearest,
 ) -> None:
-    """Plan feasible EV routes for a scenario, check them and write plan, GeoJSON and report."""
+    """Plan feasible EV routes for a scenario, check them and write plan, GeoJSON and report.
+
+    A day with several depots, or more stops than one search handles well, is planned in parts
+    (stops to depots, big depots cut into sectors) by parallel processes within the one time limit.
+    """
     from voltvan.cli._read import read_scenario_noting
 
     scenario = read_scenario_noting(scenario_dir)
-    result = run_plan(scenario, out, time_limit_s=time_limit, seed=seed, max_iter=max_iterations)
+    result = run_plan(
+        scenario,
+        out,
+        time_limit_s=time_limit,
+        seed=seed,
+        max_iter=max_iterations,
+        day=DayOptions(workers, max_stops_per_solve, assign.value),
+    )
     if not result.is_feasible:
         raise typer.Exit(1)
 
@@ -111,22 +158,34 @@ def demo_command(
 
 
 def run_plan(
-    scenario: Scenario, out: Path, *, time_limit_s: float, seed: int, max_iter: int | None
+    scenario: Scenario,
+    out: Path,
+    *,
+    time_limit_s: float,
+    seed: int,
+    max_iter: int | None,
+    day: DayOptions | None = None,
 ) -> CheckResult:
     """Plan with live progress, check, write the files and print the summary."""
     from voltvan.check import check_plan
-    from voltvan.planning import plan_scenario
+    from voltvan.planning import needs_split, plan_scenario
 
-    plan = _with_progress(
-        lambda cb: plan_scenario(
-            scenario,
-            time_limit_s=time_limit_s,
-            seed=seed,
-            max_iterations=max_iter,
-            on_progress=cb,
-        ),
-        time_limit_s,
-    )
+    day = day or DayOptions()
+    if needs_split(scenario, day.max_stops_per_solve):
+        plan = plan_in_parts(
+            scenario, time_limit_s=time_limit_s, seed=seed, max_iter=max_iter, day=day
+        )
+    else:
+        plan = _with_progress(
+            lambda cb: plan_scenario(
+                scenario,
+                time_limit_s=time_limit_s,
+                seed=seed,
+                max_iterations=max_iter,
+                on_progress=cb,
+            ),
+            time_limit_s,
+        )
     result = check_plan(plan, scenario)
     written = write_plan_files(plan, scenario, out)
     _summary(plan, scenario, result)
@@ -159,6 +218,45 @@ def _with_progress(solve: Callable[[OnProgress], Plan], time_limit_s: float) -> 
             )
 
         plan = solve(on_progress)
+        bar.update(task, completed=time_limit_s)
+    return plan
+
+
+def plan_in_parts(
+    scenario: Scenario, *, time_limit_s: float, seed: int, max_iter: int | None, day: DayOptions
+) -> Plan:
+    """The whole day by depot and sector in parallel, with one bar for the whole run."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from voltvan.planning import DayProgress, plan_day
+
+    columns = (
+        TextColumn("[bold]planning the day[/]"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[status]}"),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("day", total=time_limit_s, status="assigning stops to depots")
+
+        def on_progress(p: DayProgress) -> None:
+            bar.update(
+                task,
+                completed=min(p.elapsed_s, time_limit_s),
+                status=f"{p.parts_done} of {p.num_parts} parts planned · "
+                f"{p.stops_done:,} of {p.num_stops:,} stops",
+            )
+
+        plan = plan_day(
+            scenario,
+            time_limit_s=time_limit_s,
+            workers=day.workers,
+            max_stops_per_solve=day.max_stops_per_solve,
+            assign=day.assign,
+            seed=seed,
+            max_iterations=max_iter,
+            on_progress=on_progress,
+        )
         bar.update(task, completed=time_limit_s)
     return plan
 

@@ -35,6 +35,15 @@ def generate(
     vans: Annotated[
         int, typer.Option("--vans", min=1, help="Number of vans (about 60 % of the large type).")
     ] = 10,
+    depots: Annotated[
+        int,
+        typer.Option(
+            "--depots",
+            min=1,
+            help="Number of depots: 1 is a Berlin city day; more make a retailer's day over the "
+            "metropolitan area, each depot with its own vans, chargers and site limit.",
+        ),
+    ] = 1,
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed: the same seed gives identical files.")
     ] = 1,
@@ -52,12 +61,27 @@ def generate(
         ),
     ] = 0.6,
 ) -> None:
-    """Generate a realistic urban delivery day in Berlin and write it as a scenario folder."""
-    from voltvan.scenario import generate_scenario, summarize, write_scenario
-
-    scenario = generate_scenario(
-        num_stops=stops, num_vans=vans, seed=seed, day=day.value, large_share=large_share
+    """Generate a realistic delivery day in Berlin and write it as a scenario folder."""
+    from voltvan.scenario import (
+        generate_metro_scenario,
+        generate_scenario,
+        summarize,
+        write_scenario,
     )
+
+    if depots == 1:
+        scenario = generate_scenario(
+            num_stops=stops, num_vans=vans, seed=seed, day=day.value, large_share=large_share
+        )
+    else:
+        scenario = generate_metro_scenario(
+            num_stops=stops,
+            num_vans=vans,
+            num_depots=depots,
+            seed=seed,
+            day=day.value,
+            large_share=large_share,
+        )
     folder = write_scenario(scenario, out)
     console.print(_table(summarize(scenario), title=f"Generated {folder}"))
 

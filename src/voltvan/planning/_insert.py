@@ -4,6 +4,8 @@ A stop is put where it adds the least distance among the cheapest few positions 
 (ranked by the matrix detour ``d(a,s) + d(s,b) - d(a,b)``), each candidate replayed with the full
 model; failing that, an idle van gets a new route. Only when every candidate breaks a rule does
 the stop stay unassigned ("no capacity left in the fleet") — a claim the planner can then back.
+On a crowded day each replay is a whole route through the energy model, so the second chances
+stop at the run's deadline; the stops not tried by then are returned apart and named for it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from voltvan.domain import Van
 from voltvan.plan import Route, VisitKind
 from voltvan.planning._timeline import Context, time_route
+from voltvan.planning.ev import Deadline
 
 MAX_CANDIDATES = 8
 """Positions replayed per stop (the cheapest by detour); bounds the work on big days."""
@@ -24,16 +27,24 @@ Seq = list[tuple[VisitKind, str]]
 
 
 def reinsert(
-    ctx: Context, routes: list[Route], stop_ids: Sequence[str], idle_vans: Sequence[Van]
-) -> tuple[list[Route], list[str]]:
-    """Routes with as many of ``stop_ids`` inserted as fit, and the stops that did not."""
+    ctx: Context,
+    routes: list[Route],
+    stop_ids: Sequence[str],
+    idle_vans: Sequence[Van],
+    deadline: Deadline | None = None,
+) -> tuple[list[Route], list[str], list[str]]:
+    """Routes with as many of ``stop_ids`` inserted as fit, the stops that did not, and those
+    not tried because ``deadline`` had passed."""
     routes = list(routes)
     idle = list(idle_vans)
     left: list[str] = []
+    untried: list[str] = []
     for n, sid in enumerate(stop_ids):
-        if n >= MAX_STOPS or not _place(ctx, routes, idle, sid):
+        if deadline is not None and deadline.expired():
+            untried.append(sid)
+        elif n >= MAX_STOPS or not _place(ctx, routes, idle, sid):
             left.append(sid)
-    return routes, left
+    return routes, left, untried
 
 
 def _place(ctx: Context, routes: list[Route], idle: list[Van], sid: str) -> bool:

@@ -23,10 +23,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from voltvan.domain import Scenario, Van
-from voltvan.plan import Plan, Route, VisitKind
+from voltvan.plan import Plan, Route, Unassigned, VisitKind
 from voltvan.planning._city import CityModel, build_city_model, group_vans
 from voltvan.planning._insert import reinsert
-from voltvan.planning._reasons import explain_leftover, screen_stops
+from voltvan.planning._reasons import NOT_PLACED_IN_TIME, explain_leftover, screen_stops
 from voltvan.planning._replan_insert import with_charge_stop
 from voltvan.planning._timeline import Context, Timed, time_route
 from voltvan.planning.ev import Deadline, EvProgress, EvSolution, solve_ev
@@ -93,8 +93,9 @@ def plan_scenario(
     routes, removed = _repair(ctx, timed)
     used = {r.van_id for r in routes}
     idle = [v for v in scenario.fleet.vans if v.id not in used]
-    routes, leftover = reinsert(ctx, routes, [*left, *removed], idle)
+    routes, leftover, untried = reinsert(ctx, routes, [*left, *removed], idle, deadline)
     unassigned += explain_leftover(scenario, matrices, groups, leftover)
+    unassigned += [Unassigned(sid, NOT_PLACED_IN_TIME) for sid in untried]
     stats.update(
         {
             "matrix_depart_s": MATRIX_DEPART_S,
@@ -103,7 +104,7 @@ def plan_scenario(
             "time_limit_s": limit_s,
             "max_iterations": max_iterations,
             "repaired_stops": len(removed),
-            "reinserted_stops": len(left) + len(removed) - len(leftover),
+            "reinserted_stops": len(left) + len(removed) - len(leftover) - len(untried),
             "planning_time_s": deadline.elapsed_s(),
         }
     )

@@ -32,6 +32,7 @@ WINDOW_IMPOSSIBLE = "time window impossible: no van can reach it in its window a
 OUT_OF_REACH = "out of reach even with charging"
 OUT_OF_REACH_LOADED = "out of reach with a full load, even with charging"
 NO_CAPACITY = "no capacity left in the fleet"
+NOT_PLACED_IN_TIME = "no place found for it before the time limit ran out"
 
 
 def screen_stops(

@@ -9,6 +9,9 @@ from voltvan.scenario._city import Neighbourhood as Neighbourhood
 from voltvan.scenario._fleet import FORMAT_VERSION as FORMAT_VERSION
 from voltvan.scenario._generate import Day as Day
 from voltvan.scenario._generate import generate_scenario as generate_scenario
+from voltvan.scenario._metro import BERLIN_METRO as BERLIN_METRO
+from voltvan.scenario._metro import DEPOT_SITES as DEPOT_SITES
+from voltvan.scenario._metro import generate_metro_scenario as generate_metro_scenario
 from voltvan.scenario._outliers import Outlier as Outlier
 from voltvan.scenario._outliers import stop_outliers as stop_outliers
 from voltvan.scenario._read import read_fleet as read_fleet
@@ -21,12 +24,15 @@ from voltvan.scenario._write import write_scenario as write_scenario
 
 __all__ = [
     "BERLIN",
+    "BERLIN_METRO",
+    "DEPOT_SITES",
     "FORMAT_VERSION",
     "CityFrame",
     "Day",
     "Neighbourhood",
     "Outlier",
     "ScenarioSummary",
+    "generate_metro_scenario",
     "generate_scenario",
     "parse_time",
     "read_fleet",

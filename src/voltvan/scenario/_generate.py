@@ -47,7 +47,8 @@ SHARE_BUSINESS, SHARE_RESIDENTIAL = 0.30, 0.40
 SHARE_LUNCH_BREAK = 0.10  # of businesses: closed 12:00-14:00, so two windows
 SHARE_HEAVY = 0.01
 SHARE_BACKGROUND = 0.08  # stops scattered over the whole frame, outside any neighbourhood
-MAX_STOPS_PER_VAN = 150
+MAX_STOPS_PER_VAN = 200
+"""Couriers in dense districts deliver 150-200 stops a shift; more is refused as unplannable."""
 LOAD_TARGET = 0.70  # total demand at most this share of the fleet's payload and cargo volume
 DEPOT_CHARGER_KW = 22.0
 SITE_LIMIT_SHARE = 0.5  # of all depot connectors at full power
@@ -278,8 +279,12 @@ def _fit_demand(
     )
 
 
-def _public_chargers(rng: np.random.Generator, city: CityFrame) -> tuple[Charger, ...]:
-    n = int(rng.integers(6, 13))
+def _public_chargers(
+    rng: np.random.Generator, city: CityFrame, n: int | None = None
+) -> tuple[Charger, ...]:
+    """``n`` DC sites (by default 6-12, the city's share of a real network) near the centre."""
+    if n is None:
+        n = int(rng.integers(6, 13))
     pts = _points(rng, city, n, central=0.5)
     power_kw = rng.choice([50.0, 75.0, 100.0, 150.0, 150.0], n)
     connectors = rng.choice([1, 2, 2, 2, 4], n)

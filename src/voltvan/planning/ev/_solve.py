@@ -107,7 +107,7 @@ def solve_ev(
             initial=seed_routes,
         )
         total_iters += relaxed.iterations
-        routes, unassigned, shed, num_failed = _realise(planners, relaxed.routes)
+        routes, unassigned, shed, num_failed = _realise(planners, relaxed.routes, phase)
         search = EvLocalSearch(
             instance, planners, seed=seed + r, deadline=phase, fleet_weight=fleet_weight
         )
@@ -220,7 +220,9 @@ def _fleet_weight(instance: EvInstance) -> float:
 
 
 def _realise(
-    planners: list[ChargingPlanner], routes: tuple[RelaxedRoute, ...]
+    planners: list[ChargingPlanner],
+    routes: tuple[RelaxedRoute, ...],
+    deadline: Deadline | None = None,
 ) -> tuple[list[tuple[int, list[int], RouteEval]], list[int], list[int], int]:
     """Charging stops for every relaxed route.
 
@@ -238,7 +240,7 @@ def _realise(
             out.append((route.vehicle_type, list(route.clients), ev))
             continue
         failed += 1
-        trimmed = _trim(planner, list(route.clients))
+        trimmed = _trim(planner, list(route.clients), deadline)
         if trimmed is not None:
             kept, kept_ev, removed = trimmed
             out.append((route.vehicle_type, kept, kept_ev))
@@ -251,10 +253,16 @@ def _realise(
 
 
 def _trim(
-    planner: ChargingPlanner, clients: list[int]
+    planner: ChargingPlanner, clients: list[int], deadline: Deadline | None = None
 ) -> tuple[list[int], RouteEval, list[int]] | None:
-    """The shortest feasible route left after removing one client, else two; None if neither."""
+    """The shortest feasible route left after removing one client, else two; None if neither.
+
+    Removing two is quadratic in the route's length, each try a labelling: on a long route past
+    the deadline it is skipped, and the caller splits the route instead (linear).
+    """
     for depth in (1, 2):
+        if depth == 2 and deadline is not None and deadline.expired():
+            return None
         best: tuple[list[int], RouteEval, list[int]] | None = None
         for i in range(len(clients)):
             for j in range(i + 1, len(clients)) if depth == 2 else (None,):

@@ -1,0 +1,207 @@
+"""``plan_day``: a retailer's whole day, depot by depot (sector by sector), in parallel processes.
+
+Stops go to depots first (:mod:`voltvan.planning._assign`), big depots are cut into sectors
+(:mod:`voltvan.planning._split`), and each part is planned by :func:`plan_scenario` in a worker
+process; the parts' routes and unassigned stops are stitched into one plan of the day.
+
+The time limit is one total. Parts start largest first, at most ``workers`` at a time; when one
+starts it gets its fair share of the worker time still free (``workers`` x the time left, less
+what the running parts still hold) in proportion to its stops among those not yet started, never
+more than the time left. A part that ends early leaves its time to the others. Each worker gets an
+end time on the wall clock, so process start-up counts too. A small share of the limit
+(:data:`STITCH_SHARE`) is kept for collecting and stitching.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any
+
+from voltvan.domain import Scenario
+from voltvan.plan import Plan, Unassigned
+from voltvan.planning._assign import AssignMethod, assign_stops
+from voltvan.planning._planner import MATRIX_DEPART_S, plan_scenario
+from voltvan.planning._split import Part, split_day
+from voltvan.planning.ev import Deadline
+
+MAX_STOPS_PER_SOLVE = 2000
+"""Stops above which a depot is cut into sectors (see ``docs/retailer.md`` for the measurement)."""
+STITCH_SHARE = 0.03
+"""Of the time limit, kept back from the parts for collecting and stitching their plans."""
+MIN_PART_S = 0.5
+NO_VANS = "no depot has a van for it"
+TICK_S = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class DayProgress:
+    """Where a day's planning stands: parts done of all, stops they held, time spent."""
+
+    elapsed_s: float
+    parts_done: int
+    num_parts: int
+    stops_done: int
+    num_stops: int
+
+
+def needs_split(scenario: Scenario, max_stops_per_solve: int = MAX_STOPS_PER_SOLVE) -> bool:
+    """Whether :func:`plan_day` cuts this day into parts (several depots, or too many stops)."""
+    return len(scenario.fleet.depots) > 1 or len(scenario.stops) > max_stops_per_solve
+
+
+def plan_day(
+    scenario: Scenario,
+    *,
+    time_limit_s: float = 60.0,
+    workers: int | None = None,
+    max_stops_per_solve: int = MAX_STOPS_PER_SOLVE,
+    assign: AssignMethod | str = "nearest",
+    seed: int = 0,
+    max_iterations: int | None = None,
+    on_progress: Callable[[DayProgress], None] | None = None,
+) -> Plan:
+    """One plan for the whole day; every stop served once or listed with its reason.
+
+    ``workers`` processes (default: the machine's cores; 1 plans in this process) share
+    ``time_limit_s`` as described in the module docstring.
+    """
+    deadline = Deadline(time_limit_s)
+    num_workers = max(1, workers if workers is not None else os.cpu_count() or 1)
+    if max_stops_per_solve < 1:
+        raise ValueError(f"max_stops_per_solve must be at least 1, got {max_stops_per_solve}")
+    by_depot = assign_stops(scenario, assign)
+    parts = sorted(
+        split_day(scenario, by_depot, max_stops_per_solve=max_stops_per_solve),
+        key=lambda p: -p.num_stops,
+    )
+    planned = {s.id for p in parts for s in p.scenario.stops}
+    orphans = [Unassigned(s.id, NO_VANS) for s in scenario.stops if s.id not in planned]
+    results = _run(parts, deadline, num_workers, seed, max_iterations, on_progress, scenario)
+    return _stitch(
+        scenario, parts, results, orphans, deadline, num_workers, assign, seed, max_stops_per_solve
+    )
+
+
+def _run(
+    parts: Sequence[Part],
+    deadline: Deadline,
+    workers: int,
+    seed: int,
+    max_iterations: int | None,
+    on_progress: Callable[[DayProgress], None] | None,
+    scenario: Scenario,
+) -> list[tuple[Plan, float]]:
+    """Plan the parts, largest first, each with its fair share of the time (module docstring)."""
+    usable_s = (deadline.limit_s or 0.0) * (1.0 - STITCH_SHARE)
+    out: list[tuple[Plan, float] | None] = [None] * len(parts)
+    pending = list(range(len(parts)))
+    running: dict[Future[Plan], tuple[int, float]] = {}
+    done_stops = 0
+    executor: Executor = (
+        _Inline()
+        if workers == 1
+        else ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    )
+    with executor:
+        while pending or running:
+            while pending and len(running) < workers:
+                k = pending.pop(0)
+                left_s = max(0.0, usable_s - deadline.elapsed_s())
+                held_s = sum(max(0.0, end - deadline.elapsed_s()) for _, end in running.values())
+                waiting = parts[k].num_stops + sum(parts[j].num_stops for j in pending)
+                share = (workers * left_s - held_s) * parts[k].num_stops / max(1, waiting)
+                budget = max(MIN_PART_S, min(left_s, share))
+                fut = executor.submit(
+                    plan_part, parts[k].scenario, time.time() + budget, seed, max_iterations
+                )
+                running[fut] = (k, deadline.elapsed_s() + budget)
+            finished, _ = wait(list(running), timeout=TICK_S, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                k, end = running.pop(fut)
+                out[k] = (fut.result(), end)
+                done_stops += parts[k].num_stops
+            if on_progress is not None:
+                on_progress(
+                    DayProgress(
+                        deadline.elapsed_s(),
+                        sum(r is not None for r in out),
+                        len(parts),
+                        done_stops,
+                        len(scenario.stops),
+                    )
+                )
+    return [r for r in out if r is not None]
+
+
+def plan_part(scenario: Scenario, end_wall_s: float, seed: int, max_iter: int | None) -> Plan:
+    """One part in a worker: plan it until the wall-clock end the scheduler gave it."""
+    limit_s = max(MIN_PART_S, end_wall_s - time.time())
+    return plan_scenario(scenario, time_limit_s=limit_s, seed=seed, max_iterations=max_iter)
+
+
+class _Inline(Executor):
+    """One worker: plan each part here when it is submitted (no start-up, no pickling)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        fut: Future[Any] = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller by fut.result(), like a pool's
+            fut.set_exception(exc)
+        return fut
+
+
+def _stitch(
+    scenario: Scenario,
+    parts: Sequence[Part],
+    results: Sequence[tuple[Plan, float]],
+    orphans: list[Unassigned],
+    deadline: Deadline,
+    workers: int,
+    assign: str,
+    seed: int,
+    max_stops_per_solve: int,
+) -> Plan:
+    """The parts' routes and unassigned stops as one plan, in the day's van and stop order."""
+    van_order = {v.id: k for k, v in enumerate(scenario.fleet.vans)}
+    stop_order = {s.id: k for k, s in enumerate(scenario.stops)}
+    routes = sorted((r for p, _ in results for r in p.routes), key=lambda r: van_order[r.van_id])
+    unassigned = sorted(
+        [*orphans, *(u for p, _ in results for u in p.unassigned)],
+        key=lambda u: stop_order[u.stop_id],
+    )
+    by_label = {p.scenario.name: p for p in parts}
+    stats: dict[str, Any] = {
+        "matrix_depart_s": MATRIX_DEPART_S,
+        "seed": seed,
+        "time_limit_s": deadline.limit_s,
+        "workers": workers,
+        "assignment": assign,
+        "max_stops_per_solve": max_stops_per_solve,
+        "parts": [
+            {
+                "part": by_label[p.scenario].label,
+                "depot": by_label[p.scenario].depot_id,
+                "stops": by_label[p.scenario].num_stops,
+                "vans": len(by_label[p.scenario].scenario.fleet.vans),
+                "routes": len(p.routes),
+                "unassigned": len(p.unassigned),
+                "distance_m": round(p.distance_m, 1),
+                "time_limit_s": round(float(p.stats.get("time_limit_s", 0.0)), 2),
+                "planning_time_s": round(float(p.stats.get("planning_time_s", 0.0)), 2),
+            }
+            for p, _ in results
+        ],
+        "planning_time_s": deadline.elapsed_s(),
+    }
+    return Plan(
+        scenario=scenario.name, routes=tuple(routes), unassigned=tuple(unassigned), stats=stats
+    )
+
+
+__all__ = ["MAX_STOPS_PER_SOLVE", "DayProgress", "needs_split", "plan_day", "plan_part"]
