@@ -193,3 +193,65 @@ def test_failed_parcel_stays_on_board(day: tuple[Scenario, Plan]) -> None:
     weight = next(s.weight_kg for s in scenario.stops if s.id == stop.location_id)
     delivered = _change(new, k, load_kg=new.visits[k].load_kg - weight)
     assert "reported_state" in _kinds(_route_with(result.plan, delivered), result.scenario)
+
+
+def _found(plan: Plan, scenario: Scenario) -> list[tuple[str, str, str]]:
+    return [(v.kind, v.van_id, v.location_id) for v in check_plan(plan, scenario).violations]
+
+
+@pytest.mark.parametrize(("early_s", "caught"), [(0.0, False), (1.0, False), (1.5, True)])
+def test_resume_before_leaving_to_the_second(broken: Replan, early_s: float, caught: bool) -> None:
+    """The van may resume up to a second before it left the place before (rounding), not more."""
+    route = _resumed(broken.plan)
+    k = _index(route, "resume")
+    at = route.visits[k - 1].departure_s - early_s
+    assert route.visits[k - 1].departure_s - at == early_s
+    moved = _change(route, k, arrival_s=at)
+    want = [("travel_time", route.van_id, route.visits[k].location_id)] if caught else []
+    assert _found(_route_with(broken.plan, moved), broken.scenario) == want
+
+
+def _resumed_with(route: Route, k: int, energy_wh: float, battery_wh: float) -> Route:
+    """The route resuming at visit ``k`` with ``energy_wh``, and every later visit reporting the
+    energy it had shifted by the same amount (the replay restarts from the resume)."""
+    delta = energy_wh - route.visits[k].energy_wh
+    visits = list(route.visits)
+    for j in range(k, len(visits)):
+        e = visits[j].energy_wh + delta
+        visits[j] = dataclasses.replace(visits[j], energy_wh=e, soc=e / battery_wh)
+    return dataclasses.replace(route, visits=tuple(visits))
+
+
+@pytest.mark.parametrize(("above_wh", "caught"), [(0.0, False), (1.0, False), (1.5, True)])
+def test_resume_above_the_battery_to_the_watt_hour(
+    broken: Replan, day: tuple[Scenario, Plan], above_wh: float, caught: bool
+) -> None:
+    """Resuming with more than a full battery is tolerated up to 1 Wh (rounding), no more."""
+    route = _resumed(broken.plan)
+    battery = next(
+        t.battery_wh for t in day[0].fleet.vehicle_types if t.id == route.vehicle_type_id
+    )
+    k = _index(route, "resume")
+    full = _resumed_with(route, k, battery + above_wh, battery)
+    kinds = _found(_route_with(broken.plan, full), broken.scenario)
+    want = [("energy_battery", route.van_id, route.visits[k].location_id)] if caught else []
+    assert [f for f in kinds if f[0] == "energy_battery"] == want
+    assert {f[0] for f in kinds} <= {"energy_battery"}
+
+
+@pytest.mark.parametrize(("energy_wh", "caught"), [(0.0, False), (-0.5, True)])
+def test_resume_with_a_negative_energy(
+    broken: Replan, day: tuple[Scenario, Plan], energy_wh: float, caught: bool
+) -> None:
+    """An empty battery is a possible observation (far below the reserve, which is reported on
+    its own); a negative one is not."""
+    route = _resumed(broken.plan)
+    battery = next(
+        t.battery_wh for t in day[0].fleet.vehicle_types if t.id == route.vehicle_type_id
+    )
+    k = _index(route, "resume")
+    empty = _resumed_with(route, k, energy_wh, battery)
+    kinds = _found(_route_with(broken.plan, empty), broken.scenario)
+    want = [("energy_battery", route.van_id, route.visits[k].location_id)] if caught else []
+    assert [f for f in kinds if f[0] == "energy_battery"] == want
+    assert ("energy_reserve", route.van_id, route.visits[k].location_id) in kinds

@@ -11,7 +11,7 @@ import dataclasses
 
 import pytest
 
-from tests.telemetry.ingest_data import FIX, T0, iso, parse
+from tests.telemetry.ingest_data import FIX, SPEED, T0, iso, parse, sample
 from voltvan.telemetry import Reject, signal_catalog
 from voltvan.telemetry.ingest._messages import _check_value, _Invalid
 
@@ -53,3 +53,24 @@ def test_a_dead_letter_cannot_be_changed_once_made() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         reject.reason = "schema"  # type: ignore[misc]
     assert len({reject, dataclasses.replace(reject)}) == 1
+
+
+@pytest.mark.parametrize("bad", [3, None, 2.5, True])
+def test_a_sample_that_is_a_bare_value_is_refused_alone(bad: object) -> None:
+    """A number, null or boolean among the samples is one schema dead letter (it has no
+    length, unlike the lists and strings of the rule tests); the samples around it are kept."""
+    out = parse({"samples": [sample(0), bad, sample(1)]})
+    assert [r.reason for r in out.rejects] == ["schema"]
+    assert out.rejects[0].detail == "a sample must be an object"
+    assert out.num_rows == 8
+
+
+def test_samples_whose_signals_are_all_lists_are_refused_each() -> None:
+    """Every sample of the batch alike, at a time seen before (the whole-message path), with a
+    list where the signals object belongs: each is a schema dead letter."""
+    parse(sample(0))
+    bad = {"ts": iso(T0), "signals": [SPEED, 1.0]}
+    out = parse({"samples": [bad, bad]})
+    assert [r.reason for r in out.rejects] == ["schema", "schema"]
+    assert out.rejects[0].detail == "a sample needs 'ts' and a 'signals' object"
+    assert out.num_rows == 0
