@@ -33,7 +33,8 @@ def _type(payload_kg: float = 1000.0, volume_m3: float = 10.0) -> VehicleType:
     return VehicleType("t", 60_000.0, 2000.0, payload_kg, volume_m3)
 
 
-START, END = ("start", "D"), ("end", "D")
+START: tuple[VisitKind, str] = ("start", "D")
+END: tuple[VisitKind, str] = ("end", "D")
 
 
 def test_every_parcel_is_loaded_at_the_start() -> None:
