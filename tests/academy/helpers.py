@@ -10,8 +10,8 @@ from voltvan.academy import Lesson, check
 
 SOLUTIONS = Path(__file__).resolve().parent / "solutions"
 
-#: Lessons whose grading takes more than a few seconds (it plans a day).
-SLOW_GRADE = {1, 6, 7}
+#: Lessons whose grading takes more than a few seconds (it plans a day, or starts Spark).
+SLOW_GRADE = {1, 6, 7, 8}
 #: Lessons that run in under 10 s top to bottom; every other lesson's run is marked slow.
 FAST_RUN = {2, 4}
 
