@@ -119,7 +119,7 @@ def day_state(ctx: Context, parent: Plan, at_s: float, events: Events) -> DaySta
             origin = Origin(van.depot_id, first.departure_s + delay, first.energy_wh)
             vans.append(VanState(van, (), origin, rest, parent=route, new_start=True))
             continue
-        carried = [s for s in mine if not failed[s].retry]
+        carried = [s for s in mine if not failed[s].retry] + _given_up(route, mine)
         state = VanState(van, tuple(history), None, rest, retry, carried, parent=route)
         state.origin = _origin(ctx, state, route, h, delay, cut, positions.get(van.id))
         vans.append(state)
@@ -153,6 +153,16 @@ def _rest(visits: tuple[Visit, ...]) -> tuple[Seq, dict[str, float]]:
         elif v.kind in ("stop", "charge"):
             own.append((v.kind, v.location_id))
     return own, at_depot
+
+
+def _given_up(route: Route, now: list[str]) -> list[str]:
+    """Parcels of deliveries that failed before the parent was made, not retried: on board."""
+    retried = set(route.stop_ids)
+    return [
+        v.location_id
+        for v in route.visits
+        if v.kind == "failed" and v.location_id not in retried and v.location_id not in now
+    ]
 
 
 def _not_at_depot(reason: str) -> bool:
