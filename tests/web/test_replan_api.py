@@ -120,3 +120,43 @@ def test_without_a_scenario_the_server_says_what_it_needs(db_url: str, tmp_path:
             headers=dispatcher,
         )
     assert r.status_code == 409 and "--scenario" in r.json()["message"]
+
+
+def test_a_replanned_day_is_replanned_again(day: Day) -> None:
+    """A breaks down at 11:00 (version 2), B at 13:00: the second re-plan builds on version 2."""
+    from voltvan.scenario import read_scenario
+
+    a = busiest(day.parent, 11 * 3600.0).van_id
+    first = replan(day, {"base_version": 1, "at": "11:00", "events": [
+        {"type": "van_out_of_service", "van_id": a, "time": "11:00"}]})  # fmt: skip
+    assert first.status_code == 201, first.text
+    assert first.json()["plan_version"] == 2
+
+    def current() -> Plan:
+        got = day.client.get(f"/v1/ops/days/{DAY}/plan", headers=day.dispatcher).json()
+        return Plan.from_dict(got.get("plan", got), source="answer")
+
+    second_version = current()
+    b = busiest(
+        Plan(
+            scenario=second_version.scenario,
+            routes=tuple(
+                r
+                for r in second_version.routes
+                if r.van_id != a and any(v.kind == "resume" for v in r.visits)
+            ),
+        ),
+        13 * 3600.0,
+    ).van_id
+    second = replan(day, {"base_version": 2, "at": "13:00", "events": [
+        {"type": "van_out_of_service", "van_id": b, "time": "13:00"}]})  # fmt: skip
+    assert second.status_code == 201, second.text
+    assert second.json()["plan_version"] == 3
+    third_version = current()
+    assert third_version.parent is not None
+    assert third_version.parent.revision == second_version.revision
+    assert third_version.parent.replanned_at_s == 13 * 3600.0
+    check = check_plan(third_version, read_scenario(day.scenario_dir), parent=second_version)
+    assert check.is_feasible, check.violations[:3]
+    assert third_version.route_of(a) == second_version.route_of(a)
+    assert third_version.route_of(b).out_of_service_s == 13 * 3600.0
