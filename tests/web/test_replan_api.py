@@ -160,3 +160,33 @@ def test_a_replanned_day_is_replanned_again(day: Day) -> None:
     assert check.is_feasible, check.violations[:3]
     assert third_version.route_of(a) == second_version.route_of(a)
     assert third_version.route_of(b).out_of_service_s == 13 * 3600.0
+
+
+def test_an_urgent_stop_of_the_first_replan_is_known_to_the_second(day: Day) -> None:
+    """The scenario on disk does not have a stop a re-plan added: the second re-plan takes it
+    from what the first published, and keeps serving it."""
+    depot = read_scenario_of(day).fleet.depots[0]
+    urgent = {
+        "id": "URGENT1",
+        "lat": depot.lat + 0.01,
+        "lon": depot.lon + 0.01,
+        "tw_start": "13:00",
+        "tw_end": "19:00",
+        "service_s": 300,
+        "weight_kg": 12.5,
+    }
+    first = replan(day, {"base_version": 1, "at": "11:30", "events": [
+        {"type": "new_stop", "time": "11:30", "stop": urgent}]})  # fmt: skip
+    assert first.status_code == 201, first.text
+    second = replan(day, {"base_version": 2, "at": "12:30"})
+    assert second.status_code == 201, second.text
+    assert second.json()["plan_version"] == 3
+    got = day.client.get(f"/v1/ops/days/{DAY}/plan", headers=day.dispatcher).json()
+    plan = Plan.from_dict(got.get("plan", got), source="answer")
+    assert "URGENT1" in {s for r in plan.routes for s in r.stop_ids}
+
+
+def read_scenario_of(day: Day) -> Any:
+    from voltvan.scenario import read_scenario
+
+    return read_scenario(day.scenario_dir)
