@@ -84,6 +84,18 @@ class Route:
         return [v.location_id for v in self.visits if v.kind == "stop"]
 
     @property
+    def resume_index(self) -> int | None:
+        """Index of the last ``resume`` visit, where the latest re-plan took over (None if none).
+
+        A route resumes once per re-plan it went through; what comes before its last ``resume``
+        had happened when the plan was last re-made.
+        """
+        for k in range(len(self.visits) - 1, -1, -1):
+            if self.visits[k].kind == "resume":
+                return k
+        return None
+
+    @property
     def charge_visits(self) -> list[Visit]:
         return [v for v in self.visits if v.kind == "charge"]
 

@@ -119,12 +119,16 @@ def test_resume_above_the_battery(broken: Replan, day: tuple[Scenario, Plan]) ->
     assert "energy_battery" in _kinds(_route_with(broken.plan, full), broken.scenario)
 
 
-def test_two_resumes(broken: Replan) -> None:
+def test_a_second_resume_the_parent_never_had(broken: Replan, day: tuple[Scenario, Plan]) -> None:
+    """A route may resume once per re-plan, but the history before its last resume must be the
+    parent's: a resume the parent route does not have is a changed history, not a structure
+    error."""
     route = _resumed(broken.plan)
     k = _index(route, "resume")
     visits = (*route.visits[: k + 1], route.visits[k], *route.visits[k + 1 :])
-    twice = dataclasses.replace(route, visits=visits)
-    assert "route" in _kinds(_route_with(broken.plan, twice), broken.scenario)
+    twice = _route_with(broken.plan, dataclasses.replace(route, visits=visits))
+    assert "route" not in _kinds(twice, broken.scenario)
+    assert "history" in _kinds(twice, broken.scenario, day[1])
 
 
 def test_failed_after_resume(broken: Replan) -> None:

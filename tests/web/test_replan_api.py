@@ -120,3 +120,73 @@ def test_without_a_scenario_the_server_says_what_it_needs(db_url: str, tmp_path:
             headers=dispatcher,
         )
     assert r.status_code == 409 and "--scenario" in r.json()["message"]
+
+
+def test_a_replanned_day_is_replanned_again(day: Day) -> None:
+    """A breaks down at 11:00 (version 2), B at 13:00: the second re-plan builds on version 2."""
+    from voltvan.scenario import read_scenario
+
+    a = busiest(day.parent, 11 * 3600.0).van_id
+    first = replan(day, {"base_version": 1, "at": "11:00", "events": [
+        {"type": "van_out_of_service", "van_id": a, "time": "11:00"}]})  # fmt: skip
+    assert first.status_code == 201, first.text
+    assert first.json()["plan_version"] == 2
+
+    def current() -> Plan:
+        got = day.client.get(f"/v1/ops/days/{DAY}/plan", headers=day.dispatcher).json()
+        return Plan.from_dict(got.get("plan", got), source="answer")
+
+    second_version = current()
+    b = busiest(
+        Plan(
+            scenario=second_version.scenario,
+            routes=tuple(
+                r
+                for r in second_version.routes
+                if r.van_id != a and any(v.kind == "resume" for v in r.visits)
+            ),
+        ),
+        13 * 3600.0,
+    ).van_id
+    second = replan(day, {"base_version": 2, "at": "13:00", "events": [
+        {"type": "van_out_of_service", "van_id": b, "time": "13:00"}]})  # fmt: skip
+    assert second.status_code == 201, second.text
+    assert second.json()["plan_version"] == 3
+    third_version = current()
+    assert third_version.parent is not None
+    assert third_version.parent.revision == second_version.revision
+    assert third_version.parent.replanned_at_s == 13 * 3600.0
+    check = check_plan(third_version, read_scenario(day.scenario_dir), parent=second_version)
+    assert check.is_feasible, check.violations[:3]
+    assert third_version.route_of(a) == second_version.route_of(a)
+    assert third_version.route_of(b).out_of_service_s == 13 * 3600.0
+
+
+def test_an_urgent_stop_of_the_first_replan_is_known_to_the_second(day: Day) -> None:
+    """The scenario on disk does not have a stop a re-plan added: the second re-plan takes it
+    from what the first published, and keeps serving it."""
+    depot = read_scenario_of(day).fleet.depots[0]
+    urgent = {
+        "id": "URGENT1",
+        "lat": depot.lat + 0.01,
+        "lon": depot.lon + 0.01,
+        "tw_start": "13:00",
+        "tw_end": "19:00",
+        "service_s": 300,
+        "weight_kg": 12.5,
+    }
+    first = replan(day, {"base_version": 1, "at": "11:30", "events": [
+        {"type": "new_stop", "time": "11:30", "stop": urgent}]})  # fmt: skip
+    assert first.status_code == 201, first.text
+    second = replan(day, {"base_version": 2, "at": "12:30"})
+    assert second.status_code == 201, second.text
+    assert second.json()["plan_version"] == 3
+    got = day.client.get(f"/v1/ops/days/{DAY}/plan", headers=day.dispatcher).json()
+    plan = Plan.from_dict(got.get("plan", got), source="answer")
+    assert "URGENT1" in {s for r in plan.routes for s in r.stop_ids}
+
+
+def read_scenario_of(day: Day) -> Any:
+    from voltvan.scenario import read_scenario
+
+    return read_scenario(day.scenario_dir)

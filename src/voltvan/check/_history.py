@@ -1,12 +1,15 @@
 """The shape of a route, and for a re-plan, that what already happened is left as it was.
 
 A route starts at its van's depot and ends there, or ends early when the van went out of service
-(``out_of_service_s``, no ``end`` visit). It resumes at most once; ``failed`` visits happened before
-the re-plan (before the ``resume``, or on an out-of-service route); a ``reload`` is at the depot.
+(``out_of_service_s``, no ``end`` visit). It resumes once per re-plan it went through, so a day
+re-planned twice has routes with two ``resume`` visits. ``failed`` visits happened before the
+latest re-plan (before the last ``resume``, or on an out-of-service route); a ``reload`` is at the
+depot.
 
-Given the parent plan, each re-planned route's history (the visits before its ``resume``, or all
-visits of an out-of-service route) must be the first visits of the same van's parent route: same
-places, same times; a parent ``stop`` may have become ``failed``, nothing else may change.
+Given the parent plan, each re-planned route's history (the visits before its last ``resume``, or
+all visits of an out-of-service route) must be the first visits of the same van's parent route:
+same places, same times, the parent's own ``resume`` visits included, kind for kind; a parent
+``stop`` may have become ``failed``, nothing else may change.
 """
 
 from __future__ import annotations
@@ -38,32 +41,28 @@ def check_structure(route: Route, depot_id: str) -> list[tuple[str, str]]:
 
 def _midday_rules(route: Route, middle: tuple[Visit, ...], depot_id: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    kinds = [x.kind for x in middle]
-    if kinds.count("resume") > 1:
-        out.append(("", "a route resumes at most once"))
-    resume = kinds.index("resume") if "resume" in kinds else None
+    last = route.resume_index
+    resume = None if last is None else last - 1  # an index into middle
     if route.out_of_service_s is not None:
-        if resume is not None:
-            out.append(("", "a route out of service does not resume"))
         late = [x for x in middle if x.start_s > route.out_of_service_s + TIME_TOL_S]
         if late:
             out.append((late[0].location_id, "visit after the van went out of service"))
     for k, x in enumerate(middle):
         if x.kind == "failed" and route.out_of_service_s is None and (resume is None or k > resume):
-            out.append((x.location_id, "a failed visit can only be history (before resume)"))
+            out.append(
+                (x.location_id, "a failed visit can only be history (before the last resume)")
+            )
         if x.kind == "reload" and x.location_id != depot_id:
             out.append((x.location_id, f"a reload must be at the depot {depot_id}"))
     return out
 
 
 def history_of(route: Route) -> tuple[Visit, ...]:
-    """The visits that had happened when the plan was re-made (empty for a plain route)."""
+    """The visits that had happened when the plan was last re-made (empty for a plain route)."""
     if route.out_of_service_s is not None:
         return route.visits
-    for k, v in enumerate(route.visits):
-        if v.kind == "resume":
-            return route.visits[:k]
-    return ()
+    k = route.resume_index
+    return () if k is None else route.visits[:k]
 
 
 def check_history(plan: Plan, parent: Plan) -> list[tuple[str, str, str, str]]:

@@ -7,8 +7,9 @@ delivery ``failed`` and is not retried on the route stays on board back to the d
 A re-planned route (one with a history: a ``resume`` visit, or out of service) may also carry
 parcels it never delivers: a van that broke down carried those of the stops it never reached
 (they go back to the depot for another van), and a van that ran out of time brings back what no
-longer fits its day (listed unassigned). Its start load is then what it says, if not less than
-its own stops.
+longer fits its day (listed unassigned). What it loaded at a loading point of its history (the
+start, or a reload before its last ``resume``) is then what it says, if not less than its own
+stops: the reported load on leaving, less what was on board on arrival.
 """
 
 from __future__ import annotations
@@ -50,9 +51,7 @@ def parcel_loading(route: Route, stops: Mapping[str, Stop]) -> Loading:
             if stop is not None:
                 kg, m3 = loaded[point]
                 loaded[point] = (kg + stop.weight_kg, m3 + stop.volume_m3)
-    if route.out_of_service_s is not None or any(v.kind == "resume" for v in route.visits):
-        first = route.visits[0]
-        loaded[0] = (max(loaded[0][0], first.load_kg), max(loaded[0][1], first.load_m3))
+    _history_loads(route, loaded)
     on_board: dict[int, tuple[float, float]] = {}
     kg = m3 = 0.0
     for k, visit in enumerate(route.visits):
@@ -63,6 +62,21 @@ def parcel_loading(route: Route, stops: Mapping[str, Stop]) -> Loading:
             kg -= stops[visit.location_id].weight_kg
             m3 -= stops[visit.location_id].volume_m3
     return Loading(loaded=loaded, on_board_after=on_board)
+
+
+def _history_loads(route: Route, loaded: dict[int, tuple[float, float]]) -> None:
+    v = route.visits
+    end = len(v) if route.out_of_service_s is not None else route.resume_index
+    if end is None:
+        return
+    for k in [k for k in loaded if k < end]:
+        if k == 0:
+            said = (v[0].load_kg, v[0].load_m3)
+        elif k + 1 < len(v):
+            said = (v[k + 1].load_kg - v[k].load_kg, v[k + 1].load_m3 - v[k].load_m3)
+        else:
+            continue
+        loaded[k] = (max(loaded[k][0], said[0]), max(loaded[k][1], said[1]))
 
 
 def check_capacity(loading: Loading, van: Van, vt: VehicleType) -> list[Violation]:

@@ -19,6 +19,7 @@ from voltvan.ops._model import Position as Position
 from voltvan.ops._model import check_day as check_day
 from voltvan.ops._plans import StopDetails as StopDetails
 from voltvan.ops._plans import details_of as details_of
+from voltvan.ops._plans import stop_of as stop_of
 from voltvan.ops._proofs import MAX_PROOF_BYTES as MAX_PROOF_BYTES
 from voltvan.ops._proofs import ProofFiles as ProofFiles
 from voltvan.ops._proofs import sniff_image as sniff_image
@@ -55,4 +56,5 @@ __all__ = [
     "range_ahead",
     "resolve_db",
     "sniff_image",
+    "stop_of",
 ]

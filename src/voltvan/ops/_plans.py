@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from voltvan.domain import Stop
+from voltvan.domain import DAY_S, Stop, TimeWindow
 from voltvan.errors import Conflict, InvalidInput, NotFound
 from voltvan.ops._db import writing
 from voltvan.ops._model import is_id
@@ -58,6 +58,33 @@ def details_of(stop: Stop) -> StopDetails:
         address=stop.address,
         note=stop.note,
     )
+
+
+def stop_of(details: StopDetails) -> Stop:
+    """The stop back from what was published about it (the inverse of :func:`details_of`)."""
+    return Stop(
+        id=details.id,
+        lat=details.lat,
+        lon=details.lon,
+        time_windows=tuple(TimeWindow(a, b) for a, b in details.time_windows)
+        or (TimeWindow(0.0, DAY_S),),
+        service_s=details.service_s,
+        weight_kg=details.weight_kg,
+        volume_m3=details.volume_m3,
+        parcels=details.parcels,
+        name=details.name,
+        address=details.address,
+        note=details.note,
+    )
+
+
+def stop_details(conn: Connection, day: str, ids: list[str]) -> list[StopDetails]:
+    rows = conn.execute(
+        select(day_stops).where(day_stops.c.day == day, day_stops.c.stop_id.in_(ids))
+    )
+    return [
+        StopDetails.model_validate({**json.loads(r.details_json), "id": r.stop_id}) for r in rows
+    ]
 
 
 def current_version(conn: Connection, day: str) -> int | None:

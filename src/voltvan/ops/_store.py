@@ -19,7 +19,7 @@ from voltvan.ops._accounts import User, add_user, authenticate, list_users
 from voltvan.ops._db import open_engine, reading, resolve_db, shown
 from voltvan.ops._events import Answer, list_events, record_event, store_proof
 from voltvan.ops._model import EventIn, check_day
-from voltvan.ops._plans import StopDetails, publish, read_plan, require_version
+from voltvan.ops._plans import StopDetails, publish, read_plan, require_version, stop_details
 from voltvan.ops._proofs import ProofFiles
 from voltvan.ops._range import LiveSoc, range_view
 from voltvan.ops._schema import migrate
@@ -68,6 +68,12 @@ class OpsStore:
         with reading(self.engine) as conn:
             number = version if version is not None else require_version(conn, day)
             return number, read_plan(conn, day, number)
+
+    def stops(self, day: str, ids: Iterable[str]) -> list[StopDetails]:
+        """The details published for the day's stops among ``ids`` (e.g. urgent ones added by a
+        re-plan, which the scenario on disk does not have)."""
+        with reading(self.engine) as conn:
+            return stop_details(conn, day, list(ids))
 
     def route(self, day: str, van_id: str, known_version: int | None = None) -> dict[str, Any]:
         return route_view(self.engine, day, van_id, known_version)

@@ -30,10 +30,10 @@ from voltvan.planning._reasons import OUT_OF_REACH as OUT_OF_REACH
 from voltvan.planning._reasons import OUT_OF_REACH_LOADED as OUT_OF_REACH_LOADED
 from voltvan.planning._reasons import TOO_HEAVY as TOO_HEAVY
 from voltvan.planning._reasons import WINDOW_IMPOSSIBLE as WINDOW_IMPOSSIBLE
-from voltvan.planning._replan import NO_TIME_ON_BOARD as NO_TIME_ON_BOARD
 from voltvan.planning._replan import Replan as Replan
 from voltvan.planning._replan import replan as replan
 from voltvan.planning._replan_metrics import ReplanCounts as ReplanCounts
+from voltvan.planning._replan_state import NO_TIME_ON_BOARD as NO_TIME_ON_BOARD
 from voltvan.planning._split import Part as Part
 from voltvan.planning._split import split_day as split_day
 from voltvan.planning.ev import Deadline as Deadline

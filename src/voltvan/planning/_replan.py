@@ -23,11 +23,9 @@ from voltvan.planning._planner import MATRIX_DEPART_S
 from voltvan.planning._reasons import NO_CAPACITY
 from voltvan.planning._replan_insert import Work, carry, place_depot_parcel, place_own, settle
 from voltvan.planning._replan_metrics import ReplanCounts, count_changes
-from voltvan.planning._replan_state import VanState, day_state
+from voltvan.planning._replan_state import NO_TIME_ON_BOARD, VanState, day_state
 from voltvan.planning._timeline import Context, time_route
 from voltvan.travel import build_matrices
-
-NO_TIME_ON_BOARD = "no time left on the van that carries it (back to the depot)"
 
 
 @dataclass(frozen=True)
@@ -132,7 +130,8 @@ def _route(ctx: Context, state: VanState, work: Work | None) -> Route | None:
     """History plus the re-planned remainder, as one route of the new plan.
 
     A van starting afresh gets its route as replayed (None when it has nothing to do). A van that
-    had left keeps the parent's ``energy_needed_wh``: its depot charge is behind it.
+    had left keeps the parent's ``energy_needed_wh``: its depot charge is behind it. A van out of
+    service in the parent keeps its route as it was.
     """
     vt = ctx.scenario.fleet.type_of(state.van)
     if state.new_start:
@@ -143,6 +142,8 @@ def _route(ctx: Context, state: VanState, work: Work | None) -> Route | None:
         first = dataclasses.replace(route.visits[0], kind="start")
         return dataclasses.replace(route, visits=(first, *route.visits[1:]))
     assert state.parent is not None
+    if state.parent.out_of_service_s is not None:  # out of service since an earlier re-plan
+        return state.parent
     history = state.history
     visits = history if work is None else (*history, *work.timed.route.visits)
     until = work.timed.route.visits[0] if work is not None else history[-1]

@@ -29,11 +29,11 @@ class ReplanCounts:
 
 
 def _remaining(route: Route) -> list[str]:
-    """Stops still to serve: after the resume, or all of a plain route."""
-    kinds = [v.kind for v in route.visits]
-    start = kinds.index("resume") + 1 if "resume" in kinds else 0
+    """Stops still to serve: after the last resume, or all of a plain route."""
     if route.out_of_service_s is not None:
         return []
+    k = route.resume_index
+    start = 0 if k is None else k + 1
     return [v.location_id for v in route.visits[start:] if v.kind == "stop"]
 
 
@@ -70,5 +70,5 @@ def count_changes(parent: Plan, routes: Sequence[Route]) -> ReplanCounts:
 def _history_end(route: Route) -> int:
     if route.out_of_service_s is not None:
         return len(route.visits)
-    kinds = [v.kind for v in route.visits]
-    return kinds.index("resume") if "resume" in kinds else 0
+    k = route.resume_index
+    return 0 if k is None else k

@@ -7,6 +7,12 @@ by that much; a reported position and state of charge replace the plan's (the va
 from there to the place it was heading for, by the travel model). A van out of service stops its
 route when it broke down, and its undelivered parcels go back to the depot (see
 ``docs/formats/events.md``). Parcels on board a van can only change vans through the depot.
+
+The parent may itself be a re-plan: its history (an earlier ``resume``, ``failed`` visits) is
+cut like any other visits, a van it has out of service stays so with its route unchanged, and
+the stops it left unassigned because their parcel is not at the depot (a failed delivery not
+retried, no time left on the van that carries it) keep their reason. Only the events given now
+are applied: those of earlier re-plans are in the parent already.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from voltvan.planning._timeline import Context, lat_lon
 from voltvan.travel import TravelParams, duration_at, haversine_m
 
 Seq = list[tuple[VisitKind, str]]
+
+NO_TIME_ON_BOARD = "no time left on the van that carries it (back to the depot)"
+NOT_RETRIED = "delivery failed ({}), not retried"
 
 
 @dataclass
@@ -59,49 +68,58 @@ def day_state(ctx: Context, parent: Plan, at_s: float, events: Events) -> DaySta
     positions = {p.van_id: p for p in events.positions}
     broken = {o.van_id: o for o in events.out_of_service}
     failed = {f.stop_id: f for f in events.failed}
-    ready: dict[str, float] = {u.stop_id: at_s for u in parent.unassigned}
-    ready.update({n.stop.id: n.time_s for n in events.new_stops})
+    ready: dict[str, float] = {}
     dropped: dict[str, str] = {}
+    for u in parent.unassigned:
+        if _not_at_depot(u.reason):
+            dropped[u.stop_id] = u.reason
+        else:
+            ready[u.stop_id] = at_s
+    ready.update({n.stop.id: n.time_s for n in events.new_stops})
     vans: list[VanState] = []
     visited: set[str] = set()
     for route in parent.routes:
         van = fleet.van(route.van_id)
+        if route.out_of_service_s is not None:  # out of service since an earlier re-plan
+            visited.update(v.location_id for v in route.visits if v.kind in ("stop", "failed"))
+            out = route.out_of_service_s
+            vans.append(VanState(van, route.visits, None, [], out_of_service_s=out, parent=route))
+            continue
         delay = delays.get(van.id, 0.0)
         oos = broken.get(van.id)
         cut = oos.time_s if oos else at_s
         h = _history_length(route, cut, delay)
         history = list(route.visits[:h])
+        mine: list[str] = []  # failed now (an earlier failure was handled by the parent)
         for k, v in enumerate(history):
             if v.kind == "stop" and v.location_id in failed:
                 history[k:] = _failed_from(ctx, history[k:], failed[v.location_id])
+                mine.append(v.location_id)
         visited.update(v.location_id for v in history if v.kind in ("stop", "failed"))
-        rest: Seq = [
-            (v.kind, v.location_id) for v in route.visits[h:] if v.kind in ("stop", "charge")
-        ]
-        mine = [v.location_id for v in history if v.kind == "failed"]
+        rest, at_depot = _rest(route.visits[h:])
+        ready.update(at_depot)
         retry = [s for s in mine if failed[s].retry]
         for s in mine:
             if not failed[s].retry:
-                dropped[s] = f"delivery failed ({failed[s].reason}), not retried"
+                dropped[s] = NOT_RETRIED.format(failed[s].reason)
         if oos is not None:
             for kind, loc in rest:
                 if kind == "stop":
                     ready[loc] = oos.parcels_at_depot_s
             for s in retry:
                 ready[s] = oos.parcels_at_depot_s
-            if h > 1:
-                vans.append(
-                    VanState(
-                        van, tuple(history), None, [], out_of_service_s=oos.time_s, parent=route
-                    )
-                )
+            # kept even before it left (a start only): a van without a route would be idle
+            # in the next re-plan
+            vans.append(
+                VanState(van, tuple(history), None, [], out_of_service_s=oos.time_s, parent=route)
+            )
             continue
         if route.visits[0].departure_s + delay > cut:  # not left: parcels still at the depot
             first = route.visits[0]
             origin = Origin(van.depot_id, first.departure_s + delay, first.energy_wh)
             vans.append(VanState(van, (), origin, rest, parent=route, new_start=True))
             continue
-        carried = [s for s in mine if not failed[s].retry]
+        carried = [s for s in mine if not failed[s].retry] + _given_up(route, mine)
         state = VanState(van, tuple(history), None, rest, retry, carried, parent=route)
         state.origin = _origin(ctx, state, route, h, delay, cut, positions.get(van.id))
         vans.append(state)
@@ -116,6 +134,43 @@ def day_state(ctx: Context, parent: Plan, at_s: float, events: Events) -> DaySta
         if van.id not in used and van.id not in broken:
             vans.append(_idle(ctx, van, at_s))
     return DayState(vans, ready, dropped)
+
+
+def _rest(visits: tuple[Visit, ...]) -> tuple[Seq, dict[str, float]]:
+    """The van's own stops and charge stops still to do, and the stops of its later trips.
+
+    Parcels for a trip after a ``reload`` that has not begun are still at the depot (by that
+    reload at the latest): any van may take them.
+    """
+    own: Seq = []
+    at_depot: dict[str, float] = {}
+    reload_s: float | None = None
+    for v in visits:
+        if v.kind == "reload":
+            reload_s = v.start_s if reload_s is None else reload_s
+        elif v.kind == "stop" and reload_s is not None:
+            at_depot[v.location_id] = reload_s
+        elif v.kind in ("stop", "charge"):
+            own.append((v.kind, v.location_id))
+    return own, at_depot
+
+
+def _given_up(route: Route, now: list[str]) -> list[str]:
+    """Parcels of deliveries that failed before the parent was made, not retried: on board."""
+    retried = set(route.stop_ids)
+    return [
+        v.location_id
+        for v in route.visits
+        if v.kind == "failed" and v.location_id not in retried and v.location_id not in now
+    ]
+
+
+def _not_at_depot(reason: str) -> bool:
+    """A parent's unassigned stop whose parcel is on a van or was given up, not at the depot."""
+    failed = NOT_RETRIED.split("{}")
+    return reason == NO_TIME_ON_BOARD or (
+        reason.startswith(failed[0]) and reason.endswith(failed[1])
+    )
 
 
 def _history_length(route: Route, cut_s: float, delay_s: float) -> int:

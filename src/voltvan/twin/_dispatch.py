@@ -9,6 +9,7 @@ have starts it).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
@@ -80,7 +81,8 @@ class Dispatch:
         limit = self.link.late_s if self.link is not None else None
         if self.replanning and limit is not None and behind_s > limit:
             run.late_replanned = True
-            self._replan(run, float(int(self.env.now)), [])
+            # not before the arrival that told: a stop the van is at is history, not ahead
+            self._replan(run, float(math.ceil(self.env.now)), [])
 
     def _replan(self, by: VanRun, at_s: float, events: list[dict[str, Any]]) -> None:
         assert self.link is not None and self.day is not None

@@ -121,12 +121,12 @@ class VanRun:
     def follow(self, route: Route) -> None:
         """Go on with a new plan version of this van's route from where the van is now.
 
-        The visits after its ``resume`` visit (the whole route for a van that had not left)
+        The visits after its last ``resume`` visit (the whole route for a van that had not left)
         replace what was left; a stop the van is serving or driving to now, or has done, is
         not visited again.
         """
-        kinds = [v.kind for v in route.visits]
-        at = kinds.index("resume") + 1 if "resume" in kinds else 1
+        k = route.resume_index
+        at = 1 if k is None else k + 1
         busy = self.current.location_id if self.current is not None else None
         rest = [
             v

@@ -2,18 +2,23 @@
 
 The server re-plans the day's current version from a time and what happened (the events format of
 ``docs/formats/events.md``), checks the result independently against its parent, and publishes it
-as the next version only when the checker accepts it: drivers see it on their next sync.
+as the next version only when the checker accepts it: drivers see it on their next sync. The day
+may have been re-planned already: urgent stops an earlier re-plan added are not in the scenario
+on disk, so they come back from what was published about them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
+from voltvan.domain import Scenario
 from voltvan.errors import Conflict, InvalidInput
-from voltvan.ops import User, details_of
+from voltvan.ops import StopDetails, User, details_of, stop_of
+from voltvan.plan import Plan
 from voltvan.web._app import BEARER, app_state
 from voltvan.web._openapi import errors
 from voltvan.web._ops_auth import dispatcher, ops_store, valid_day
@@ -88,7 +93,7 @@ def replan_day(
         at_s = parse_time(body.at, "at")
     except InvalidInput as exc:
         raise InvalidInput(exc.message, field="at") from None
-    scenario = read_scenario(scenario_dir)
+    scenario = _with_added_stops(read_scenario(scenario_dir), parent, store.stops, day)
     events = parse_events(
         {"version": EVENTS_FORMAT_VERSION, "events": body.events}, scenario, at_s, source="body"
     )
@@ -108,3 +113,20 @@ def replan_day(
         changed_position=counts.changed_position,
         unassigned=[u.stop_id for u in result.plan.unassigned],
     )
+
+
+def _with_added_stops(
+    scenario: Scenario,
+    parent: Plan,
+    details: Callable[[str, Iterable[str]], list[StopDetails]],
+    day: str,
+) -> Scenario:
+    """The scenario and the stops of the parent plan it does not know (added by a re-plan)."""
+    known = {s.id for s in scenario.stops}
+    used = {v.location_id for r in parent.routes for v in r.visits if v.kind in ("stop", "failed")}
+    used |= {u.stop_id for u in parent.unassigned}
+    added = sorted(used - known)
+    if not added:
+        return scenario
+    stops = tuple(stop_of(d) for d in sorted(details(day, added), key=lambda d: d.id))
+    return Scenario(fleet=scenario.fleet, stops=scenario.stops + stops, name=scenario.name)
