@@ -241,3 +241,18 @@ def test_range_follows_the_plan_until_telemetry_reports_the_battery(ops: Ops) ->
     assert [a["location_id"] for a in live["ahead"]] == ["S1", "S2", "S3", "D1"]
     assert [a["soc"] for a in live["ahead"]] == pytest.approx([0.5] * 4)
     assert live["warning"] is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/v1/ops/days/{DAY}/plan?version=21947091635847013859328",
+        f"/v1/ops/days/{DAY}/plan?version=1000001",
+        f"/v1/ops/days/{DAY}/vans/V01/route?known_version=99999999999999999999",
+    ],
+)
+def test_a_version_past_any_database_integer_is_422_not_500(ops: Ops, path: str) -> None:
+    """Found by schemathesis: the number reached the database and overflowed its integer."""
+    r = ops.client.get(path, headers=ops.dispatcher)
+    assert r.status_code == 422, r.text
+    assert "version" in r.text

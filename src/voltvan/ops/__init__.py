@@ -11,6 +11,7 @@ from voltvan.ops._db import resolve_db as resolve_db
 from voltvan.ops._events import Answer as Answer
 from voltvan.ops._model import EVENT_KINDS as EVENT_KINDS
 from voltvan.ops._model import FAIL_REASONS as FAIL_REASONS
+from voltvan.ops._model import MAX_PLAN_VERSION as MAX_PLAN_VERSION
 from voltvan.ops._model import ROLES as ROLES
 from voltvan.ops._model import STOP_STATUSES as STOP_STATUSES
 from voltvan.ops._model import UNDO_WINDOW_S as UNDO_WINDOW_S
@@ -36,6 +37,7 @@ __all__ = [
     "DONE",
     "EVENT_KINDS",
     "FAIL_REASONS",
+    "MAX_PLAN_VERSION",
     "MAX_PROOF_BYTES",
     "PROOFS_DIR",
     "REACHED",

@@ -19,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 #: Where a stop is in its day. ``moved`` is never stored: a route view shows it for a stop the
 #: van had in an earlier plan version and another van has now.
+#: Versions are counted from 1 per day; far above any real day, and inside every database's integer.
+MAX_PLAN_VERSION = 1_000_000
+
 StopStatus = Literal["planned", "arrived", "delivered", "failed", "moved"]
 STOP_STATUSES: tuple[str, ...] = get_args(StopStatus)
 
@@ -83,7 +86,9 @@ class EventIn(BaseModel):
     stop_id: str = Field(min_length=1, max_length=64)
     kind: EventKind
     at: dt.datetime = Field(description="when it happened, with its time zone (device clock)")
-    plan_version: int = Field(ge=1, le=1_000_000, description="the plan version the driver saw")
+    plan_version: int = Field(
+        ge=1, le=MAX_PLAN_VERSION, description="the plan version the driver saw"
+    )
     reason: FailReason | None = Field(default=None, description="why it failed (kind failed only)")
     note: str = Field(default="", max_length=MAX_NOTE_CHARS)
     position: Position | None = None

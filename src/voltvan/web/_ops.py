@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from voltvan.errors import NotFound
-from voltvan.ops import MAX_PROOF_BYTES, EventIn, StopDetails, User, sniff_image
+from voltvan.ops import MAX_PLAN_VERSION, MAX_PROOF_BYTES, EventIn, StopDetails, User, sniff_image
 from voltvan.plan import Plan
 from voltvan.web._app import BEARER, app_state
 from voltvan.web._live_soc import live_soc
@@ -50,8 +50,10 @@ class Me(BaseModel):
 
 class PublishRequest(BaseModel):
     base_version: int | None = Field(
+        ge=1,
+        le=MAX_PLAN_VERSION,
         description="the version this plan was built on (null for the day's first): a stale "
-        "one is refused with 409"
+        "one is refused with 409",
     )
     plan: dict[str, Any] = Field(description="the plan, in plan.json format")
     stops: list[StopDetails] = Field(
@@ -146,7 +148,7 @@ def day_plan(
     request: Request,
     _user: Dispatcher,
     day: Day,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_PLAN_VERSION)] = None,
 ) -> dict[str, Any]:
     number, plan = ops_store(request).plan(valid_day(day), version)
     return {"day": day, "plan_version": number, "plan": plan.to_dict()}
@@ -186,7 +188,11 @@ def van_route(
     van_id: VanId,
     known_version: Annotated[
         int | None,
-        Query(ge=1, description="the version the device shows: the answer adds what changed"),
+        Query(
+            ge=1,
+            le=MAX_PLAN_VERSION,
+            description="the version the device shows: the answer adds what changed",
+        ),
     ] = None,
 ) -> dict[str, Any]:
     return ops_store(request).route(valid_day(day), van_id, known_version)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from voltvan.domain import Scenario
 from voltvan.errors import Conflict, InvalidInput
-from voltvan.ops import StopDetails, User, details_of, stop_of
+from voltvan.ops import MAX_PLAN_VERSION, StopDetails, User, details_of, stop_of
 from voltvan.plan import Plan
 from voltvan.web._app import BEARER, app_state
 from voltvan.web._openapi import errors
@@ -28,7 +28,9 @@ Dispatcher = Annotated[User, Depends(dispatcher)]
 
 
 class ReplanRequest(BaseModel):
-    base_version: int = Field(description="the version the dispatcher saw: a stale one is 409")
+    base_version: int = Field(
+        ge=1, le=MAX_PLAN_VERSION, description="the version the dispatcher saw: a stale one is 409"
+    )
     at: str = Field(description="re-plan from this time of day, HH:MM", examples=["12:00"])
     events: list[dict[str, Any]] = Field(
         default_factory=list,
