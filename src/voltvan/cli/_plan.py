@@ -7,6 +7,8 @@ is 0 only when the independent checker accepts the plan.
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,6 +19,7 @@ import typer
 from rich.table import Table
 
 from voltvan.cli._app import app, console
+from voltvan.cli._plan_budget import planning_budget_s
 
 if TYPE_CHECKING:
     from voltvan.check import CheckResult
@@ -60,7 +63,12 @@ def plan_command(
     ],
     time_limit: Annotated[
         float,
-        typer.Option("--time-limit", min=0.1, help="Search time budget in seconds (wall clock)."),
+        typer.Option(
+            "--time-limit",
+            min=0.1,
+            help="Time budget of the whole command in seconds (wall clock): reading, planning, "
+            "checking and writing the files.",
+        ),
     ] = 60.0,
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed of the search (same seed, same plan).")
@@ -108,6 +116,7 @@ def plan_command(
     """
     from voltvan.cli._read import read_scenario_noting
 
+    started_s = time.monotonic()
     scenario = read_scenario_noting(scenario_dir)
     result = run_plan(
         scenario,
@@ -116,6 +125,7 @@ def plan_command(
         seed=seed,
         max_iter=max_iterations,
         day=DayOptions(workers, max_stops_per_solve, assign.value),
+        started_s=started_s,
     )
     if not result.is_feasible:
         raise typer.Exit(1)
@@ -152,7 +162,9 @@ def demo_command(
         f"Generated [bold]{len(scenario.stops)}[/] stops and [bold]{len(scenario.fleet.vans)}[/] "
         f"vans ({day.value} day, {scenario.fleet.ambient_c:g} °C) in {scenario_dir}"
     )
-    result = run_plan(scenario, out, time_limit_s=time_limit, seed=seed, max_iter=None)
+    result = run_plan(
+        scenario, out, time_limit_s=time_limit, seed=seed, max_iter=None, started_s=time.monotonic()
+    )
     if not result.is_feasible:
         raise typer.Exit(1)
 
@@ -165,27 +177,29 @@ def run_plan(
     seed: int,
     max_iter: int | None,
     day: DayOptions | None = None,
+    started_s: float,
 ) -> CheckResult:
-    """Plan with live progress, check, write the files and print the summary."""
+    """Plan with live progress, check, write the files and print the summary, all within
+    ``time_limit_s`` counted from ``started_s`` (see :mod:`voltvan.cli._plan_budget`)."""
     from voltvan.check import check_plan
     from voltvan.planning import needs_split, plan_scenario
 
     day = day or DayOptions()
+    budget_s = planning_budget_s(time_limit_s, started_s, len(scenario.stops))
     if needs_split(scenario, day.max_stops_per_solve):
-        plan = plan_in_parts(
-            scenario, time_limit_s=time_limit_s, seed=seed, max_iter=max_iter, day=day
-        )
+        plan = plan_in_parts(scenario, time_limit_s=budget_s, seed=seed, max_iter=max_iter, day=day)
     else:
         plan = _with_progress(
             lambda cb: plan_scenario(
                 scenario,
-                time_limit_s=time_limit_s,
+                time_limit_s=budget_s,
                 seed=seed,
                 max_iterations=max_iter,
                 on_progress=cb,
             ),
-            time_limit_s,
+            budget_s,
         )
+    plan = dataclasses.replace(plan, stats={**plan.stats, "command_time_limit_s": time_limit_s})
     result = check_plan(plan, scenario)
     written = write_plan_files(plan, scenario, out)
     _summary(plan, scenario, result)

@@ -10,10 +10,16 @@ what the running parts still hold) in proportion to its stops among those not ye
 more than the time left. A part that ends early leaves its time to the others. Each worker gets an
 end time on the wall clock, so process start-up counts too. A small share of the limit
 (:data:`STITCH_SHARE`) is kept for collecting and stitching.
+
+A part still running when the day's time and a grace after it (:func:`late_grace_s`) are spent
+is stopped: its worker is ended and its stops are listed as not placed in time. A worker is only
+that late when something outside the plan held it (a swapping machine, a stalled process), and a
+retailer's dispatch must not wait on it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +32,7 @@ from voltvan.domain import Scenario
 from voltvan.plan import Plan, Unassigned
 from voltvan.planning._assign import AssignMethod, assign_stops
 from voltvan.planning._planner import MATRIX_DEPART_S, plan_scenario
+from voltvan.planning._reasons import NOT_PLACED_IN_TIME
 from voltvan.planning._split import Part, split_day
 from voltvan.planning.ev import Deadline
 
@@ -34,6 +41,10 @@ MAX_STOPS_PER_SOLVE = 2000
 STITCH_SHARE = 0.03
 """Of the time limit, kept back from the parts for collecting and stitching their plans."""
 MIN_PART_S = 0.5
+LATE_SHARE = 0.02
+"""Of the time limit, how long a part may run past the day's time before it is stopped ..."""
+LATE_MIN_S = 5.0
+"""... but never less than this: a small limit still leaves time for a worker to answer."""
 NO_VANS = "no depot has a van for it"
 TICK_S = 0.5
 
@@ -64,13 +75,15 @@ def plan_day(
     seed: int = 0,
     max_iterations: int | None = None,
     on_progress: Callable[[DayProgress], None] | None = None,
+    deadline: Deadline | None = None,
 ) -> Plan:
     """One plan for the whole day; every stop served once or listed with its reason.
 
     ``workers`` processes (default: the machine's cores; 1 plans in this process) share
-    ``time_limit_s`` as described in the module docstring.
+    ``time_limit_s`` (or ``deadline``, when the caller shares its own) as described in the
+    module docstring.
     """
-    deadline = Deadline(time_limit_s)
+    deadline = deadline if deadline is not None else Deadline(time_limit_s)
     num_workers = max(1, workers if workers is not None else os.cpu_count() or 1)
     if max_stops_per_solve < 1:
         raise ValueError(f"max_stops_per_solve must be at least 1, got {max_stops_per_solve}")
@@ -81,10 +94,22 @@ def plan_day(
     )
     planned = {s.id for p in parts for s in p.scenario.stops}
     orphans = [Unassigned(s.id, NO_VANS) for s in scenario.stops if s.id not in planned]
-    results = _run(parts, deadline, num_workers, seed, max_iterations, on_progress, scenario)
-    return _stitch(
-        scenario, parts, results, orphans, deadline, num_workers, assign, seed, max_stops_per_solve
+    results, stopped = _run(
+        parts, deadline, num_workers, seed, max_iterations, on_progress, scenario
     )
+    orphans += [
+        Unassigned(s.id, NOT_PLACED_IN_TIME) for k in stopped for s in parts[k].scenario.stops
+    ]
+    head = {
+        "matrix_depart_s": MATRIX_DEPART_S,
+        "seed": seed,
+        "time_limit_s": deadline.limit_s,
+        "workers": num_workers,
+        "assignment": str(assign),
+        "max_stops_per_solve": max_stops_per_solve,
+        "stopped_parts": [parts[k].label for k in stopped],
+    }
+    return _stitch(scenario, parts, results, orphans, deadline, head)
 
 
 def _run(
@@ -95,19 +120,24 @@ def _run(
     max_iterations: int | None,
     on_progress: Callable[[DayProgress], None] | None,
     scenario: Scenario,
-) -> list[tuple[Plan, float]]:
-    """Plan the parts, largest first, each with its fair share of the time (module docstring)."""
-    usable_s = (deadline.limit_s or 0.0) * (1.0 - STITCH_SHARE)
+) -> tuple[list[tuple[Plan, float]], list[int]]:
+    """Plan the parts, largest first, each with its fair share of the time (module docstring);
+    also the indices of the parts stopped for running too late."""
+    limit_s = deadline.limit_s or 0.0
+    usable_s = limit_s * (1.0 - STITCH_SHARE)
+    give_up_s = limit_s + late_grace_s(limit_s)
     out: list[tuple[Plan, float] | None] = [None] * len(parts)
     pending = list(range(len(parts)))
     running: dict[Future[Plan], tuple[int, float]] = {}
     done_stops = 0
+    others = set(multiprocessing.active_children())  # the caller's own: never stopped here
     executor: Executor = (
         _Inline()
         if workers == 1
         else ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
     )
-    with executor:
+    stopped: list[int] = []
+    try:
         while pending or running:
             while pending and len(running) < workers:
                 k = pending.pop(0)
@@ -135,7 +165,29 @@ def _run(
                         len(scenario.stops),
                     )
                 )
-    return [r for r in out if r is not None]
+            if running and not pending and deadline.elapsed_s() > give_up_s:
+                stopped = sorted(k for k, _ in running.values())
+                break
+    finally:
+        _shut_down(executor, others if stopped else None)
+    return [r for r in out if r is not None], stopped
+
+
+def late_grace_s(limit_s: float) -> float:
+    """How long past the day's time a part may still run before it is stopped."""
+    return max(LATE_MIN_S, LATE_SHARE * limit_s)
+
+
+def _shut_down(executor: Executor, keep: set[multiprocessing.process.BaseProcess] | None) -> None:
+    """Close the pool; with ``keep`` (the processes that are not the pool's), end the workers
+    still planning (their parts are given up) instead of waiting for them."""
+    if keep is None:
+        executor.shutdown(wait=True)
+        return
+    executor.shutdown(wait=False, cancel_futures=True)
+    for child in set(multiprocessing.active_children()) - keep:
+        child.terminate()
+        child.join(timeout=5.0)
 
 
 def plan_part(scenario: Scenario, end_wall_s: float, seed: int, max_iter: int | None) -> Plan:
@@ -162,10 +214,7 @@ def _stitch(
     results: Sequence[tuple[Plan, float]],
     orphans: list[Unassigned],
     deadline: Deadline,
-    workers: int,
-    assign: str,
-    seed: int,
-    max_stops_per_solve: int,
+    head: dict[str, Any],
 ) -> Plan:
     """The parts' routes and unassigned stops as one plan, in the day's van and stop order."""
     van_order = {v.id: k for k, v in enumerate(scenario.fleet.vans)}
@@ -177,12 +226,7 @@ def _stitch(
     )
     by_label = {p.scenario.name: p for p in parts}
     stats: dict[str, Any] = {
-        "matrix_depart_s": MATRIX_DEPART_S,
-        "seed": seed,
-        "time_limit_s": deadline.limit_s,
-        "workers": workers,
-        "assignment": assign,
-        "max_stops_per_solve": max_stops_per_solve,
+        **head,
         "parts": [
             {
                 "part": by_label[p.scenario].label,
