@@ -166,7 +166,8 @@ def range_capped_plan(
 
     from voltvan.plan import Plan
     from voltvan.planning import MATRIX_DEPART_S
-    from voltvan.planning._timeline import Context, time_route
+    from voltvan.planning._context import Context
+    from voltvan.planning._timeline import time_route
     from voltvan.travel import build_matrices
 
     fleet = scenario.fleet

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from voltvan.charging import ChargeRequest, Connector, DepotProblem, Schedule, schedule_depot
-from voltvan.charging.ocpp._csms import ChargerAccount, Csms, CsmsConfig
+from voltvan.charging.ocpp import ChargerAccount, Csms, CsmsConfig
 from voltvan.charging.ocpp._simcp import SimChargePoint
 from voltvan.domain import Tariff
 

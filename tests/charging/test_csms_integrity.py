@@ -28,7 +28,8 @@ from tests.charging.ocpp_rig import (
     two_van_schedule,
     until,
 )
-from voltvan.charging.ocpp._csms import Csms, charger_id_of, iso
+from voltvan.charging.ocpp._csms import Csms, iso
+from voltvan.charging.ocpp._csms_auth import charger_id_of
 from voltvan.charging.ocpp._csms_handlers import read_meter
 from voltvan.charging.ocpp._ocpp import ChargePoint201, call16, call201
 

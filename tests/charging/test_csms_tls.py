@@ -24,7 +24,7 @@ from websockets.exceptions import InvalidMessage, InvalidStatus
 from tests.charging.certs import Pem, issue, make_ca
 from tests.charging.ocpp_rig import PASSWORDS, FastClock, csms_config, until
 from tests.telemetry.broker import free_port, wait_port
-from voltvan.charging import Csms, CsmsTls
+from voltvan.charging import Csms, CsmsTls, read_csms_config
 from voltvan.errors import InvalidInput
 
 
@@ -144,6 +144,70 @@ def test_profile3_the_certificate_must_name_the_charger(
     run(tmp_path, tls, body)
 
 
+def csms_cli(data: Path, *args: str) -> list[str]:
+    return [sys.executable, "-c", "from voltvan.cli import main; main()", "csms",
+            "--data", str(data), *args]  # fmt: skip
+
+
+def test_cli_profile3_knows_a_passwordless_charger_by_its_certificate(
+    tmp_path: Path, pki: dict[str, Pem]
+) -> None:
+    """chargers.toml without CP1's password: with --client-ca CP1 boots on its certificate, and
+    CP2's certificate still does not open /CP1."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "chargers.toml").write_text('[[charger]]\nid = "CP1"\n', encoding="utf-8")
+    port = free_port()
+    log = tmp_path / "csms.log"
+    with log.open("w") as fh:
+        server = subprocess.Popen(
+            csms_cli(data, "--port", str(port), "--certfile", str(pki["server"].cert),
+                     "--keyfile", str(pki["server"].key), "--client-ca", str(pki["ca"].cert)),
+            stdout=fh, stderr=fh,
+        )  # fmt: skip
+        try:
+            wait_port(port, timeout_s=60)
+
+            async def chargers() -> None:
+                uri = f"wss://127.0.0.1:{port}/CP1"
+                assert await boot(uri, "CP1", ssl=client_tls(pki, "CP1")) == "Accepted"
+                with pytest.raises(InvalidStatus) as wrong:
+                    await boot(uri, "CP1", ssl=client_tls(pki, "CP2"))
+                assert wrong.value.response.status_code == 403
+
+            asyncio.run(chargers())
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert "security profile 3" in log.read_text()
+
+
+def test_a_passwordless_charger_needs_profile3(tmp_path: Path, pki: dict[str, Pem]) -> None:
+    """The same file without --client-ca (profile 1 or 2) stops at startup, naming the file and
+    the field, before any charger could be let in without a password."""
+    data = tmp_path / "data"
+    data.mkdir()
+    path = data / "chargers.toml"
+    path.write_text('[[charger]]\nid = "CP0"\npassword = "12345678"\n[[charger]]\nid = "CP1"\n')
+    server_tls = ["--certfile", str(pki["server"].cert), "--keyfile", str(pki["server"].key)]
+    for extra in ([], server_tls):
+        bad = subprocess.run(csms_cli(data, *extra), capture_output=True, text=True, timeout=60)
+        assert bad.returncode == 2, bad.stderr
+        assert "chargers.toml" in bad.stderr and "charger[1].password" in bad.stderr, bad.stderr
+        assert "--client-ca" in bad.stderr and "Traceback" not in bad.stderr
+    # read for profile 3, the accounts still cannot serve a server that asks for passwords
+    config = read_csms_config(path, client_certificates=True)
+    assert config.chargers["CP1"].password is None
+    for tls in (None, CsmsTls(pki["server"].cert, pki["server"].key)):
+        with pytest.raises(InvalidInput, match="CP1"):
+            Csms(config, store_path=tmp_path / "csms.sqlite", tls=tls)
+    # a password that is there is still checked under profile 3
+    path.write_text('[[charger]]\nid = "CP1"\npassword = "short"\n')
+    with pytest.raises(InvalidInput) as short:
+        read_csms_config(path, client_certificates=True)
+    assert short.value.where.field == "charger[0].password"
+
+
 def test_tls_1_2_is_the_floor(tmp_path: Path, pki: dict[str, Pem]) -> None:
     """The server's context refuses anything older than TLS 1.2; a charger capped at 1.2 boots."""
     tls = CsmsTls(pki["server"].cert, pki["server"].key)
@@ -219,14 +283,7 @@ def test_cli_refuses_half_a_tls_setup(tmp_path: Path, pki: dict[str, Pem]) -> No
     data = tmp_path / "data"
     data.mkdir()
     (data / "chargers.toml").write_text('[[charger]]\nid = "CP1"\npassword = "12345678"\n')
-    exe = [
-        sys.executable,
-        "-c",
-        "from voltvan.cli import main; main()",
-        "csms",
-        "--data",
-        str(data),
-    ]
+    exe = csms_cli(data)
     for extra, says in (
         (["--keyfile", str(pki["server"].key)], "--certfile and --keyfile go together"),
         (["--client-ca", str(pki["ca"].cert)], "--client-ca needs --certfile"),

@@ -8,7 +8,7 @@ import pytest
 
 from tests.cli.test_telemetry import run
 from voltvan.charging import read_csms_config
-from voltvan.charging.ocpp._csms import basic_auth_ok
+from voltvan.charging.ocpp._csms_auth import basic_auth_ok
 from voltvan.passwords import is_password_hash
 
 
@@ -32,7 +32,7 @@ def test_charger_add_prints_the_password_once_and_stores_its_hash(
     assert text.startswith("# depot east\n") and password not in text
     config = read_csms_config(data / "chargers.toml")
     assert config.heartbeat_s == 30 and config.chargers["CP2"].connectors == 2
-    stored = config.chargers["CP1"].password
+    stored = config.chargers["CP1"].basic_auth_password()
     assert is_password_hash(stored) and 16 <= len(password) <= 40
     assert basic_auth_ok(basic("CP1", password), "CP1", stored)
     assert not basic_auth_ok(basic("CP1", password + "x"), "CP1", stored)
@@ -47,6 +47,20 @@ def test_charger_add_refuses_a_charger_that_is_there(
     assert "already there" in capsys.readouterr().err
     assert (tmp_path / "chargers.toml").read_text() == before
     assert run(monkeypatch, "charger", "add", "--data", str(tmp_path), "--id", "a b") == 2
+
+
+def test_charger_add_keeps_a_profile3_file_with_passwordless_chargers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A charger known only by its certificate does not stop the next one being added."""
+    path = tmp_path / "chargers.toml"
+    path.write_text('[[charger]]\nid = "CP1"\n')
+    assert run(monkeypatch, "charger", "add", "--data", str(tmp_path), "--id", "CP2") == 0
+    config = read_csms_config(path, client_certificates=True)
+    assert config.chargers["CP1"].password is None
+    assert is_password_hash(config.chargers["CP2"].basic_auth_password())
+    assert run(monkeypatch, "charger", "add", "--data", str(tmp_path), "--id", "CP1") == 2
+    assert "already there" in capsys.readouterr().err
 
 
 def test_a_malformed_hash_in_the_file_names_the_field(tmp_path: Path) -> None:

@@ -7,9 +7,10 @@ import dataclasses
 from voltvan.check import check_plan
 from voltvan.domain import Scenario
 from voltvan.plan import Plan, Unassigned
+from voltvan.planning._context import Context
 from voltvan.planning._insert import reinsert
 from voltvan.planning._planner import MATRIX_DEPART_S
-from voltvan.planning._timeline import Context, time_route
+from voltvan.planning._timeline import time_route
 from voltvan.travel import build_matrices
 
 from .cases import one_van_too_much_cargo

@@ -3,7 +3,8 @@
 Each lesson is a folder of package data (``lessons/NN_slug/``: a jupytext notebook, an
 exercise, its grader and ``meta.toml``); ``voltvan academy list | start N | check N`` copies an
 exercise into the learner's folder and grades it. Lessons read their data through
-:func:`data_file`. How to write a lesson: ``docs/academy.md``.
+:func:`data_file`; graders that score queries on the twin's telemetry share
+:func:`twin_lake`. How to write a lesson: ``docs/academy.md``.
 """
 
 from voltvan.academy._check import CheckResult as CheckResult
@@ -15,6 +16,8 @@ from voltvan.academy._lessons import lessons as lessons
 from voltvan.academy._progress import PROGRESS_FILE as PROGRESS_FILE
 from voltvan.academy._progress import read_progress as read_progress
 from voltvan.academy._progress import record as record
+from voltvan.academy._twin_lake import TwinLake as TwinLake
+from voltvan.academy._twin_lake import twin_lake as twin_lake
 from voltvan.academy._workspace import Started as Started
 from voltvan.academy._workspace import exercise_path as exercise_path
 from voltvan.academy._workspace import start as start
@@ -24,6 +27,7 @@ __all__ = [
     "CheckResult",
     "Lesson",
     "Started",
+    "TwinLake",
     "check",
     "data_file",
     "exercise_path",
@@ -32,4 +36,5 @@ __all__ = [
     "read_progress",
     "record",
     "start",
+    "twin_lake",
 ]

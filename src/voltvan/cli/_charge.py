@@ -233,8 +233,8 @@ def csms_command(
         Path,
         typer.Option(
             "--data",
-            help="Folder with chargers.toml (ids, passwords), optionally schedule.json; the "
-            "state file csms.sqlite is kept here.",
+            help="Folder with chargers.toml (ids, passwords; with --client-ca a charger may "
+            "have none), optionally schedule.json; the state file csms.sqlite is kept here.",
         ),
     ],
     schedule_file: Annotated[
@@ -284,7 +284,8 @@ def csms_command(
         typer.Option(
             "--client-ca",
             help="Security profile 3: chargers show a certificate signed by this PEM CA whose "
-            "CN or DNS subjectAltName is their charger id (no password); needs --certfile.",
+            "CN or DNS subjectAltName is their charger id (no password is asked, and "
+            "chargers.toml may leave it out); needs --certfile.",
         ),
     ] = None,
     metrics_port: Annotated[
@@ -332,8 +333,8 @@ def csms_command(
         return
     if not chargers_path.exists():
         raise InvalidInput(
-            "file not found: it lists the chargers that may connect ([[charger]] id, password; "
-            "see docs/charging.md); --simulate runs without it",
+            "file not found: it lists the chargers that may connect ([[charger]] id, password "
+            "(optional with --client-ca); see docs/charging.md); --simulate runs without it",
             file=chargers_path,
         )
     if (certfile is None) != (keyfile is None):
@@ -344,7 +345,7 @@ def csms_command(
     if certfile is not None and keyfile is not None:
         tls = CsmsTls(certfile, keyfile, client_ca)
         tls.context()  # a bad certificate or key stops here, before the server starts
-    config = read_csms_config(chargers_path)
+    config = read_csms_config(chargers_path, client_certificates=client_ca is not None)
     csms = Csms(
         config,
         store_path=data / "csms.sqlite",

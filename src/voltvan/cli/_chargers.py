@@ -34,7 +34,8 @@ def charger_add(
     path = data / "chargers.toml"
     if not charger_id or not charger_id.isprintable() or any(c.isspace() for c in charger_id):
         raise InvalidInput(f"{charger_id!r} is not a charger id", field="--id")
-    if path.exists() and charger_id in read_csms_config(path).chargers:
+    # only the ids matter here; a profile-3 file may hold chargers without a password
+    if path.exists() and charger_id in read_csms_config(path, client_certificates=True).chargers:
         raise InvalidInput(
             f"charger {charger_id!r} is already there; edit or remove its entry first",
             file=path,

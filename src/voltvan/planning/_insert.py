@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from voltvan.domain import Van
 from voltvan.plan import Route, VisitKind
-from voltvan.planning._timeline import Context, time_route
+from voltvan.planning._context import Context
+from voltvan.planning._timeline import time_route
 from voltvan.planning.ev import Deadline
 
 MAX_CANDIDATES = 8

@@ -25,10 +25,11 @@ from typing import Any
 from voltvan.domain import Scenario, Van
 from voltvan.plan import Plan, Route, Unassigned, VisitKind
 from voltvan.planning._city import CityModel, build_city_model, group_vans
+from voltvan.planning._context import Context
 from voltvan.planning._insert import reinsert
 from voltvan.planning._reasons import NOT_PLACED_IN_TIME, explain_leftover, screen_stops
 from voltvan.planning._replan_insert import with_charge_stop
-from voltvan.planning._timeline import Context, Timed, time_route
+from voltvan.planning._timeline import Timed, time_route
 from voltvan.planning.ev import Deadline, EvProgress, EvSolution, solve_ev
 from voltvan.travel import build_matrices
 

@@ -18,13 +18,14 @@ from typing import Any
 from voltvan.domain import Scenario
 from voltvan.errors import InvalidInput
 from voltvan.plan import Parent, Plan, Route, Unassigned
+from voltvan.planning._context import Context
 from voltvan.planning._events import Events
 from voltvan.planning._planner import MATRIX_DEPART_S
 from voltvan.planning._reasons import NO_CAPACITY
 from voltvan.planning._replan_insert import Work, carry, place_depot_parcel, place_own, settle
 from voltvan.planning._replan_metrics import ReplanCounts, count_changes
 from voltvan.planning._replan_state import NO_TIME_ON_BOARD, VanState, day_state
-from voltvan.planning._timeline import Context, time_route
+from voltvan.planning._timeline import time_route
 from voltvan.travel import build_matrices
 
 

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 from voltvan.domain import Van
 from voltvan.plan import VisitKind
+from voltvan.planning._context import Context
 from voltvan.planning._origin import Origin
-from voltvan.planning._timeline import Context, Timed, time_route
+from voltvan.planning._timeline import Timed, time_route
 
 MAX_CANDIDATES = 10
 """Positions replayed per parcel (the cheapest by detour): bounds the work on big days."""

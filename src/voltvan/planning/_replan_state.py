@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from voltvan import energy
 from voltvan.domain import Van, format_hhmm
 from voltvan.plan import Plan, Route, Visit, VisitKind
+from voltvan.planning._context import Context, lat_lon
 from voltvan.planning._events import Events, StopFailed, VanPosition
 from voltvan.planning._origin import Origin
-from voltvan.planning._timeline import Context, lat_lon
 from voltvan.travel import TravelParams, duration_at, haversine_m
 
 Seq = list[tuple[VisitKind, str]]

@@ -7,10 +7,10 @@ that library sits in this package, above the scheduler it calls when the night g
 
 from typing import Any
 
-from voltvan.charging.ocpp._csms import ChargerAccount as ChargerAccount
 from voltvan.charging.ocpp._csms import Csms as Csms
-from voltvan.charging.ocpp._csms import CsmsConfig as CsmsConfig
-from voltvan.charging.ocpp._csms import read_csms_config as read_csms_config
+from voltvan.charging.ocpp._csms_config import ChargerAccount as ChargerAccount
+from voltvan.charging.ocpp._csms_config import CsmsConfig as CsmsConfig
+from voltvan.charging.ocpp._csms_config import read_csms_config as read_csms_config
 from voltvan.charging.ocpp._csms_stats import CsmsStats as CsmsStats
 from voltvan.charging.ocpp._demo import NightResult as NightResult
 from voltvan.charging.ocpp._demo import run_night as run_night

@@ -13,16 +13,10 @@ faulting triggers a re-plan; every running session then gets its new TxProfile.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import contextlib
-import dataclasses
 import datetime as dt
-import hmac
 import logging
 import time
-import tomllib
-import urllib.parse
 from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
@@ -30,105 +24,16 @@ from typing import Any
 
 from voltvan.charging._replan import LiveVan, profile_periods, replan
 from voltvan.charging._schedule import Schedule
+from voltvan.charging.ocpp._csms_auth import basic_auth_ok, charger_id_of
+from voltvan.charging.ocpp._csms_config import CsmsConfig, check_schedule_chargers
 from voltvan.charging.ocpp._csms_stats import CountingConnection, CsmsStats
 from voltvan.charging.ocpp._store import Store, Transaction
 from voltvan.charging.ocpp._tls import CsmsTls, certificate_names_charger
 from voltvan.errors import InvalidInput
-from voltvan.passwords import check_password_hash, is_password_hash, password_matches
 
 LOG = logging.getLogger("voltvan.csms")
 SUBPROTOCOLS = ("ocpp1.6", "ocpp2.0.1")
 FAULT_STATES = frozenset({"Faulted", "Unavailable"})
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class ChargerAccount:
-    """A charger allowed to connect, with its security-profile-1 password: its scrypt hash
-    (``voltvan hash-password``), or the password itself in older files and simulated nights."""
-
-    id: str
-    password: str
-    connectors: int = 1
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class CsmsConfig:
-    """Who may connect and how the server talks to them."""
-
-    chargers: dict[str, ChargerAccount]
-    heartbeat_s: int = 60
-    accept_unknown_tags: bool = False
-    late_grace_s: float = 900.0
-    response_timeout_s: float = 10.0
-    watch_every_s: float | None = 30.0
-    path_prefix: str = "/"
-
-
-def read_csms_config(path: Path) -> CsmsConfig:
-    """``chargers.toml``: ``[csms]`` options and one ``[[charger]]`` table per charger."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InvalidInput("file not found", file=path) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"not TOML: {exc}", file=path) from exc
-    accounts: dict[str, ChargerAccount] = {}
-    for i, c in enumerate(data.get("charger", [])):
-        where = f"charger[{i}]"
-        cid, pw = c.get("id"), c.get("password")
-        if not isinstance(cid, str) or not cid:
-            raise InvalidInput("needs an id", file=path, field=f"{where}.id")
-        if not isinstance(pw, str) or len(pw) < 8:
-            raise InvalidInput(
-                "needs a password of at least 8 characters", file=path, field=f"{where}.password"
-            )
-        if is_password_hash(pw) and (why := check_password_hash(pw)) is not None:
-            raise InvalidInput(why, file=path, field=f"{where}.password")
-        n = c.get("connectors", 1)
-        if not isinstance(n, int) or n < 1:
-            raise InvalidInput("connectors must be >= 1", file=path, field=f"{where}.connectors")
-        if cid in accounts:
-            raise InvalidInput(f"duplicate charger id {cid!r}", file=path, field=f"{where}.id")
-        accounts[cid] = ChargerAccount(cid, pw, n)
-    opts = data.get("csms", {})
-    try:
-        return CsmsConfig(
-            chargers=accounts,
-            heartbeat_s=int(opts.get("heartbeat_s", 60)),
-            accept_unknown_tags=bool(opts.get("accept_unknown_tags", False)),
-            late_grace_s=float(opts.get("late_grace_s", 900.0)),
-            watch_every_s=float(opts.get("watch_every_s", 30.0)),
-            path_prefix=_path_prefix(opts.get("path_prefix", "/")),
-        )
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"bad option: {exc}", file=path, field="csms") from exc
-
-
-def _path_prefix(value: object) -> str:
-    if not isinstance(value, str) or not value.startswith("/") or not value.endswith("/"):
-        raise ValueError(f"path_prefix must start and end with '/', got {value!r}")
-    return value
-
-
-def charger_id_of(path: str, prefix: str) -> str | None:
-    """The charger id: the whole (percent-decoded) path after ``prefix``, else ``None``.
-
-    Not the last segment: ``/other/CP1`` must not pass for charger ``CP1``.
-    """
-    path = path.split("?", 1)[0]
-    if not path.startswith(prefix):
-        return None
-    charger_id = urllib.parse.unquote(path[len(prefix) :])
-    return charger_id or None
-
-
-def check_schedule_chargers(config: CsmsConfig, schedule: Schedule) -> None:
-    """Every charger the schedule uses must be an account the server knows."""
-    for c in schedule.connectors:
-        if c.charger_id not in config.chargers:
-            raise InvalidInput(
-                f"the schedule uses unknown charger id {c.charger_id!r}", field="charger_id"
-            )
 
 
 def iso(epoch: float) -> str:
@@ -137,19 +42,6 @@ def iso(epoch: float) -> str:
 
 def parse_iso(text: str) -> float:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-
-
-def basic_auth_ok(header: str | None, charger_id: str, password: str) -> bool:
-    if not header or not header.startswith("Basic "):
-        return False
-    try:
-        user, _, given = base64.b64decode(header[6:], validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return False
-    # bytes: compare_digest refuses text that is not ASCII (a 500 on a non-ASCII password)
-    return hmac.compare_digest(user.encode(), charger_id.encode()) and password_matches(
-        password, given
-    )
 
 
 class Csms:
@@ -172,6 +64,9 @@ class Csms:
     ) -> None:
         if schedule is not None:
             check_schedule_chargers(config, schedule)
+        if tls is None or tls.client_ca is None:
+            for account in config.chargers.values():
+                account.basic_auth_password()  # a passwordless charger needs profile 3
         self.config = config
         self.store = Store(store_path)
         self.schedule = schedule
@@ -261,8 +156,10 @@ class Csms:
             )
         header = request.headers.get("Authorization")
         # a hashed password takes ~50 ms to check: off the event loop, which serves every charger
-        ok = account is not None and await asyncio.to_thread(
-            basic_auth_ok, header, account.id, account.password
+        ok = (
+            account is not None
+            and account.password is not None
+            and await asyncio.to_thread(basic_auth_ok, header, account.id, account.password)
         )
         if not ok:
             LOG.warning("refused charger %r: unknown or wrong password", charger_id)

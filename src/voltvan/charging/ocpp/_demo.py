@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voltvan.charging._schedule import Schedule
-from voltvan.charging.ocpp._csms import ChargerAccount, Csms, CsmsConfig
+from voltvan.charging.ocpp._csms import Csms
+from voltvan.charging.ocpp._csms_config import ChargerAccount, CsmsConfig
 
 if TYPE_CHECKING:
     from voltvan.charging.ocpp._simcp import Plug
@@ -114,7 +115,7 @@ async def run_night(
     sims = {
         cid: SimChargePoint(
             cid,
-            config.chargers[cid].password,
+            config.chargers[cid].basic_auth_password(),
             f"ws://127.0.0.1:{port}",
             connectors=max(c.number for c in schedule.connectors if c.charger_id == cid),
             max_power_w=max(c.power_w for c in schedule.connectors if c.charger_id == cid),

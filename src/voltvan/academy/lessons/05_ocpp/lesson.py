@@ -178,7 +178,10 @@ async def night_of_one_van() -> tuple[float, float]:
     )
     port = await csms.start("127.0.0.1", 0)
     charger = SimChargePoint(
-        charger_id, config.chargers[charger_id].password, f"ws://127.0.0.1:{port}", clock=clock
+        charger_id,
+        config.chargers[charger_id].basic_auth_password(),
+        f"ws://127.0.0.1:{port}",
+        clock=clock,
     )
     try:
         await charger.connect()

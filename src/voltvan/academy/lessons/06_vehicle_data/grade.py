@@ -3,40 +3,16 @@ with voltvan's derived tables and with the trips the twin really drove."""
 
 from __future__ import annotations
 
-import atexit
-import functools
 import math
-import shutil
-import tempfile
 import types
 from pathlib import Path
 from typing import Any
 
-from voltvan.planning import plan_scenario
-from voltvan.scenario import generate_scenario
-from voltvan.telemetry import derive, open_query, open_store, write_samples
-from voltvan.twin import TrueTrip, day_start, iso, simulate, true_trips, van_samples
+from voltvan.academy import twin_lake
+from voltvan.telemetry import open_query
+from voltvan.twin import TrueTrip
 
 QUESTIONS = ("KM_FROM_ODOMETER_SQL", "WH_PER_KM_SQL", "LONGEST_TRIP_SQL")
-
-
-@functools.cache
-def grading_lake() -> tuple[Path, list[TrueTrip], float]:
-    """A day of three vans written straight into a fresh store and derived (no broker needed):
-    the lake's folder, the twin's true trips and the day's midnight (epoch s)."""
-    scenario = generate_scenario(num_stops=45, num_vans=3, seed=11, day="mild")
-    plan = plan_scenario(scenario, time_limit_s=60, seed=0, max_iterations=200)
-    day = simulate(scenario, plan, days=1, seed=2).days[0]
-    midnight = day_start(scenario.fleet.date, day.day)
-    folder = Path(tempfile.mkdtemp(prefix="voltvan-lesson-06-"))
-    atexit.register(shutil.rmtree, folder, True)
-    with open_store(folder) as store:
-        for vd in day.vans:
-            samples = van_samples(vd, ambient_c=day.ambient_c, odometer_m=50_000)
-            write_samples(store, vd.van_id, [(iso(midnight, t), s) for t, s in samples])
-    derive(folder)
-    truth = [t for vd in day.vans for t in true_trips(vd)]
-    return folder, truth, midnight.timestamp()
 
 
 def _run(name: str, sql: Any, lake: Path) -> tuple[list[str], list[tuple[Any, ...]], str | None]:
@@ -79,7 +55,8 @@ def _compare(name: str, unit: str, got: dict[str, float], want: dict[str, float]
 
 
 def grade(module: types.ModuleType) -> list[str]:
-    lake, truth, midnight = grading_lake()
+    twin = twin_lake(days=1)  # the twin's one day: its trips, its midnight
+    lake, truth, midnight = twin.folder, list(twin.true_trips[0]), twin.midnight_s[0]
     con = open_query(lake)
     try:
         daily = con.execute(

@@ -3,23 +3,15 @@ on a lake of the twin's telemetry; the answers come from DuckDB, not from Spark.
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
-import functools
 import math
-import shutil
-import tempfile
 import types
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from voltvan.planning import plan_scenario
-from voltvan.scenario import generate_scenario
-from voltvan.telemetry import derive, open_store, write_samples
+from voltvan.academy import twin_lake
 from voltvan.telemetry.spark import spark_session
-from voltvan.twin import day_start, iso, simulate, van_samples
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -113,25 +105,8 @@ def _first_ingested(module: types.ModuleType, spark: SparkSession) -> list[str]:
     return problems
 
 
-@functools.cache
-def grading_lake() -> Path:
-    """Two days of three vans of the twin, written into a fresh store and derived by DuckDB."""
-    scenario = generate_scenario(num_stops=45, num_vans=3, seed=11, day="mild")
-    plan = plan_scenario(scenario, time_limit_s=60, seed=0, max_iterations=200)
-    folder = Path(tempfile.mkdtemp(prefix="voltvan-lesson-08-"))
-    atexit.register(shutil.rmtree, folder, True)
-    with open_store(folder) as store:
-        for day in simulate(scenario, plan, days=2, seed=2).days:
-            midnight = day_start(scenario.fleet.date, day.day)
-            for vd in day.vans:
-                samples = van_samples(vd, ambient_c=day.ambient_c, odometer_m=50_000)
-                write_samples(store, vd.van_id, [(iso(midnight, t), s) for t, s in samples])
-    derive(folder)
-    return folder
-
-
 def _km_per_van_day(module: types.ModuleType, spark: SparkSession) -> list[str]:
-    lake = grading_lake()
+    lake = twin_lake(days=2).folder  # two days: van-days, not vans
     pattern = str(lake / "derived" / "trips" / "*" / "*.parquet")
     want = {
         (van, str(day)): km
