@@ -8,17 +8,27 @@ publisher compiled here with gcc (so that the load generator is not the bottlene
 paho-mqtt processes (``--publisher``). The load generator is also timed alone. The same stream
 is consumed, one run after the other, by
 
-* ``mosquitto_sub`` (C, QoS 1, counts and discards: what the broker can deliver),
+* ``mosquitto_sub`` (C, QoS 1, counts and discards: what the broker can deliver to one
+  subscriber) and, for every ``--workers`` N above 1, N ``mosquitto_sub`` in one shared
+  subscription (what the broker can deliver to N members: the ceiling N workers approach),
 * a bare paho-mqtt subscriber (Python, QoS 1, counts only: the common Python client),
 * voltvan's own MQTT client, bare (QoS 1, counts and acknowledges only: the limit of the
   client the worker uses),
 * ``voltvan ingest`` (parse, validate, dedup, durable Parquet, PUBACK after the write),
-  with one worker (and, with ``--workers 2``, ``voltvan ingest --workers 2``: two processes in
-  an MQTT v5 shared subscription).
+  with one worker, and ``voltvan ingest --workers N`` for every N of ``--workers`` (e.g.
+  ``--workers 1 2 4``): N processes in one MQTT v5 shared subscription.
+
+After every ``voltvan ingest`` run the stored rows are counted twice (all rows, distinct
+``(vehicle_id, ts, name)``): every acknowledged signal must be stored exactly once, or the
+benchmark says so and exits with 1. The broker's CPU is read for every run; Mosquitto routes on
+one thread, so a broker busy near one CPU is the broker's own limit on this machine. The stream
+is a burst (published as fast as the broker takes it), so a per-message latency would measure
+the backlog rather than the pipeline: the benchmark reports rates, not latencies.
 
 Each rate is signals / (last signal delivered or durably stored - first publish); every consumer
-runs ``--repeat`` times, interleaved, and the median run is reported. The ratio compares voltvan
-with the fastest bare subscriber of the same invocation. Peak memory is the VmHWM of
+runs ``--repeat`` times, interleaved, each against a fresh broker, and the median run is reported
+with the load average at its start. The ratios compare voltvan with the fastest bare subscriber
+and with one worker, all of the same invocation. Peak memory is the VmHWM of
 the consuming process(es). Run: ``python bench/ingest.py`` (or ``make bench-ingest``);
 ``--quick`` for a short run. Prints a table and writes ``bench/results/ingest.csv``.
 """
@@ -27,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import json
 import math
 import multiprocessing as mp
@@ -44,8 +53,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ingest_report import ONE_WORKER, report, report_http
+
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "bench" / "results"
 TOPIC_FILTER = "voltvan/v1/vehicles/+/signals"
 RECEIVE_MAXIMUM = 4000
 
@@ -453,6 +463,48 @@ def run_mosquitto_sub(port: int, stream: Stream, parts: int, sub_bin: str) -> di
             "pub_cpu_s": _pub_cpu_s(pubs)}  # fmt: skip
 
 
+def run_mosquitto_sub_shared(
+    port: int, stream: Stream, parts: int, sub_bin: str, members: int, folder: Path
+) -> dict[str, float]:
+    """``members`` mosquitto_sub in one shared subscription: the broker's rate to N members.
+
+    Each prints one byte and a newline per message into its own file; the run ends when the
+    files hold every message (which member got which is the broker's choice).
+    """
+    outs = [folder / f"share-{i}.out" for i in range(members)]
+    subs = []
+    for i, out in enumerate(outs):
+        cmd = [sub_bin, "-p", str(port), "-h", "127.0.0.1", "-V", "mqttv5", "-q", "1", "-t",
+               f"$share/bench/{TOPIC_FILTER}", "-F", "x", "-i", f"bench-c-{i}"]  # fmt: skip
+        with out.open("wb") as fh:
+            subs.append(subprocess.Popen(cmd, stdout=fh))
+    try:
+        time.sleep(0.5)
+        t0, pubs = publish_all(port, stream, parts)
+        hwm, cpu_s, progress_at, seen = 0, 0.0, time.time(), 0
+        while (now := sum(o.stat().st_size for o in outs) // 2) < stream.messages:
+            if any(p.poll() is not None for p in subs):
+                raise RuntimeError("a shared mosquitto_sub exited early")
+            if now > seen:
+                seen, progress_at = now, time.time()
+            elif time.time() - progress_at > 60:
+                raise RuntimeError(f"shared mosquitto_sub: no progress for 60 s at {now}")
+            hwm = max(hwm, sum(_safe_hwm(p.pid) for p in subs))
+            cpu_s = sum(_cpu_s(p.pid) for p in subs)
+            time.sleep(0.02)
+        end = time.time()
+        cpu_s = sum(_cpu_s(p.pid) for p in subs)
+        pub_end = _join(pubs)
+    finally:
+        for p in subs:
+            p.terminate()
+            p.wait()
+        for out in outs:
+            out.unlink(missing_ok=True)
+    return {"seconds": end - t0, "publish_s": pub_end - t0, "hwm_kb": hwm, "cpu_s": cpu_s,
+            "pub_cpu_s": _pub_cpu_s(pubs)}  # fmt: skip
+
+
 def _cpu_s(pid: int) -> float:
     """User + system CPU seconds a live process has used (all its threads)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -554,16 +606,33 @@ def run_voltvan(
     text = log.read_text()
     for part in text.split("stopped:")[1:]:
         print("   worker stopped:", part.strip().replace("\n", " ")[:240], flush=True)
-    rows = total
+    rows, distinct = stored_counts(data)  # after the stop: whatever the workers wrote last
     return {
         "seconds": last_mtime - t0,
         "publish_s": pub_end - t0,
         "hwm_kb": hwm,
         "rows": rows,
+        "distinct": distinct,
         "files": len(counted),
         "cpu_s": cpu_s,
         "pub_cpu_s": _pub_cpu_s(pubs),
     }
+
+
+def stored_counts(data: Path) -> tuple[int, int]:
+    """All stored signal rows (duplicates included) and the distinct (vehicle_id, ts, name)."""
+    import duckdb
+
+    glob = str(data / "signals" / "date=*" / "*.parquet")
+    row = (
+        duckdb.connect()
+        .execute(
+            "SELECT count(*), count(DISTINCT (vehicle_id, ts, name)) FROM read_parquet(?)", [glob]
+        )
+        .fetchone()
+    )
+    assert row is not None
+    return int(row[0]), int(row[1])
 
 
 def _workers(pid: int, n: int) -> list[int]:
@@ -650,6 +719,17 @@ def run_http(stream: Stream, requests: int, clients: int, folder: Path) -> dict[
             "cpu_s": cpu_s, "hwm_kb": hwm}  # fmt: skip
 
 
+def worker_count(text: str) -> int:
+    """An argparse type: a whole number of workers, at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of workers") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n} workers: need at least 1")
+    return n
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--vans", type=int, default=2000, help="vans in the fleet (default 2000)")
@@ -668,7 +748,15 @@ def main() -> None:
         help="load generator: C (libmosquitto, compiled here with gcc), paho-mqtt processes,\n"
         "or auto = C when gcc and libmosquitto-dev are present (default)",
     )
-    ap.add_argument("--workers", type=int, default=1, choices=(1, 2), help="also run 2 workers")
+    ap.add_argument(
+        "--workers",
+        type=worker_count,
+        nargs="+",
+        default=[1],
+        metavar="N",
+        help="worker counts to run, e.g. --workers 1 2 4 (default 1): N > 1 runs\n"
+        "`voltvan ingest --workers N` and N mosquitto_sub in one shared subscription",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="runs per consumer; median reported")
     ap.add_argument("--quick", action="store_true", help="500 vans x 30 s, one run each")
     ap.add_argument("--mosquitto", default=shutil.which("mosquitto") or "/usr/sbin/mosquitto")
@@ -739,17 +827,22 @@ def main() -> None:
                 lambda p: run_bare(p, stream, args.publishers, "lean"),
             )
         )
-        runs.append(
-            (
-                "voltvan ingest, 1 worker",
-                lambda p: run_voltvan(p, stream, args.publishers, 1, folder),
-            )
-        )
-        if args.workers == 2:
+        counts = sorted(set(args.workers) | {1})  # one worker is the reference of the ratios
+        if sub_bin:
+            for n in counts[1:]:
+                runs.append(
+                    (
+                        f"mosquitto_sub x {n} ($share, count only)",
+                        lambda p, n=n: run_mosquitto_sub_shared(
+                            p, stream, args.publishers, sub_bin, n, folder
+                        ),
+                    )
+                )
+        for n in counts:
             runs.append(
                 (
-                    "voltvan ingest, 2 workers ($share)",
-                    lambda p: run_voltvan(p, stream, args.publishers, 2, folder),
+                    ONE_WORKER if n == 1 else f"voltvan ingest, {n} workers ($share)",
+                    lambda p, n=n: run_voltvan(p, stream, args.publishers, n, folder),
                 )
             )
         samples: dict[str, list[dict[str, float]]] = {name: [] for name, _ in runs}
@@ -757,15 +850,17 @@ def main() -> None:
             for name, fn in runs:
                 broker, port = start_broker(folder, args.mosquitto)  # a fresh broker per run
                 try:
-                    print(f"... {name} (run {rep + 1}/{args.repeat})", flush=True)
+                    load1 = os.getloadavg()[0]
+                    print(f"... {name} (run {rep + 1}/{args.repeat}, load {load1:.1f})", flush=True)
                     result = fn(port)  # type: ignore[operator]
+                    result["load1"] = load1
                     result["broker_cpu_s"] = _cpu_s(broker.pid)  # a fresh broker per run
                     samples[name].append(result)
                 finally:
                     broker.terminate()
                     broker.wait()
-                shutil.rmtree(folder / "data-1", ignore_errors=True)
-                shutil.rmtree(folder / "data-2", ignore_errors=True)
+                for data in folder.glob("data-*"):
+                    shutil.rmtree(data, ignore_errors=True)
         for name, runs_of in samples.items():
             results.append((name, sorted(runs_of, key=lambda r: r["seconds"])[len(runs_of) // 2]))
         http_runs = []
@@ -773,7 +868,8 @@ def main() -> None:
             print(f"... voltvan serve, HTTP (run {rep + 1}/{args.repeat})", flush=True)
             http_runs.append(run_http(stream, args.http, args.clients, folder))
     load = [r for n, r in results if n == LOAD_ONLY]
-    report(stream, [(n, r) for n, r in results if n != LOAD_ONLY])
+    ok = report(stream.vans, stream.messages, stream.total_signals,
+                [(n, r) for n, r in results if n != LOAD_ONLY])  # fmt: skip
     if load:
         r = load[0]
         cpu = f", {r['cpu_s'] / stream.total_signals * 1e6:.2f} µs CPU/signal" if r["cpu_s"] else ""
@@ -783,88 +879,10 @@ def main() -> None:
             f"{stream.total_signals / r['seconds']:,.0f} signals/s{cpu}"
         )
     if http_runs:
-        report_http(sorted(http_runs, key=lambda r: r["seconds"])[len(http_runs) // 2], args)
-
-
-def report(stream: Stream, results: list[tuple[str, dict[str, float]]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    bare = [r for n, r in results if "count only" in n]
-    limit = max(stream.total_signals / r["seconds"] for r in bare)
-    c_sub = [r for n, r in results if n.startswith("mosquitto_sub")]
-    c_rate = stream.total_signals / c_sub[0]["seconds"] if c_sub else math.nan
-    table = Table(title=f"ingest: {stream.total_signals:,} signals, {stream.messages:,} messages")
-    cols = (
-        "consumer",
-        "seconds",
-        "signals/s",
-        "vs best bare",
-        "vs mosquitto_sub",
-        "peak MB",
-        "CPU µs/signal",
-        "broker µs/signal",
-        "publishers µs/signal",
-        "CPUs busy",
-    )
-    for col in cols:
-        table.add_column(col, justify="left" if col == "consumer" else "right")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "ingest.csv"
-    cpus = os.cpu_count() or 1
-    with out.open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["consumer", "vans", "signals", "messages", "seconds", "signals_per_s",
-                    "ratio_to_best_bare", "ratio_to_mosquitto_sub", "publish_s", "peak_mb",
-                    "cpu_us_per_signal", "broker_cpu_us_per_signal",
-                    "publishers_cpu_us_per_signal", "cpus_busy"])  # fmt: skip
-        for name, r in results:
-            rate = stream.total_signals / r["seconds"]
-            per = 1e6 / stream.total_signals
-            cpu_us = r.get("cpu_s", math.nan) * per
-            broker_us = r.get("broker_cpu_s", math.nan) * per
-            pub_us = r.get("pub_cpu_s", math.nan) * per
-            # The share of the machine all three used while the stream flowed: near the number
-            # of CPUs, the consumer cannot go faster without needing less CPU per signal.
-            busy = (cpu_us + broker_us + pub_us) / per / r["seconds"]
-            row = [name, f"{r['seconds']:.2f}", f"{rate:,.0f}", f"{rate / limit:.2f}",
-                   f"{rate / c_rate:.2f}", f"{r['hwm_kb'] / 1024:.0f}", f"{cpu_us:.2f}",
-                   f"{broker_us:.2f}", f"{pub_us:.2f}", f"{busy:.2f} of {cpus}"]  # fmt: skip
-            table.add_row(*row)
-            w.writerow([name, stream.vans, stream.total_signals, stream.messages,
-                        f"{r['seconds']:.3f}", f"{rate:.0f}", f"{rate / limit:.3f}",
-                        f"{rate / c_rate:.3f}", f"{r['publish_s']:.3f}",
-                        f"{r['hwm_kb'] / 1024:.1f}", f"{cpu_us:.3f}", f"{broker_us:.3f}",
-                        f"{pub_us:.3f}", f"{busy:.3f}"])  # fmt: skip
-    Console(width=170).print(table)
-    print(f"wrote {out.relative_to(REPO)}")
-    vv = [r for n, r in results if "ingest" in n]
-    for r in vv:
-        if r.get("rows") != stream.total_signals:
-            print(f"WARNING: stored {r.get('rows')} rows, expected {stream.total_signals}")
-
-
-def report_http(r: dict[str, float], args: argparse.Namespace) -> None:
-    n = r["requests"]
-    signals = n * args.samples * min(args.signals, len(SIGNALS))
-    text = (
-        f"HTTP ingest: {n:,.0f} requests of {args.samples} samples x "
-        f"{min(args.signals, len(SIGNALS))} signals from {args.clients} clients in "
-        f"{r['seconds']:.2f} s = {n / r['seconds']:,.0f} requests/s, "
-        f"{signals / r['seconds']:,.0f} signals/s; server CPU {r['cpu_s'] / n * 1e3:.2f} ms per "
-        f"request; stored {r['stored']:,.0f} of {signals:,} rows; server peak "
-        f"{r['hwm_kb'] / 1024:.0f} MB"
-    )
-    print(text)
-    with (RESULTS / "ingest_http.csv").open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["requests", "clients", "seconds", "requests_per_s", "signals_per_s",
-                    "server_cpu_ms_per_request", "stored", "peak_mb"])  # fmt: skip
-        w.writerow([n, args.clients, f"{r['seconds']:.3f}", f"{n / r['seconds']:.1f}",
-                    f"{signals / r['seconds']:.0f}", f"{r['cpu_s'] / n * 1e3:.3f}",
-                    int(r["stored"]), f"{r['hwm_kb'] / 1024:.1f}"])  # fmt: skip
-    if r["stored"] != signals:
-        print(f"WARNING: HTTP stored {r['stored']:,.0f} rows, expected {signals:,}")
+        median = sorted(http_runs, key=lambda r: r["seconds"])[len(http_runs) // 2]
+        ok = report_http(median, args, stream.signals) and ok
+    if not ok:
+        sys.exit("a consumer did not store every acknowledged signal exactly once (see above)")
 
 
 if __name__ == "__main__":
