@@ -20,12 +20,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
-from typing import Any
+from typing import Any, Literal
 
 from voltvan.domain import Scenario
 from voltvan.plan import Plan, Unassigned
 from voltvan.planning._assign import AssignMethod, assign_stops
 from voltvan.planning._planner import MATRIX_DEPART_S, plan_scenario
+from voltvan.planning._spark_executor import SparkExecutor
 from voltvan.planning._split import Part, split_day
 from voltvan.planning.ev import Deadline
 
@@ -36,6 +37,8 @@ STITCH_SHARE = 0.03
 MIN_PART_S = 0.5
 NO_VANS = "no depot has a van for it"
 TICK_S = 0.5
+Engine = Literal["processes", "spark"]
+ENGINES: tuple[Engine, ...] = ("processes", "spark")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +67,21 @@ def plan_day(
     seed: int = 0,
     max_iterations: int | None = None,
     on_progress: Callable[[DayProgress], None] | None = None,
+    engine: Engine | str = "processes",
+    master: str | None = None,
 ) -> Plan:
     """One plan for the whole day; every stop served once or listed with its reason.
 
     ``workers`` processes (default: the machine's cores; 1 plans in this process) share
-    ``time_limit_s`` as described in the module docstring.
+    ``time_limit_s`` as described in the module docstring. With ``engine="spark"`` each part is
+    one Spark task on ``master`` (default ``local[2]``, or the running session), ``workers`` of
+    them at a time (default: the cluster's cores); starting Spark counts against the limit.
     """
     deadline = Deadline(time_limit_s)
-    num_workers = max(1, workers if workers is not None else os.cpu_count() or 1)
     if max_stops_per_solve < 1:
         raise ValueError(f"max_stops_per_solve must be at least 1, got {max_stops_per_solve}")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
     by_depot = assign_stops(scenario, assign)
     parts = sorted(
         split_day(scenario, by_depot, max_stops_per_solve=max_stops_per_solve),
@@ -81,15 +89,30 @@ def plan_day(
     )
     planned = {s.id for p in parts for s in p.scenario.stops}
     orphans = [Unassigned(s.id, NO_VANS) for s in scenario.stops if s.id not in planned]
-    results = _run(parts, deadline, num_workers, seed, max_iterations, on_progress, scenario)
+    executor, num_workers = _executor(engine, workers, master)
+    results = _run(
+        parts, deadline, executor, num_workers, seed, max_iterations, on_progress, scenario
+    )
     return _stitch(
         scenario, parts, results, orphans, deadline, num_workers, assign, seed, max_stops_per_solve
     )
 
 
+def _executor(engine: str, workers: int | None, master: str | None) -> tuple[Executor, int]:
+    """The executor the parts run on and how many run at once."""
+    if engine == "spark":
+        spark = SparkExecutor(master, workers)
+        return spark, spark.max_workers
+    n = max(1, workers if workers is not None else os.cpu_count() or 1)
+    if n == 1:
+        return _Inline(), 1
+    return ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn")), n
+
+
 def _run(
     parts: Sequence[Part],
     deadline: Deadline,
+    executor: Executor,
     workers: int,
     seed: int,
     max_iterations: int | None,
@@ -102,11 +125,6 @@ def _run(
     pending = list(range(len(parts)))
     running: dict[Future[Plan], tuple[int, float]] = {}
     done_stops = 0
-    executor: Executor = (
-        _Inline()
-        if workers == 1
-        else ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
-    )
     with executor:
         while pending or running:
             while pending and len(running) < workers:
