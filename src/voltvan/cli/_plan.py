@@ -76,7 +76,7 @@ def plan_command(
             "--workers",
             min=1,
             help="Processes (or Spark tasks) planning depots, or sectors of a big depot, in "
-            "parallel [default: the machine's cores; with Spark, the cluster's].",
+            "parallel \\[default: the machine's cores; with Spark, the cluster's].",
         ),
     ] = None,
     max_stops_per_solve: Annotated[
@@ -96,7 +96,7 @@ def plan_command(
         typer.Option(
             "--engine",
             help="Where the parts are planned: local processes, or one Spark task per part "
-            "(needs voltvan[spark] and Java 17+; see docs/retailer.md).",
+            "(needs voltvan\\[spark] and Java 17+; see docs/retailer.md).",
         ),
     ] = Engine.processes,
     master: Annotated[
