@@ -10,11 +10,16 @@ Three measurements, each printed as a table and written to ``bench/results/retai
    the machine may be shared.
 2. **Stops to depots.** ``nearest`` (regret order, nearest depot with room) against
    ``transport`` (the LP): total depot-to-stop distance, how full the fullest depot is, time.
-3. **What the split costs.** A one-depot city day (default 2,000 stops) planned whole, and cut
+3. **Processes or Spark.** One generated day (default 3,000 stops, 4 depots, 120 s) planned by
+   ``voltvan plan`` with the same time limit and workers, once on local processes and once with
+   ``--engine spark`` (``local[2]`` by default; Spark's start-up counts, as for a user): wall time,
+   distance, served, the checker's verdict, and Spark's ratio to the processes on each.
+4. **What the split costs.** A one-depot city day (default 2,000 stops) planned whole, and cut
    into 2 and 4 sectors, at equal total time in one process (so each variant has the same CPU):
    distance, vans, unserved, checker, and the distance ratio to planning it whole.
 
-Run: ``python bench/retailer.py`` (or ``make bench-retailer``); ``--quick`` for a small day.
+Run: ``python bench/retailer.py`` (or ``make bench-retailer``); ``--quick`` for a small day;
+``--skip day assign split`` for the engines alone (a few minutes; needs ``voltvan[spark]``).
 Long runs belong under ``nice -n 10`` on a shared machine.
 """
 
@@ -126,6 +131,64 @@ def whole_day(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     }
 
 
+def engines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
+    """The same day through ``voltvan plan`` on processes and on Spark, one after the other."""
+    from voltvan.plan import Plan
+
+    day = work / "engines-day"
+    vans = args.engine_vans or max(1, -(-args.engine_stops // 140))
+    subprocess.run(
+        [*_voltvan(), "scenario", "generate", "--stops", str(args.engine_stops), "--vans",
+         str(vans), "--depots", str(args.engine_depots), "--seed", str(args.seed), "--out",
+         str(day)],
+        check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    rows: list[dict[str, Any]] = []
+    for engine in ("processes", "spark"):
+        out = work / f"plan-{engine}"
+        cmd = [*_voltvan(), "plan", str(day), "--time-limit", str(args.engine_time), "--out",
+               str(out), "--engine", engine]  # fmt: skip
+        if engine == "spark":
+            cmd += ["--master", args.master]
+        if args.workers:
+            cmd += ["--workers", str(args.workers)]
+        load = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        mem = PeakMemory(proc.pid)
+        output, _ = proc.communicate()
+        wall_s = time.perf_counter() - t0
+        peak_b = mem.stop()
+        if not (out / "plan.json").exists():
+            raise SystemExit(f"voltvan plan --engine {engine} wrote no plan:\n{output}")
+        plan = Plan.read_json(out / "plan.json")
+        rows.append(
+            {
+                "engine": engine,
+                "stops": args.engine_stops,
+                "vans": vans,
+                "depots": args.engine_depots,
+                "parts": len(plan.stats.get("parts", [])),
+                "workers": plan.stats.get("workers"),
+                "time_limit_s": args.engine_time,
+                "planning_s": round(float(plan.stats.get("planning_time_s", 0.0)), 1),
+                "command_s": round(wall_s, 1),
+                "peak_memory_mb": round(peak_b / 2**20),
+                "distance_km": round(plan.distance_m / 1000, 1),
+                "served": plan.num_stops_served,
+                "unserved": len(plan.unassigned),
+                "checker_feasible": proc.returncode == 0,
+                "load_1min_before": round(load, 2),
+                "load_1min_after": round(os.getloadavg()[0], 2),
+            }
+        )
+    base = rows[0]
+    for r in rows:
+        for key in ("command_s", "planning_s", "distance_km", "served"):
+            r[f"{key}_vs_processes"] = round(r[key] / base[key], 3) if base[key] else None
+    return rows
+
+
 def assignment(args: argparse.Namespace) -> list[dict[str, Any]]:
     from voltvan.planning import assign_stops
     from voltvan.planning._assign import depot_capacity
@@ -216,17 +279,26 @@ def main() -> None:
     ap.add_argument("--max-stops-per-solve", type=int, default=2000)
     ap.add_argument("--split-stops", type=int, default=2000)
     ap.add_argument("--split-time", type=float, default=60.0)
-    ap.add_argument("--skip", nargs="*", default=[], choices=("day", "assign", "split"))
+    ap.add_argument("--engine-stops", type=int, default=3000)
+    ap.add_argument("--engine-vans", type=int, default=0, help="0: one per 140 stops")
+    ap.add_argument("--engine-depots", type=int, default=4)
+    ap.add_argument("--engine-time", type=float, default=120.0)
+    ap.add_argument("--master", default="local[2]", help="Spark master of the engines run")
+    ap.add_argument("--skip", nargs="*", default=[], choices=("day", "engines", "assign", "split"))
     ap.add_argument("--quick", action="store_true", help="2,000 stops, 15 vans, 3 depots, 60 s")
     args = ap.parse_args()
     if args.quick:
         args.stops, args.vans, args.depots, args.time_limit = 2000, 15, 3, 60.0
         args.split_stops, args.split_time = 600, 15.0
+        args.engine_stops, args.engine_depots, args.engine_time = 600, 3, 20.0
     out: dict[str, Any] = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
         if "day" not in args.skip:
             out["day"] = whole_day(args, Path(tmp))
             _table("The whole day", [out["day"]])
+        if "engines" not in args.skip:
+            out["engines"] = engines(args, Path(tmp))
+            _table("Processes or Spark (the same day, limit and workers)", out["engines"])
     if "assign" not in args.skip:
         out["assignment"] = assignment(args)
         _table("Stops to depots", out["assignment"])

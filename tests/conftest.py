@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,6 +21,9 @@ from voltvan.domain import (
     Van,
     VehicleType,
 )
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 pytest_plugins = ("tests.ci_skips", "tests.ops.databases")
 
@@ -95,3 +100,14 @@ def two_vans_five_stops(large_van: VehicleType) -> Scenario:
     )
     fleet = Fleet(depots=(depot,), vehicle_types=(large_van,), vans=vans)
     return Scenario(fleet=fleet, stops=stops, name="two_vans_five_stops")
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[SparkSession]:
+    """One Spark session (local[2]) for all Spark tests, planning's and telemetry's: the JVM
+    starts once per run. Telemetry's session (its SQL settings) serves planning as well."""
+    from voltvan.telemetry.spark import spark_session
+
+    session = spark_session("local[2]", {"spark.sql.shuffle.partitions": "4"})
+    yield session
+    session.stop()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,6 +19,7 @@ from rich.table import Table
 
 from voltvan.cli._app import app, console
 from voltvan.cli._plan_budget import planning_budget_s
+from voltvan.cli._plan_day import DayOptions, Engine, plan_in_parts
 
 if TYPE_CHECKING:
     from voltvan.check import CheckResult
@@ -37,15 +37,6 @@ DEFAULT_DEMO_OUT = Path("out/demo")
 class Assign(StrEnum):
     nearest = "nearest"
     transport = "transport"
-
-
-@dataclass(frozen=True)
-class DayOptions:
-    """How a day too big for one search is split and fanned out (``voltvan.planning.plan_day``)."""
-
-    workers: int | None = None
-    max_stops_per_solve: int = 2000  # voltvan.planning.MAX_STOPS_PER_SOLVE (not imported: start-up)
-    assign: str = "nearest"
 
 
 class Weather(StrEnum):
@@ -92,8 +83,8 @@ def plan_command(
         typer.Option(
             "--workers",
             min=1,
-            help="Processes planning depots (or sectors of a big depot) in parallel "
-            "[default: the machine's cores].",
+            help="Processes (or Spark tasks) planning depots, or sectors of a big depot, in "
+            "parallel \\[default: the machine's cores; with Spark, the cluster's].",
         ),
     ] = None,
     max_stops_per_solve: Annotated[
@@ -108,15 +99,38 @@ def plan_command(
         Assign,
         typer.Option("--assign", help="How stops go to depots first on a multi-depot day."),
     ] = Assign.nearest,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="Where the parts are planned: local processes, or one Spark task per part "
+            "(needs voltvan\\[spark] and Java 17+; see docs/retailer.md).",
+        ),
+    ] = Engine.processes,
+    master: Annotated[
+        str | None,
+        typer.Option(
+            "--master",
+            help="Spark master URL with --engine spark, e.g. 'local[4]', spark://host:7077 "
+            "[default: local[2], or the one spark-submit set].",
+        ),
+    ] = None,
 ) -> None:
     """Plan feasible EV routes for a scenario, check them and write plan, GeoJSON and report.
 
     A day with several depots, or more stops than one search handles well, is planned in parts
-    (stops to depots, big depots cut into sectors) by parallel processes within the one time limit.
+    (stops to depots, big depots cut into sectors) by parallel processes within the one time limit;
+    with --engine spark each part is a Spark task, on this machine or a cluster.
     """
     from voltvan.cli._read import read_scenario_noting
 
     started_s = time.monotonic()
+    if master is not None and engine is not Engine.spark:
+        raise typer.BadParameter("--master needs --engine spark", param_hint="--master")
+    if engine is Engine.spark:
+        from voltvan.spark import require_pyspark
+
+        require_pyspark()
     scenario = read_scenario_noting(scenario_dir)
     result = run_plan(
         scenario,
@@ -124,7 +138,7 @@ def plan_command(
         time_limit_s=time_limit,
         seed=seed,
         max_iter=max_iterations,
-        day=DayOptions(workers, max_stops_per_solve, assign.value),
+        day=DayOptions(workers, max_stops_per_solve, assign.value, engine.value, master),
         started_s=started_s,
     )
     if not result.is_feasible:
@@ -186,7 +200,7 @@ def run_plan(
 
     day = day or DayOptions()
     budget_s = planning_budget_s(time_limit_s, started_s, len(scenario.stops))
-    if needs_split(scenario, day.max_stops_per_solve):
+    if day.engine == Engine.spark or needs_split(scenario, day.max_stops_per_solve):
         plan = plan_in_parts(scenario, time_limit_s=budget_s, seed=seed, max_iter=max_iter, day=day)
     else:
         plan = _with_progress(
@@ -232,45 +246,6 @@ def _with_progress(solve: Callable[[OnProgress], Plan], time_limit_s: float) -> 
             )
 
         plan = solve(on_progress)
-        bar.update(task, completed=time_limit_s)
-    return plan
-
-
-def plan_in_parts(
-    scenario: Scenario, *, time_limit_s: float, seed: int, max_iter: int | None, day: DayOptions
-) -> Plan:
-    """The whole day by depot and sector in parallel, with one bar for the whole run."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from voltvan.planning import DayProgress, plan_day
-
-    columns = (
-        TextColumn("[bold]planning the day[/]"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[status]}"),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("day", total=time_limit_s, status="assigning stops to depots")
-
-        def on_progress(p: DayProgress) -> None:
-            bar.update(
-                task,
-                completed=min(p.elapsed_s, time_limit_s),
-                status=f"{p.parts_done} of {p.num_parts} parts planned · "
-                f"{p.stops_done:,} of {p.num_stops:,} stops",
-            )
-
-        plan = plan_day(
-            scenario,
-            time_limit_s=time_limit_s,
-            workers=day.workers,
-            max_stops_per_solve=day.max_stops_per_solve,
-            assign=day.assign,
-            seed=seed,
-            max_iterations=max_iter,
-            on_progress=on_progress,
-        )
         bar.update(task, completed=time_limit_s)
     return plan
 

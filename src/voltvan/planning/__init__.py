@@ -1,7 +1,8 @@
 """Planning: turn a scenario into feasible EV routes (engine in ``voltvan.planning.ev``).
 
 :func:`plan_day` plans a retailer's whole day: stops to depots, big depots cut into sectors, the
-parts planned by :func:`plan_scenario` in parallel processes and stitched into one plan.
+parts planned by :func:`plan_scenario` in parallel processes (or as Spark tasks,
+:class:`SparkExecutor`) and stitched into one plan.
 :func:`plan_scenario` is the city planner: it screens out stops no van can serve, maps the rest
 onto the generic EV routing engine, replays every route with the full energy model and repairs
 what that replay rejects. :func:`replan` re-plans the rest of a day from a plan and the events
@@ -10,6 +11,7 @@ read by :func:`read_events`. The independent check of their output lives in :mod
 
 from voltvan.planning._assign import ASSIGN_METHODS as ASSIGN_METHODS
 from voltvan.planning._assign import assign_stops as assign_stops
+from voltvan.planning._day import ENGINES as ENGINES
 from voltvan.planning._day import MAX_STOPS_PER_SOLVE as MAX_STOPS_PER_SOLVE
 from voltvan.planning._day import NO_VANS as NO_VANS
 from voltvan.planning._day import DayProgress as DayProgress
@@ -34,12 +36,15 @@ from voltvan.planning._replan import Replan as Replan
 from voltvan.planning._replan import replan as replan
 from voltvan.planning._replan_metrics import ReplanCounts as ReplanCounts
 from voltvan.planning._replan_state import NO_TIME_ON_BOARD as NO_TIME_ON_BOARD
+from voltvan.planning._spark_executor import SparkExecutor as SparkExecutor
+from voltvan.planning._spark_executor import SparkTaskFailed as SparkTaskFailed
 from voltvan.planning._split import Part as Part
 from voltvan.planning._split import split_day as split_day
 from voltvan.planning.ev import Deadline as Deadline
 
 __all__ = [
     "ASSIGN_METHODS",
+    "ENGINES",
     "EVENTS_FORMAT_VERSION",
     "FINISH_SHARE",
     "MATRIX_DEPART_S",
@@ -60,6 +65,8 @@ __all__ = [
     "Part",
     "Replan",
     "ReplanCounts",
+    "SparkExecutor",
+    "SparkTaskFailed",
     "assign_stops",
     "needs_split",
     "parse_events",

@@ -26,13 +26,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
-from typing import Any
+from typing import Any, Literal
 
 from voltvan.domain import Scenario
 from voltvan.plan import Plan, Unassigned
 from voltvan.planning._assign import AssignMethod, assign_stops
 from voltvan.planning._planner import MATRIX_DEPART_S, plan_scenario
 from voltvan.planning._reasons import NOT_PLACED_IN_TIME
+from voltvan.planning._spark_executor import SparkExecutor
 from voltvan.planning._split import Part, split_day
 from voltvan.planning.ev import Deadline
 
@@ -47,6 +48,8 @@ LATE_MIN_S = 5.0
 """... but never less than this: a small limit still leaves time for a worker to answer."""
 NO_VANS = "no depot has a van for it"
 TICK_S = 0.5
+Engine = Literal["processes", "spark"]
+ENGINES: tuple[Engine, ...] = ("processes", "spark")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,17 +79,22 @@ def plan_day(
     max_iterations: int | None = None,
     on_progress: Callable[[DayProgress], None] | None = None,
     deadline: Deadline | None = None,
+    engine: Engine | str = "processes",
+    master: str | None = None,
 ) -> Plan:
     """One plan for the whole day; every stop served once or listed with its reason.
 
     ``workers`` processes (default: the machine's cores; 1 plans in this process) share
     ``time_limit_s`` (or ``deadline``, when the caller shares its own) as described in the
-    module docstring.
+    module docstring. With ``engine="spark"`` each part is one Spark task on ``master`` (default
+    ``local[2]``, or the running session), ``workers`` of them at a time (default: the cluster's
+    cores); starting Spark counts against the limit.
     """
     deadline = deadline if deadline is not None else Deadline(time_limit_s)
-    num_workers = max(1, workers if workers is not None else os.cpu_count() or 1)
     if max_stops_per_solve < 1:
         raise ValueError(f"max_stops_per_solve must be at least 1, got {max_stops_per_solve}")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
     by_depot = assign_stops(scenario, assign)
     parts = sorted(
         split_day(scenario, by_depot, max_stops_per_solve=max_stops_per_solve),
@@ -94,8 +102,10 @@ def plan_day(
     )
     planned = {s.id for p in parts for s in p.scenario.stops}
     orphans = [Unassigned(s.id, NO_VANS) for s in scenario.stops if s.id not in planned]
+    others = set(multiprocessing.active_children())  # the caller's own: never stopped here
+    executor, num_workers = _executor(engine, workers, master)
     results, stopped = _run(
-        parts, deadline, num_workers, seed, max_iterations, on_progress, scenario
+        parts, deadline, executor, num_workers, seed, max_iterations, on_progress, scenario, others
     )
     orphans += [
         Unassigned(s.id, NOT_PLACED_IN_TIME) for k in stopped for s in parts[k].scenario.stops
@@ -112,17 +122,31 @@ def plan_day(
     return _stitch(scenario, parts, results, orphans, deadline, head)
 
 
+def _executor(engine: str, workers: int | None, master: str | None) -> tuple[Executor, int]:
+    """The executor the parts run on and how many run at once."""
+    if engine == "spark":
+        spark = SparkExecutor(master, workers)
+        return spark, spark.max_workers
+    n = max(1, workers if workers is not None else os.cpu_count() or 1)
+    if n == 1:
+        return _Inline(), 1
+    return ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn")), n
+
+
 def _run(
     parts: Sequence[Part],
     deadline: Deadline,
+    executor: Executor,
     workers: int,
     seed: int,
     max_iterations: int | None,
     on_progress: Callable[[DayProgress], None] | None,
     scenario: Scenario,
+    others: set[multiprocessing.process.BaseProcess],
 ) -> tuple[list[tuple[Plan, float]], list[int]]:
     """Plan the parts, largest first, each with its fair share of the time (module docstring);
-    also the indices of the parts stopped for running too late."""
+    also the indices of the parts stopped for running too late. ``others`` are the processes
+    that were there before the pool: never stopped."""
     limit_s = deadline.limit_s or 0.0
     usable_s = limit_s * (1.0 - STITCH_SHARE)
     give_up_s = limit_s + late_grace_s(limit_s)
@@ -130,12 +154,6 @@ def _run(
     pending = list(range(len(parts)))
     running: dict[Future[Plan], tuple[int, float]] = {}
     done_stops = 0
-    others = set(multiprocessing.active_children())  # the caller's own: never stopped here
-    executor: Executor = (
-        _Inline()
-        if workers == 1
-        else ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
-    )
     stopped: list[int] = []
     try:
         while pending or running:

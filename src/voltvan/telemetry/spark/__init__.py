@@ -6,13 +6,13 @@ pyspark before a job starts, so the rest of voltvan runs without it. Run it with
 ``python -m voltvan.telemetry.spark --help``).
 """
 
+from voltvan.spark import DEFAULT_MASTER as DEFAULT_MASTER
+from voltvan.spark import SparkMissing as SparkMissing
+from voltvan.spark import require_pyspark as require_pyspark
 from voltvan.telemetry.spark._derive import SparkDeriveSummary as SparkDeriveSummary
 from voltvan.telemetry.spark._derive import derive_spark as derive_spark
 from voltvan.telemetry.spark._derive import derived_tables as derived_tables
 from voltvan.telemetry.spark._health import health as health
-from voltvan.telemetry.spark._session import DEFAULT_MASTER as DEFAULT_MASTER
-from voltvan.telemetry.spark._session import SparkMissing as SparkMissing
-from voltvan.telemetry.spark._session import require_pyspark as require_pyspark
 from voltvan.telemetry.spark._session import spark_session as spark_session
 
 __all__ = [
