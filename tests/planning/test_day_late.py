@@ -45,5 +45,5 @@ def test_a_part_past_the_grace_is_stopped_and_its_stops_named(
     assert plan.num_stops_served > 0
     assert {p["part"] for p in plan.stats["parts"]} == {"D01", "D03"}
     assert check_plan(plan, metro).is_feasible
-    assert elapsed < 120.0  # not the hour the stuck worker would take
+    assert elapsed < 300.0  # the limit and its grace (30 s), not the stuck worker's hour
     assert set(multiprocessing.active_children()) <= before

@@ -42,10 +42,11 @@ MAX_STOPS_PER_SOLVE = 2000
 STITCH_SHARE = 0.03
 """Of the time limit, kept back from the parts for collecting and stitching their plans."""
 MIN_PART_S = 0.5
-LATE_SHARE = 0.02
+LATE_SHARE = 0.05
 """Of the time limit, how long a part may run past the day's time before it is stopped ..."""
-LATE_MIN_S = 5.0
-"""... but never less than this: a small limit still leaves time for a worker to answer."""
+LATE_MIN_S = 30.0
+"""... but never less than this: a busy machine slows a part's fixed work (matrices, replay),
+and a dispatcher would rather wait half a minute than lose a depot's plan."""
 NO_VANS = "no depot has a van for it"
 TICK_S = 0.5
 Engine = Literal["processes", "spark"]
