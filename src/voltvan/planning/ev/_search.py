@@ -539,7 +539,10 @@ class EvLocalSearch:
     def insert_all(self, clients: list[int], vehicle_type: int = 0) -> list[int]:
         """Put the clients into the routes (ejecting others if need be), else on new routes.
 
-        Returns the clients that not even a route of their own can serve.
+        Returns the clients that not even a route of their own can serve. Past the deadline a
+        client still out gets a route of its own straight away: trying its places in long routes
+        costs a labelling each (seconds for a hundred clients), a route of one costs almost
+        nothing, and the caller decides what to do with routes beyond its fleet.
         """
         pool = list(clients)
         routes = [list(s) for s in self.routes]
@@ -549,7 +552,9 @@ class EvLocalSearch:
         self.routes, self.evals = routes, evals
         rest: list[int] = []
         for u in pool:
-            found = self._best_insertion(u, self.routes, self.evals)
+            found = (
+                None if self._out_of_time() else self._best_insertion(u, self.routes, self.evals)
+            )
             if found is not None:
                 t, cand, ev = found
                 self.routes[t] = cand

@@ -257,17 +257,19 @@ def _trim(
 ) -> tuple[list[int], RouteEval, list[int]] | None:
     """The shortest feasible route left after removing one client, else two; None if neither.
 
-    Removing two is quadratic in the route's length, each try a labelling (a 160-stop route of a
-    retailer's day: 12,720 labellings, seconds each time). So the deadline is asked before each
-    first client removed, not only before the pairs start: past it, the best found so far is
-    kept, or the caller splits the route instead (linear).
+    Each try is a labelling, a third of a second on a long route past a depot with a hundred
+    chargers: removing one client is already seconds, removing two is quadratic (a 160-stop route:
+    12,720 labellings). So the deadline is asked before each client tried, at both depths: past
+    it, the best found so far is kept, or the caller splits the route instead (linear).
     """
     for depth in (1, 2):
         if depth == 2 and deadline is not None and deadline.expired():
             return None
         best: tuple[list[int], RouteEval, list[int]] | None = None
         for i in range(len(clients)):
-            if depth == 2 and i > 0 and deadline is not None and deadline.expired():
+            if i > 0 and deadline is not None and deadline.expired():
+                if depth == 1 and best is None:
+                    return None
                 break
             for j in range(i + 1, len(clients)) if depth == 2 else (None,):
                 gone = [clients[i]] if j is None else [clients[i], clients[j]]
