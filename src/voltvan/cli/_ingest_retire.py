@@ -55,7 +55,7 @@ def run_retire(
             continue
         console.print(
             f"retired {client_id}: drained {r.messages:,} messages ({r.stored:,} rows stored, "
-            f"{r.duplicates:,} duplicates, {r.rejected:,} rejected) in {r.drain_s:.1f} s; "
+            f"{r.duplicates:,} duplicates, {r.rejected:,} rejected) in {r.drain_s:.1f} s"
             "; unsubscribed, session ended",
             highlight=False,
         )

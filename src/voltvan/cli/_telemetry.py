@@ -108,7 +108,7 @@ def ingest(
         max=64,
         help="Worker processes, one per core, splitting the stream in the shared subscription "
         "--shared-group (default group 'voltvan'); each is --client-id-N. A worker that dies is "
-        "restarted.",
+        "restarted. After lowering N, --retire the client ids that are gone.",
     ),
     retire: Annotated[
         list[str] | None,
