@@ -14,8 +14,8 @@ the session and its messages are resumed):
    in order, so any message it still sent before the DISCONNECT (it sends queued messages as
    PUBACKs free the window) is read up to the end of the connection and stored too.
 
-Any failure before step 3 leaves the session as it was (minus what was stored and
-acknowledged), so retiring again is always safe; the store drops rows it already holds.
+A failure before step 3 keeps the session (less what was stored and acknowledged): retiring
+again is always safe, and the store drops rows it already holds.
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ from voltvan.telemetry.ingest._sink import Sink
 
 _UNSUBSCRIBE, _UNSUBACK, _PINGRESP, _PUBACK, _DISCONNECT = 10, 11, 13, 4, 14
 _NO_SUBSCRIPTION = 0x11  # UNSUBACK: the session held no such subscription
-_UNSUBSCRIBE_ID = 1
 _PAUSE_S = 0.05  # the stream paused: write what is pending and acknowledge it
 _READ_BYTES = 1 << 18
 
@@ -191,8 +190,9 @@ class _Drain:
                 self.sock.sendall(b"\xc0\x00")  # PINGREQ
                 last_sent = now
             wait_s = _PAUSE_S if self.pending else min(quiet_s, 1.0)
-            ready, _, _ = select.select([self.sock], [], [], wait_s)
-            if (ready or _tls_pending(self.sock)) and not self._recv():
+            # an SSL socket may hold decrypted bytes that select cannot see
+            tls = isinstance(self.sock, ssl.SSLSocket) and self.sock.pending() > 0
+            if (tls or select.select([self.sock], [], [], wait_s)[0]) and not self._recv():
                 raise ProtocolError("the broker closed the connection")
 
     def read_to_end(self, timeout_s: float = 5.0) -> None:
@@ -267,7 +267,10 @@ class _Drain:
         """Write the batch (durable when ``write`` returns), then acknowledge its messages."""
         if not self.pending:
             return
-        written = self.store.write(self.batch)
+        try:
+            written = self.store.write(self.batch)
+        except OSError as exc:  # nothing of this batch is acknowledged: the session keeps it
+            raise RetireError(f"cannot write to the store: {exc}; the session is kept") from None
         if ack and self.mids:
             self.sock.sendall(puback_packets(self.mids))
         r = self.result
@@ -282,13 +285,8 @@ class _Drain:
             self.on_progress(r)
 
 
-def _tls_pending(sock: socket.socket) -> bool:
-    """Whether an SSL socket holds decrypted bytes that ``select`` cannot see."""
-    return isinstance(sock, ssl.SSLSocket) and sock.pending() > 0
-
-
-def unsubscribe_packet(filters: list[str]) -> bytes:
-    body = struct.pack("!H", _UNSUBSCRIBE_ID) + b"\x00" + b"".join(_string(f) for f in filters)
+def unsubscribe_packet(filters: list[str]) -> bytes:  # packet id 1: the only one we send
+    body = struct.pack("!H", 1) + b"\x00" + b"".join(_string(f) for f in filters)
     return _packet((_UNSUBSCRIBE << 4) | 0x02, body)
 
 
