@@ -4,7 +4,9 @@ One worker is held to about one CPU by Python's GIL; the broker splits a shared 
 stream over its members, so N processes use N cores with no coordination between them (each has
 its own persistent session, client id and writer id). This supervisor starts them, restarts one
 that dies (its session keeps what it had not acknowledged, so nothing is lost), and passes a
-stop on to all of them.
+stop on to all of them. It does not retire members when started with a smaller N: it keeps no
+record of earlier runs and MQTT cannot list sessions, so the operator retires the client ids
+that are gone (``voltvan ingest --retire``, :mod:`voltvan.cli._ingest_retire`).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import re
 import signal
@@ -107,7 +108,33 @@ def ingest(
         max=64,
         help="Worker processes, one per core, splitting the stream in the shared subscription "
         "--shared-group (default group 'voltvan'); each is --client-id-N. A worker that dies is "
-        "restarted.",
+        "restarted. After lowering N, --retire the client ids that are gone.",
+    ),
+    retire: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--retire",
+            metavar="CLIENT_ID",
+            help="Instead of ingesting: retire this client id (repeatable) from the shared "
+            "subscription --shared-group (default 'voltvan'), e.g. members 3 and 4 after going "
+            "from --workers 4 to 2. Stop that worker first. Unsubscribes it (the broker stops "
+            "routing to it), stores every message its session holds (acknowledged after the "
+            "write), then ends the session. Safe to repeat.",
+        ),
+    ] = None,
+    drain_quiet_s: float = typer.Option(
+        2.0,
+        "--drain-quiet",
+        min=0.1,
+        help="With --retire: the drain is complete when no message came for this long, in "
+        "seconds (MQTT has no 'queue empty' signal).",
+    ),
+    drain_timeout_s: float = typer.Option(
+        600.0,
+        "--drain-timeout",
+        min=1.0,
+        help="With --retire: give up after this many seconds per client id, keeping the "
+        "session (exit 1); run it again to go on.",
     ),
     metrics_port: int | None = typer.Option(
         None,
@@ -118,7 +145,9 @@ def ingest(
         "on PORT+N-1).",
     ),
 ) -> None:
-    """Ingest signals from an MQTT broker (QoS 1, acknowledged only after the write)."""
+    """Ingest signals from an MQTT broker (QoS 1, acknowledged only after the write).
+
+    With --retire: a stopped worker's client id leaves the group, its session drained."""
     import logging
 
     from voltvan.telemetry import (
@@ -148,6 +177,23 @@ def ingest(
         cert_file=cert_file,
         key_file=key_file,
     )
+    if retire:
+        from voltvan.cli._ingest_retire import run_retire
+
+        if workers > 1:
+            raise InvalidInput(
+                "--retire runs on its own: start the workers separately", field="--retire"
+            )
+        run_retire(
+            retire,
+            dataclasses.replace(params, shared_group=shared_group or "voltvan"),
+            data,
+            ids,
+            quiet_s=drain_quiet_s,
+            timeout_s=drain_timeout_s,
+            writer_id=_writer_id,
+        )
+        return
     if workers > 1:
         from voltvan.cli._ingest_pool import run_pool
 
@@ -171,7 +217,7 @@ def ingest(
             for i, member in enumerate(members):
                 member += ["--metrics-port", str(metrics_port + i)]
         raise typer.Exit(run_pool(members, password))
-    writer_id = "main" if client_id == "voltvan-ingest" else _safe_id(client_id)
+    writer_id = _writer_id(client_id)
     last = [0.0]
 
     def report(stats: IngestStats) -> None:
@@ -204,6 +250,11 @@ def ingest(
         f"{stats.flushes:,} batches, parse {stats.parse_s:.1f} s, write {stats.write_s:.1f} s",
         highlight=False,
     )
+
+
+def _writer_id(client_id: str) -> str:
+    """A worker's writer id (its files and store lock) follows from its client id."""
+    return "main" if client_id == "voltvan-ingest" else _safe_id(client_id)
 
 
 def _safe_id(text: str) -> str:

@@ -188,6 +188,12 @@ from voltvan.telemetry.ingest import (
     RejectReason as RejectReason,
 )
 from voltvan.telemetry.ingest import (
+    RetireError as RetireError,
+)
+from voltvan.telemetry.ingest import (
+    RetireResult as RetireResult,
+)
+from voltvan.telemetry.ingest import (
     Signal as Signal,
 )
 from voltvan.telemetry.ingest import (
@@ -234,6 +240,9 @@ from voltvan.telemetry.ingest import (
 )
 from voltvan.telemetry.ingest import (
     read_rsk_twizy_csv as read_rsk_twizy_csv,
+)
+from voltvan.telemetry.ingest import (
+    retire_client as retire_client,
 )
 from voltvan.telemetry.ingest import (
     signal_catalog as signal_catalog,
@@ -365,6 +374,8 @@ __all__ = [
     "Publisher",
     "Reject",
     "RejectReason",
+    "RetireError",
+    "RetireResult",
     "Signal",
     "Sink",
     "Store",
@@ -418,6 +429,7 @@ __all__ = [
     "refresh_views",
     "register_view_hook",
     "retain",
+    "retire_client",
     "segments_sql",
     "signal_catalog",
     "signal_codes",

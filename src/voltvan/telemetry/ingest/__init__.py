@@ -30,6 +30,9 @@ from voltvan.telemetry.ingest._mqtt import IngestWorker as IngestWorker
 from voltvan.telemetry.ingest._mqtt import MqttParams as MqttParams
 from voltvan.telemetry.ingest._mqtt import parse_mqtt_url as parse_mqtt_url
 from voltvan.telemetry.ingest._mqtt import tls_context as tls_context
+from voltvan.telemetry.ingest._mqtt_retire import RetireError as RetireError
+from voltvan.telemetry.ingest._mqtt_retire import RetireResult as RetireResult
+from voltvan.telemetry.ingest._mqtt_retire import retire_client as retire_client
 from voltvan.telemetry.ingest._publisher import Publisher as Publisher
 from voltvan.telemetry.ingest._publisher import PublishError as PublishError
 from voltvan.telemetry.ingest._signals import AIR_TEMPERATURE as AIR_TEMPERATURE
@@ -79,6 +82,8 @@ __all__ = [
     "Publisher",
     "Reject",
     "RejectReason",
+    "RetireError",
+    "RetireResult",
     "Signal",
     "Sink",
     "Tokens",
@@ -95,6 +100,7 @@ __all__ = [
     "parse_message",
     "parse_mqtt_url",
     "read_rsk_twizy_csv",
+    "retire_client",
     "signal_catalog",
     "signal_codes",
     "signal_names",

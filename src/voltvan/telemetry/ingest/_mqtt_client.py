@@ -358,35 +358,8 @@ class Subscriber:
 
     def _connect(self) -> tuple[socket.socket, bytearray]:
         o = self.options
-        sock = socket.create_connection((o.host, o.port), timeout=o.connect_timeout_s)
+        sock, rest, session_present, self.server_keepalive_s = handshake(o)
         try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if o.tls is not None:
-                sock = o.tls.wrap_socket(sock, server_hostname=o.host)
-            sock.sendall(connect_packet(o))
-            buf = bytearray()
-            while (got := _first_packet(buf)) is None:
-                chunk = sock.recv(_READ_BYTES)
-                if not chunk:
-                    raise ProtocolError("the broker closed the connection before CONNACK")
-                buf += chunk
-            first, body, size = got
-            if first >> 4 != _CONNACK or len(body) < 2:
-                raise ProtocolError("the broker's first packet is not a CONNACK")
-            if len(body) == 2 and body[1] == _V311_BAD_PROTOCOL:
-                raise UnsupportedBroker(
-                    "the broker answered as MQTT 3.1.1 (unacceptable protocol version): voltvan "
-                    "ingest needs MQTT 5 (Mosquitto 1.6 or later, EMQX, HiveMQ, VerneMQ, "
-                    "AWS IoT Core)"
-                )
-            if body[1] == _V5_UNSUPPORTED_PROTOCOL:
-                raise UnsupportedBroker(f"the broker refused MQTT 5: {reason_text(body[1])}")
-            if body[1] >= 0x80:
-                raise ProtocolError(f"the broker refused the connection: {reason_text(body[1])}")
-            self.server_keepalive_s = connack_properties(body).get(_SERVER_KEEP_ALIVE)
-            session_present = bool(body[0] & 1)
-            rest = buf[size:]  # messages of the resumed session may follow at once
-            sock.settimeout(1.0)
             with self._out_lock:
                 self._outbox.clear()  # PUBACKs for the old connection mean nothing here
             self._generation += 1
@@ -474,6 +447,54 @@ class Subscriber:
             return
         else:
             raise ProtocolError(f"unexpected packet type {kind} from the broker")
+
+
+class Handshake(NamedTuple):
+    """An open connection after CONNACK: what the broker sent after it, and what it said."""
+
+    sock: socket.socket
+    rest: bytearray  # bytes after the CONNACK: a resumed session's messages may follow at once
+    session_present: bool
+    server_keepalive_s: int | None
+
+
+def handshake(o: Options) -> Handshake:
+    """Connect, send CONNECT and read the CONNACK (the socket then has a 1 s read timeout).
+
+    Raises OSError when the broker cannot be reached, :class:`UnsupportedBroker` when it does not
+    speak MQTT 5 and :class:`ProtocolError` when it refuses the connection (the reason in words).
+    """
+    sock = socket.create_connection((o.host, o.port), timeout=o.connect_timeout_s)
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if o.tls is not None:
+            sock = o.tls.wrap_socket(sock, server_hostname=o.host)
+        sock.sendall(connect_packet(o))
+        buf = bytearray()
+        while (got := _first_packet(buf)) is None:
+            chunk = sock.recv(_READ_BYTES)
+            if not chunk:
+                raise ProtocolError("the broker closed the connection before CONNACK")
+            buf += chunk
+        first, body, size = got
+        if first >> 4 != _CONNACK or len(body) < 2:
+            raise ProtocolError("the broker's first packet is not a CONNACK")
+        if len(body) == 2 and body[1] == _V311_BAD_PROTOCOL:
+            raise UnsupportedBroker(
+                "the broker answered as MQTT 3.1.1 (unacceptable protocol version): voltvan "
+                "ingest needs MQTT 5 (Mosquitto 1.6 or later, EMQX, HiveMQ, VerneMQ, "
+                "AWS IoT Core)"
+            )
+        if body[1] == _V5_UNSUPPORTED_PROTOCOL:
+            raise UnsupportedBroker(f"the broker refused MQTT 5: {reason_text(body[1])}")
+        if body[1] >= 0x80:
+            raise ProtocolError(f"the broker refused the connection: {reason_text(body[1])}")
+        keepalive_s = connack_properties(body).get(_SERVER_KEEP_ALIVE)
+        sock.settimeout(1.0)
+    except BaseException:
+        sock.close()
+        raise
+    return Handshake(sock, buf[size:], bool(body[0] & 1), keepalive_s)
 
 
 # MQTT 5 §2.2.2.2: how each property's value is encoded, to step over the ones we do not use.
