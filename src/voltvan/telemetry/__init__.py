@@ -104,6 +104,8 @@ from voltvan.telemetry.analytics import (
 from voltvan.telemetry.analytics import rebuild_would_lose as rebuild_would_lose
 from voltvan.telemetry.analytics import segments_sql as segments_sql
 from voltvan.telemetry.analytics import stops_from_segments_sql as stops_from_segments_sql
+from voltvan.telemetry.analytics import time_bucket_sql as time_bucket_sql
+from voltvan.telemetry.analytics import time_buckets_sql as time_buckets_sql
 from voltvan.telemetry.analytics import trips_from_segments_sql as trips_from_segments_sql
 from voltvan.telemetry.analytics import van_gps_distances as van_gps_distances
 from voltvan.telemetry.analytics import (
@@ -435,6 +437,8 @@ __all__ = [
     "signal_codes",
     "signal_names",
     "stops_from_segments_sql",
+    "time_bucket_sql",
+    "time_buckets_sql",
     "tls_context",
     "topic_for",
     "trips_from_segments_sql",

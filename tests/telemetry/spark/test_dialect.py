@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from voltvan.telemetry.analytics import time_bucket_sql, time_buckets_sql
 from voltvan.telemetry.spark import SparkMissing, require_pyspark
 from voltvan.telemetry.spark._dialect import to_spark
 
@@ -32,6 +33,12 @@ def test_named_window_frame_dropped_inline_frame_kept() -> None:
     got = to_spark(sql)
     assert got.endswith("WINDOW w AS (PARTITION BY v ORDER BY ts)")
     assert "ORDER BY ts ROWS UNBOUNDED PRECEDING) FROM t" in got
+
+
+def test_time_buckets_use_spark_built_ins() -> None:
+    got = to_spark(f"SELECT {time_buckets_sql('a', 'b')} AS k, {time_bucket_sql('ts')}")
+    assert got.startswith("SELECT explode(sequence(CAST(floor(unix_micros(a) / 3600000000)")
+    assert "epoch" not in got  # Spark allows no SQL function inside explode
 
 
 def test_unbalanced_sql_is_an_error() -> None:

@@ -87,6 +87,11 @@ def test_generated_fleet(tmp_path: Path, spark: SparkSession) -> None:
     kinds = con.execute("SELECT DISTINCT distance_source FROM trips").fetchall()
     assert {"odometer", "gps"} <= {k[0] for k in kinds}
     assert counts["stops"] > 10
+    for table in ("trips", "stops", "charging_sessions"):  # intervals over many hour buckets
+        past_midnight = con.execute(
+            f"SELECT count(*) FROM {table} WHERE CAST(start_ts AS DATE) < CAST(end_ts AS DATE)"
+        ).fetchall()
+        assert past_midnight[0][0] > 0, table
 
 
 def test_one_day_rebuilt_over_duckdb_output(tmp_path: Path, spark: SparkSession) -> None:

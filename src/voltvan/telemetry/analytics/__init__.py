@@ -47,6 +47,8 @@ from voltvan.telemetry.analytics._read import match_observed as match_observed
 from voltvan.telemetry.analytics._read import newest_signal_ts as newest_signal_ts
 from voltvan.telemetry.analytics._read import vans_without_capacity as vans_without_capacity
 from voltvan.telemetry.analytics._read import vehicle_ids as vehicle_ids
+from voltvan.telemetry.analytics._time_buckets import bucket_sql as time_bucket_sql
+from voltvan.telemetry.analytics._time_buckets import buckets_sql as time_buckets_sql
 from voltvan.telemetry.analytics._trips import KMH_TO_MPS as KMH_TO_MPS
 from voltvan.telemetry.analytics._trips import SIGNALS as SIGNALS_RELATION
 from voltvan.telemetry.analytics._trips import TripParams as TripParams
@@ -97,6 +99,8 @@ __all__ = [
     "rebuild_would_lose",
     "segments_sql",
     "stops_from_segments_sql",
+    "time_bucket_sql",
+    "time_buckets_sql",
     "trips_from_segments_sql",
     "van_gps_distances",
     "vans_without_capacity",

@@ -25,6 +25,7 @@ from voltvan.telemetry.analytics._day_window import (
     day_rows,
     ts_sql,
 )
+from voltvan.telemetry.analytics._time_buckets import bucket_sql, buckets_sql
 from voltvan.telemetry.analytics._trips import KMH_TO_MPS, SIGNALS, fetch_table
 from voltvan.telemetry.ingest import BATTERY_POWER, ENERGY_KWH, IS_CHARGING, SOC, SPEED
 from voltvan.telemetry.store import Connection
@@ -70,14 +71,17 @@ def _flag_sql(p: ChargingParams, where: str, span: str) -> str:
             NOT bool_or(dt_prev IS NULL) AS settled_start,
             NOT bool_or(next_ts IS NULL) AS settled_end
         FROM flag_runs WHERE charging GROUP BY vehicle_id, run
+    ), flag_buckets AS (  -- one row per hour a session overlaps (see _time_buckets)
+        SELECT *, {buckets_sql("start_ts", "end_ts")} AS bucket FROM flag_sessions
     ), flag_detail AS (  -- LEFT JOIN: a session without SoC/power rows still counts
         SELECT f.*, s.ts, s.name, s.value,
             epoch(lead(s.ts) OVER (PARTITION BY f.vehicle_id, f.start_ts, s.name ORDER BY s.ts))
                 - epoch(s.ts) AS dt
-        FROM flag_sessions f LEFT JOIN (
-            SELECT vehicle_id, ts, name, value FROM {SIGNALS}
+        FROM flag_buckets f LEFT JOIN (
+            SELECT vehicle_id, ts, name, value, {bucket_sql("ts")} AS bucket FROM {SIGNALS}
             WHERE name IN ('{SOC}', '{BATTERY_POWER}', '{ENERGY_KWH}') {where}
-        ) s ON s.vehicle_id = f.vehicle_id AND s.ts >= f.start_ts AND s.ts <= f.end_ts
+        ) s ON s.vehicle_id = f.vehicle_id AND s.bucket = f.bucket
+           AND s.ts >= f.start_ts AND s.ts <= f.end_ts
     ), flagged AS (
         SELECT vehicle_id, start_ts, end_ts, settled_start, settled_end,
             arg_min(value, ts) FILTER (WHERE name = '{SOC}') AS start_soc_pct,

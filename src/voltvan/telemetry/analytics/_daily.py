@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from voltvan.telemetry.analytics._gps import GpsParams, flag_gps_faults
+from voltvan.telemetry.analytics._time_buckets import bucket_sql, buckets_sql
 from voltvan.telemetry.analytics._trips import KMH_TO_MPS, SIGNALS, fetch_table
 from voltvan.telemetry.ingest import (
     AIR_TEMPERATURE,
@@ -40,9 +41,12 @@ SELECT t.vehicle_id, t.start_ts,
         - min(s.value) FILTER (WHERE s.name = '{ODOMETER}') AS odometer_m,
     count(DISTINCT s.ts) FILTER (WHERE s.name = '{ODOMETER}') AS odometer_n,
     avg(s.value) FILTER (WHERE s.name = '{AIR_TEMPERATURE}') AS ambient_c
-FROM _trips_base t JOIN {SIGNALS} s
-  ON s.vehicle_id = t.vehicle_id AND s.ts >= t.start_ts AND s.ts <= t.end_ts
- AND s.name IN ('{SOC}', '{ENERGY_KWH}', '{ODOMETER}', '{AIR_TEMPERATURE}')
+FROM (SELECT vehicle_id, start_ts, end_ts, {buckets_sql("start_ts", "end_ts")} AS bucket
+      FROM _trips_base) t
+JOIN (SELECT *, {bucket_sql("ts")} AS bucket FROM {SIGNALS}
+      WHERE name IN ('{SOC}', '{ENERGY_KWH}', '{ODOMETER}', '{AIR_TEMPERATURE}')) s
+  ON s.vehicle_id = t.vehicle_id AND s.bucket = t.bucket
+ AND s.ts >= t.start_ts AND s.ts <= t.end_ts
 GROUP BY t.vehicle_id, t.start_ts
 """
 

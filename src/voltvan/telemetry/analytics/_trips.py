@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from voltvan.telemetry.analytics._day_window import DAY_CONTEXTS, RowsQuery, day_rows, ts_sql
+from voltvan.telemetry.analytics._time_buckets import bucket_sql, buckets_sql
 from voltvan.telemetry.ingest import (
     LATITUDE,
     LONGITUDE,
@@ -210,15 +211,20 @@ def _stops_from(segs: str, params: TripParams, where: str) -> str:
         FROM {segs}
         WHERE NOT is_trip AND epoch(end_ts) - epoch(start_ts) >= {params.min_stop_s}
     ), pos AS (
-        SELECT vehicle_id, ts, name, value FROM {SIGNALS}
+        SELECT vehicle_id, ts, name, value, {bucket_sql("ts")} AS bucket FROM {SIGNALS}
         WHERE name IN ('{LATITUDE}', '{LONGITUDE}') AND abs(value) > 1e-6 {where}
+    ), fixes AS (  -- a join, not a correlated subquery: Spark made that a cartesian product
+        SELECT b.vehicle_id, b.start_ts,
+            median(p.value) FILTER (WHERE p.name = '{LATITUDE}') AS lat,
+            median(p.value) FILTER (WHERE p.name = '{LONGITUDE}') AS lon
+        FROM (SELECT vehicle_id, start_ts, end_ts, {buckets_sql("start_ts", "end_ts")} AS bucket
+              FROM st) b
+        JOIN pos p ON p.vehicle_id = b.vehicle_id AND p.bucket = b.bucket
+         AND p.ts BETWEEN b.start_ts AND b.end_ts
+        GROUP BY b.vehicle_id, b.start_ts
     )
-    SELECT st.*,
-        (SELECT median(value) FROM pos p WHERE p.vehicle_id = st.vehicle_id
-            AND p.name = '{LATITUDE}' AND p.ts BETWEEN st.start_ts AND st.end_ts) AS lat,
-        (SELECT median(value) FROM pos p WHERE p.vehicle_id = st.vehicle_id
-            AND p.name = '{LONGITUDE}' AND p.ts BETWEEN st.start_ts AND st.end_ts) AS lon
-    FROM st
+    SELECT st.*, f.lat, f.lon
+    FROM st LEFT JOIN fixes f ON f.vehicle_id = st.vehicle_id AND f.start_ts = st.start_ts
     """
 
 

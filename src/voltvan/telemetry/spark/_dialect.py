@@ -8,6 +8,10 @@ Spark 4 accepts almost all of it (window clauses, ``FILTER``, ``bool_or``, ``IS 
 * ``arg_min(x, key)`` / ``arg_max``: Spark's ``min_by`` / ``max_by`` keep a row whose ``x`` is
   null, DuckDB skips it, so the key is blanked where ``x`` is null;
 * ``last_value(x IGNORE NULLS)``: Spark takes ``last_value(x, true)``;
+* ``unnest(generate_series(a, b))`` in a select list (one row per value from ``a`` to ``b``,
+  both included): Spark's ``explode(sequence(a, b))`` (the time buckets of the range joins);
+* ``epoch_us(ts)`` (integer microseconds): Spark's ``unix_micros(ts)`` (a built-in, so it may
+  stand inside ``explode``, where Spark refuses SQL functions such as ``epoch``);
 * a named window ``WINDOW w AS (... ROWS UNBOUNDED PRECEDING)`` that ``lead`` also uses: Spark
   allows no frame for ``lead``/``lag``, so the frame is dropped. The default frame (from the
   partition's start to the current row's peers) is the same here, as the derived-table windows
@@ -32,6 +36,8 @@ _NAMED_FRAME = re.compile(
     r"(\bWINDOW\s+\w+\s+AS\s*\([^()]*?)\s+ROWS\s+UNBOUNDED\s+PRECEDING\s*\)", re.IGNORECASE
 )
 _IGNORE_NULLS = re.compile(r"\s+IGNORE\s+NULLS\s*$", re.IGNORECASE)
+_SERIES = re.compile(r"\bunnest\s*\(\s*generate_series\s*\(", re.IGNORECASE)
+_EPOCH_US = re.compile(r"\bepoch_us\s*\(", re.IGNORECASE)
 
 
 def _close(sql: str, open_at: int) -> int:
@@ -90,4 +96,5 @@ def to_spark(sql: str) -> str:
         out.append(sql[pos : m.start()] + call)
         pos = close_at + 1
     out.append(sql[pos:])
-    return _NAMED_FRAME.sub(r"\1)", "".join(out))
+    renamed = _EPOCH_US.sub("unix_micros(", _SERIES.sub("explode(sequence(", "".join(out)))
+    return _NAMED_FRAME.sub(r"\1)", renamed)

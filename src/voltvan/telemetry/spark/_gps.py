@@ -11,8 +11,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from voltvan.telemetry.analytics import KMH_TO_MPS, SIGNALS_RELATION, GpsParams, van_gps_distances
+from voltvan.telemetry.analytics import (
+    KMH_TO_MPS,
+    SIGNALS_RELATION,
+    GpsParams,
+    time_bucket_sql,
+    time_buckets_sql,
+    van_gps_distances,
+)
 from voltvan.telemetry.ingest import LATITUDE, LONGITUDE, SPEED
+from voltvan.telemetry.spark._dialect import to_spark
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -21,16 +29,19 @@ if TYPE_CHECKING:
 GPS_SCHEMA = "vehicle_id string, start_ts timestamp, gps_m double, gps_faults bigint"
 
 #: Fixes and wheel speed per van and time inside the day windows (as ``positions`` does).
+#: Each (van, day) window is exploded into the hours it overlaps and joined on van and hour
+#: (``time_buckets_sql``): joined on the van alone, every sample would meet every day's window.
 _POSITIONS = f"""
-SELECT w.day, s.vehicle_id, s.ts,
+SELECT k.day, s.vehicle_id, s.ts,
     max(s.value) FILTER (WHERE s.name = '{LATITUDE}') AS lat,
     max(s.value) FILTER (WHERE s.name = '{LONGITUDE}') AS lon,
     max(s.value) FILTER (WHERE s.name = '{SPEED}') * {KMH_TO_MPS} AS v
-FROM {SIGNALS_RELATION} s
-JOIN _gps_vans g ON g.vehicle_id = s.vehicle_id
-JOIN _gps_windows w ON w.day = g.day AND s.ts >= w.lo AND s.ts <= w.hi
-WHERE s.name IN ('{LATITUDE}', '{LONGITUDE}', '{SPEED}')
-GROUP BY w.day, s.vehicle_id, s.ts
+FROM (SELECT *, {time_bucket_sql("ts")} AS bucket FROM {SIGNALS_RELATION}
+      WHERE name IN ('{LATITUDE}', '{LONGITUDE}', '{SPEED}')) s
+JOIN (SELECT g.vehicle_id, w.day, w.lo, w.hi, {time_buckets_sql("w.lo", "w.hi")} AS bucket
+      FROM _gps_vans g JOIN _gps_windows w ON w.day = g.day) k
+  ON k.vehicle_id = s.vehicle_id AND k.bucket = s.bucket AND s.ts >= k.lo AND s.ts <= k.hi
+GROUP BY k.day, s.vehicle_id, s.ts
 """
 
 
@@ -83,7 +94,7 @@ def gps_distances(spark: SparkSession, need: DataFrame, params: GpsParams) -> Da
     spark.sql("SELECT DISTINCT day, vehicle_id FROM _gps_trips").createOrReplaceTempView(
         "_gps_vans"
     )
-    fixes = spark.sql(_POSITIONS)
+    fixes = spark.sql(to_spark(_POSITIONS))
     trips = need.select("day", "vehicle_id", "start_ts", "end_ts")
     return (
         fixes.groupBy("day", "vehicle_id")
