@@ -14,7 +14,8 @@ COMMAND_MODULES = (
     "_replan",  # replan
     "_report_plan",  # render
     "_solve",  # solve (benchmark instances)
-    "_charge",  # charge, csms
+    "_charge",  # charge
+    "_csms",  # csms
     "_chargers",  # charger add
     "_twin",  # twin
     "_telemetry",  # ingest, serve, query, store
