@@ -18,7 +18,8 @@ COMMAND_MODULES = (
     "_csms",  # csms
     "_chargers",  # charger add
     "_twin",  # twin
-    "_telemetry",  # ingest, serve, query, store
+    "_ingest",  # ingest
+    "_telemetry",  # serve, query, store
     "_tokens",  # tokens add
     "_ops",  # ops publish|user
     "_analytics",  # import, derive
