@@ -199,7 +199,8 @@ def lean_subscriber(port: int, expected: int) -> None:
     limit of the client the ingest worker uses, with no parsing or storing."""
     import threading
 
-    from voltvan.telemetry.ingest._mqtt_client import Delivery, Options, Subscriber
+    from voltvan.telemetry.ingest._mqtt_client import Subscriber
+    from voltvan.telemetry.ingest._mqtt_packets import Delivery, Options
 
     count = [0]
     done = threading.Event()

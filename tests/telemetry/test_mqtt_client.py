@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.telemetry.broker import publish, running_broker, wait_for
-from voltvan.telemetry.ingest._mqtt_client import (
+from voltvan.telemetry.ingest._mqtt_client import Subscriber
+from voltvan.telemetry.ingest._mqtt_packets import (
     Delivery,
     Options,
     ProtocolError,
-    Subscriber,
     puback_packets,
     split_packets,
 )

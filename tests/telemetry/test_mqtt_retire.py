@@ -25,7 +25,8 @@ from tests.telemetry.broker import (
 from tests.telemetry.ingest_data import stored_rows, write_fleet
 from tests.telemetry.test_mqtt import VANS, distinct_keys, pool_writers, rows_of, stop, stream
 from voltvan.telemetry import TOPIC_FILTER
-from voltvan.telemetry.ingest._mqtt_client import Options, handshake, split_packets
+from voltvan.telemetry.ingest._mqtt_handshake import handshake
+from voltvan.telemetry.ingest._mqtt_packets import Options, split_packets
 from voltvan.telemetry.ingest._mqtt_retire import disconnect_packet, unsubscribe_packet
 
 pytestmark = pytest.mark.mqtt

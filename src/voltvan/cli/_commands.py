@@ -14,10 +14,12 @@ COMMAND_MODULES = (
     "_replan",  # replan
     "_report_plan",  # render
     "_solve",  # solve (benchmark instances)
-    "_charge",  # charge, csms
+    "_charge",  # charge
+    "_csms",  # csms
     "_chargers",  # charger add
     "_twin",  # twin
-    "_telemetry",  # ingest, serve, query, store
+    "_ingest",  # ingest
+    "_telemetry",  # serve, query, store
     "_tokens",  # tokens add
     "_ops",  # ops publish|user
     "_analytics",  # import, derive

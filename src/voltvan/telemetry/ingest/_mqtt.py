@@ -25,7 +25,9 @@ from urllib.parse import urlsplit
 
 from voltvan.errors import InvalidInput
 from voltvan.telemetry.ingest._messages import TOPIC_FILTER, Batch, Context, now_us, parse_message
-from voltvan.telemetry.ingest._mqtt_client import Delivery, Options, Subscriber, UnsupportedBroker
+from voltvan.telemetry.ingest._mqtt_client import Subscriber
+from voltvan.telemetry.ingest._mqtt_handshake import UnsupportedBroker
+from voltvan.telemetry.ingest._mqtt_packets import Delivery, Options
 from voltvan.telemetry.ingest._sink import Sink
 
 log = logging.getLogger("voltvan.ingest")

@@ -32,13 +32,13 @@ from dataclasses import dataclass
 from voltvan.errors import VoltvanError
 from voltvan.telemetry.ingest._messages import TOPIC_FILTER, Batch, Context, now_us, parse_message
 from voltvan.telemetry.ingest._mqtt import MqttParams, tls_context
-from voltvan.telemetry.ingest._mqtt_client import (
+from voltvan.telemetry.ingest._mqtt_handshake import handshake
+from voltvan.telemetry.ingest._mqtt_packets import (
     Delivery,
     Options,
     ProtocolError,
     _packet,
     _string,
-    handshake,
     puback_packets,
     reason_text,
     split_packets,

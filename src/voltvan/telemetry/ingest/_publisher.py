@@ -1,6 +1,7 @@
 """A small MQTT 5 publisher at QoS 1: what a simulated van (the digital twin) sends telemetry with.
 
-It shares the packet encoding of the lean subscriber (:mod:`voltvan.telemetry._mqtt_client`).
+It shares the packet encoding of the lean subscriber
+(:mod:`voltvan.telemetry.ingest._mqtt_packets`).
 At most ``window`` PUBLISHes (and no more than the broker's Receive Maximum) await their
 PUBACK at a time, so a broker that falls behind slows the sender instead of dropping messages.
 No reconnecting: a simulated van that loses its broker stops with an error.
@@ -16,13 +17,13 @@ from collections.abc import Iterable
 from types import TracebackType
 
 from voltvan.errors import VoltvanError
-from voltvan.telemetry.ingest._mqtt_client import (
+from voltvan.telemetry.ingest._mqtt_packets import (
     Options,
-    _first_packet,
     _packet,
     _string,
     connack_properties,
     connect_packet,
+    first_packet,
     reason_text,
 )
 
@@ -137,7 +138,7 @@ class Publisher:
 
     def _read_packet(self) -> tuple[int, bytes]:
         sock = self._connected()
-        while (got := _first_packet(self._buf)) is None:
+        while (got := first_packet(self._buf)) is None:
             chunk = sock.recv(1 << 16)
             if not chunk:
                 raise OSError("the broker closed the connection")
