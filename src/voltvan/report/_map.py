@@ -10,7 +10,7 @@ from collections import defaultdict
 from html import escape
 from typing import Any
 
-from voltvan.domain import Scenario, format_hhmm
+from voltvan.domain import Scenario, Stop, format_hhmm
 from voltvan.plan import Plan, Visit
 from voltvan.report._view import RouteView, window_text
 from voltvan.scenario import stop_outliers
@@ -20,7 +20,7 @@ def _row(label: str, value: str) -> str:
     return f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
 
 
-def _visit_popup(view: RouteView, seq: int | None, v: Visit, scenario: Scenario) -> str:
+def _visit_popup(view: RouteView, seq: int | None, v: Visit, stop: Stop | None) -> str:
     kind = "charge stop" if v.kind == "charge" else "stop"
     rows = [
         _row("van", f"{view.van_id} · stop {seq}" if seq is not None else view.van_id),
@@ -28,7 +28,7 @@ def _visit_popup(view: RouteView, seq: int | None, v: Visit, scenario: Scenario)
         _row("SoC on arrival", f"{v.soc * 100:.0f}%"),
     ]
     if v.kind == "stop":
-        rows.append(_row("window", window_text(scenario, v.location_id) or "—"))
+        rows.append(_row("window", window_text(stop) or "—"))
         if v.start_s > v.arrival_s + 30:
             rows.append(_row("waits until", format_hhmm(v.start_s)))
         rows.append(_row("load on arrival", f"{v.load_kg:.0f} kg"))
@@ -64,6 +64,7 @@ def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str
     ``view`` is the box the map opens on (``[[south, west], [north, east]]``, see
     :func:`view_bounds`); everything is drawn, even what lies outside it.
     """
+    stops = {s.id: s for s in scenario.stops}
     routes: list[dict[str, Any]] = []
     charge_uses: dict[str, list[str]] = defaultdict(list)
     for view in views:
@@ -78,7 +79,7 @@ def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str
                     "seq": seq,
                     "lat": v.lat,
                     "lon": v.lon,
-                    "popup": _visit_popup(view, seq, v, scenario),
+                    "popup": _visit_popup(view, seq, v, stops.get(v.location_id)),
                     "tip": escape(
                         f"{v.location_id} · {view.van_id} {label} · {format_hhmm(v.arrival_s)}"
                     ),
@@ -132,13 +133,12 @@ def map_data(plan: Plan, scenario: Scenario, views: list[RouteView]) -> dict[str
             }
         )
 
-    stops = {s.id: s for s in scenario.stops}
     unassigned = []
     for u in plan.unassigned:
         s = stops.get(u.stop_id)
         if s is None:
             continue
-        rows = [_row("window", window_text(scenario, s.id)), _row("reason", u.reason)]
+        rows = [_row("window", window_text(s)), _row("reason", u.reason)]
         if s.weight_kg:
             rows.append(_row("weight", f"{s.weight_kg:.0f} kg"))
         unassigned.append(

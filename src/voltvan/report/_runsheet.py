@@ -46,7 +46,7 @@ def _stop_row(
     cells = [
         f'<td class="vv-num">{number}</td>',
         f"<td>{format_hhmm(v.arrival_s)}</td>",
-        f'<td class="vv-l">{escape(window_text(scenario, v.location_id))}</td>',
+        f'<td class="vv-l">{escape(window_text(stop))}</td>',
         f"<td>{duration_text(wait) if wait >= 60 else ''}</td>",
         f'<td class="vv-l">{escape(v.location_id)}</td>',
     ]

@@ -157,7 +157,7 @@ def unassigned_table_html(plan: Plan, scenario: Scenario) -> str:
         weight = f"{s.weight_kg:.0f}" if s is not None else "?"
         rows.append(
             f'<tr data-stop="{escape(u.stop_id)}"><td class="vv-l">{escape(u.stop_id)}</td>'
-            f'<td class="vv-l">{escape(window_text(scenario, u.stop_id) or "?")}</td>'
+            f'<td class="vv-l">{escape(window_text(s) or "?")}</td>'
             f'<td data-v="{s.weight_kg if s is not None else 0:.6g}">{weight}</td>'
             f'<td class="vv-l">{escape(u.reason)}</td></tr>'
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voltvan.domain import DAY_S, Scenario, TimeWindow, VehicleType, format_hhmm
+from voltvan.domain import DAY_S, Scenario, Stop, TimeWindow, VehicleType, format_hhmm
 from voltvan.errors import InvalidInput
 from voltvan.plan import Plan, Route, Visit
 
@@ -219,17 +219,15 @@ def route_views(plan: Plan, scenario: Scenario) -> list[RouteView]:
     return views
 
 
-def window_text(scenario: Scenario, stop_id: str) -> str:
-    """The stop's time windows as ``08:00–12:00`` (``any time`` for the whole day); empty when
-    the scenario does not know the stop."""
-    for s in scenario.stops:
-        if s.id == stop_id:
-            if len(s.time_windows) == 1 and s.time_windows[0] == TimeWindow(0.0, DAY_S):
-                return "any time"
-            return ", ".join(
-                f"{format_hhmm(w.start_s)}–{format_hhmm(w.end_s)}" for w in s.time_windows
-            )
-    return ""
+def window_text(stop: Stop | None) -> str:
+    """The stop's time windows as ``08:00–12:00`` (``any time`` for the whole day); empty for a
+    stop the scenario does not know (``None``). Callers look the stop up in one index per
+    report: a scan of the stops per visit made a 40,000-stop day's report take 80 s."""
+    if stop is None:
+        return ""
+    if len(stop.time_windows) == 1 and stop.time_windows[0] == TimeWindow(0.0, DAY_S):
+        return "any time"
+    return ", ".join(f"{format_hhmm(w.start_s)}–{format_hhmm(w.end_s)}" for w in stop.time_windows)
 
 
 @dataclass(frozen=True, slots=True)
