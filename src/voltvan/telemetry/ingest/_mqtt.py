@@ -138,7 +138,7 @@ class IngestWorker:
         self.fleet = fleet
         self.stats = IngestStats()
         self._on_flush = on_flush
-        self._stop = threading.Event()
+        self._stopping = False  # a plain flag, not an Event: see stop()
         self._writer_gone = threading.Event()
         self._writes: queue.Queue[tuple[Batch, list[_Pending]] | None] = queue.Queue(maxsize=1)
         self._failure: BaseException | None = None
@@ -215,8 +215,13 @@ class IngestWorker:
     # -- the thread that calls run() -----------------------------------------------------------
 
     def stop(self) -> None:
-        """Ask :meth:`run` to write what it holds, acknowledge it and return."""
-        self._stop.set()
+        """Ask :meth:`run` to write what it holds, acknowledge it and return.
+
+        Safe in a signal handler: it only sets a flag. A handler runs on the main thread between
+        two bytecodes, possibly while that thread holds a lock inside ``Event.wait``; an
+        ``Event.set()`` there waits for that lock forever (seen as a worker that ignored SIGTERM).
+        """
+        self._stopping = True
 
     def run(self) -> IngestStats:
         """Connect (retrying while the broker is down) and ingest until :meth:`stop`."""
@@ -242,7 +247,8 @@ class IngestWorker:
         p = self.params
         idle_rows = max(1, p.flush_rows // 10)
         while self._failure is None:
-            stopping = self._stop.wait(_TICK_S)
+            time.sleep(_TICK_S)
+            stopping = self._stopping
             now = time.monotonic()
             with self._lock:
                 due = bool(self._pending) and (
@@ -269,8 +275,7 @@ class IngestWorker:
                     self._flush(*job)
                 except BaseException as exc:  # nothing of this batch is acknowledged
                     log.error("write failed, stopping without acknowledging: %s", exc)
-                    self._failure = exc
-                    self._stop.set()
+                    self._failure = exc  # run()'s loop ends on it
                     return
         finally:
             self._writer_gone.set()
