@@ -181,6 +181,7 @@ def start_worker(
     with log_path.open("ab") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env, cwd=REPO)
     broker.workers.append(proc)
+    _WORKER_LOGS[proc.pid] = log_path
     wait_for(
         lambda: log_path.read_text().count("subscribed to") > before or proc.poll() is not None,
         timeout_s=30,
@@ -188,6 +189,24 @@ def start_worker(
     )
     assert proc.poll() is None, log_path.read_text()[-2000:]
     return proc
+
+
+_WORKER_LOGS: dict[int, Path] = {}
+
+
+def stop_worker(proc: subprocess.Popen[bytes], timeout_s: float = 20.0) -> None:
+    """SIGTERM a worker and wait for it; one that does not end fails with the end of its log."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        log = _WORKER_LOGS.get(proc.pid)
+        tail = log.read_text()[-3000:] if log is not None and log.exists() else "(no log)"
+        raise AssertionError(
+            f"the worker ignored SIGTERM for {timeout_s:.0f} s; its log:\n{tail}"
+        ) from None
 
 
 def publish(

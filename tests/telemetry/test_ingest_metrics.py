@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.telemetry.broker import free_port, publish, running_broker, start_worker, wait_for
+from tests.telemetry.broker import (
+    free_port,
+    publish,
+    running_broker,
+    start_worker,
+    stop_worker,
+    wait_for,
+)
 from tests.telemetry.ingest_data import batch_message, write_fleet
 from tests.web.test_metrics import _value
 from voltvan.telemetry import topic_for
@@ -37,8 +43,7 @@ def test_ingest_metrics_count_messages_rows_and_rejects(tmp_path: Path) -> None:
             what="three messages counted",
         )
         text = httpx.get(url).text
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=20)
+        stop_worker(worker)
     assert _value(text, "voltvan_ingest_rows_total", outcome="stored") == 16  # 4 samples x 4
     assert _value(text, "voltvan_ingest_rejects_total", reason="unknown_vehicle") == 1
     assert worker.returncode == 0

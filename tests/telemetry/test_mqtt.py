@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.telemetry.broker import REPO, publish, running_broker, start_worker, wait_for
+from tests.telemetry.broker import (
+    REPO,
+    publish,
+    running_broker,
+    start_worker,
+    stop_worker,
+    wait_for,
+)
 from tests.telemetry.ingest_data import batch_message, stored_rows, write_fleet
 from voltvan.telemetry import open_query, topic_for
 
@@ -43,11 +50,6 @@ def distinct_keys(data: Path) -> int:
     return int(row[0])
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=20)
-
-
 def test_worker_stores_each_message_once(tmp_path: Path) -> None:
     """A QoS 1 stream through a real broker lands in the store, every row exactly once."""
     fleet = write_fleet(tmp_path, VANS)
@@ -58,7 +60,7 @@ def test_worker_stores_each_message_once(tmp_path: Path) -> None:
         messages.append((topic_for("V9"), batch_message(0, 1)))  # not in the fleet
         assert set(publish(broker, messages)) == {0}
         wait_for(lambda: stored_rows(data) >= rows_of(60), what="all rows stored")
-        stop(worker)
+        stop_worker(worker)
     assert worker.returncode == 0
     assert stored_rows(data) == rows_of(60) == distinct_keys(data)
     con = open_query(data)
@@ -75,11 +77,11 @@ def test_messages_sent_while_the_worker_is_down_wait_in_the_session(tmp_path: Pa
         worker = start_worker(broker, data, fleet)
         publish(broker, stream(3))
         wait_for(lambda: stored_rows(data) >= rows_of(3), what="first rows")
-        stop(worker)
+        stop_worker(worker)
         publish(broker, stream(30)[3:])
         worker = start_worker(broker, data, fleet)
         wait_for(lambda: stored_rows(data) >= rows_of(30), what="queued rows")
-        stop(worker)
+        stop_worker(worker)
     assert stored_rows(data) == rows_of(30) == distinct_keys(data)
 
 
@@ -108,7 +110,7 @@ def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(tmp_path: Path) ->
         worker = start_worker(broker, data, fleet)
         assert set(codes) == {0} and len(codes) == total
         wait_for(lambda: stored_rows(data) >= rows_of(total), timeout_s=120, what="all rows")
-        stop(worker)
+        stop_worker(worker)
     assert 0 < killed_at < rows_of(total)
     assert stored_rows(data) == rows_of(total) == distinct_keys(data)
 
@@ -127,7 +129,7 @@ def test_broker_restart_mid_stream_worker_resumes_by_itself(tmp_path: Path) -> N
         assert set(publish(broker, messages[300:])) == {0}  # the session survived the restart
         wait_for(lambda: stored_rows(data) >= rows_of(600), timeout_s=90, what="all rows")
         assert worker.poll() is None  # the same process, never restarted
-        stop(worker)
+        stop_worker(worker)
     assert stored_rows(data) == rows_of(600) == distinct_keys(data)
 
 
@@ -145,7 +147,7 @@ def test_acl_lets_a_van_publish_only_its_own_topic(tmp_path: Path) -> None:
         codes = publish(broker, [forged, own], username="V1", password="v1-pass")
         assert codes[0] != 0 and codes[1] == 0  # the broker refuses the forged publish
         wait_for(lambda: stored_rows(data) >= 8, what="V1's rows")
-        stop(worker)
+        stop_worker(worker)
     con = open_query(data)
     assert con.execute("SELECT DISTINCT vehicle_id FROM signals").fetchall() == [("V1",)]
 
@@ -163,7 +165,7 @@ def test_shared_subscription_splits_the_stream(tmp_path: Path) -> None:
         publish(broker, stream(300))
         wait_for(lambda: stored_rows(data) >= rows_of(300), what="all rows")
         for w in workers:
-            stop(w)
+            stop_worker(w)
     writers = {p.name.split("-")[1] for p in (data / "signals").glob("date=*/*.parquet")}
     assert writers == {"w1", "w2"}
     assert stored_rows(data) == rows_of(300) == distinct_keys(data)
@@ -189,7 +191,7 @@ def test_worker_started_before_the_broker_connects_when_it_comes_up(tmp_path: Pa
         wait_for(lambda: "subscribed to" in log.read_text(), timeout_s=30, what="subscription")
         assert set(publish(broker, stream(30))) == {0}
         wait_for(lambda: stored_rows(data) >= rows_of(30), what="rows")
-        stop(worker)
+        stop_worker(worker)
     assert stored_rows(data) == rows_of(30)
 
 
@@ -203,7 +205,7 @@ def test_worker_over_tls_stores_and_refuses_an_unknown_certificate(tmp_path: Pat
         worker = start_worker(broker, data, fleet, "--ca-file", str(ca), url=broker.tls_url)
         assert set(publish(broker, stream(30))) == {0}  # vans publish on the plain listener
         wait_for(lambda: stored_rows(data) >= rows_of(30), what="rows over TLS")
-        stop(worker)
+        stop_worker(worker)
         log = (tmp_path / "worker-data.log").read_text()
         assert "over TLS" in log
 
@@ -221,7 +223,7 @@ def test_worker_over_tls_stores_and_refuses_an_unknown_certificate(tmp_path: Pat
         wait_for(lambda: "CERTIFICATE_VERIFY_FAILED" in bad_log.read_text(), timeout_s=30,
                  what="the certificate check to fail")  # fmt: skip
         assert bad.poll() is None  # retrying, not crashed
-        stop(bad)
+        stop_worker(bad)
     assert stored_rows(data) == rows_of(30) == distinct_keys(data)
     assert not (other / "signals").exists()
 
@@ -247,7 +249,7 @@ def test_workers_option_splits_the_stream_and_restarts_a_killed_worker(tmp_path:
         assert set(publish(broker, messages[300:])) == {0}
         wait_for(lambda: "restarted" in log.read_text(), what="the pool to restart it")
         wait_for(lambda: stored_rows(data) >= rows_of(600), timeout_s=90, what="all rows")
-        stop(pool)
+        stop_worker(pool)
     assert pool.returncode == 0
     assert all(not c.is_running() or c.status() == psutil.STATUS_ZOMBIE for c in children)
     writers = {
@@ -299,7 +301,7 @@ def test_four_workers_two_sigkilled_mid_stream_lose_nothing_and_double_nothing(
         assert set(codes) == {0} and len(codes) == total  # every message acknowledged
         wait_for(lambda: log.read_text().count("restarted") >= 2, what="both restarts")
         wait_for(lambda: stored_rows(data) >= rows_of(total), timeout_s=120, what="all rows")
-        stop(pool)
+        stop_worker(pool)
     assert pool.returncode == 0
     assert 0 < killed_at < rows_of(total)
     assert pool_writers(data) == {"w-1", "w-2", "w-3", "w-4"}
@@ -338,7 +340,7 @@ def test_four_workers_survive_a_broker_restart_mid_stream(tmp_path: Path) -> Non
         assert set(publish(broker, third)) == {0}
         wait_for(lambda: stored_rows(data) >= rows_of(1200), timeout_s=90, what="all rows")
         assert psutil.Process(pool.pid).children() == children  # reconnected, not restarted
-        stop(pool)
+        stop_worker(pool)
     assert pool.returncode == 0
     assert "restarted" not in log.read_text()
     assert pool_writers(data) == {"w-1", "w-2", "w-3", "w-4"}

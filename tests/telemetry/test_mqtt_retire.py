@@ -20,10 +20,11 @@ from tests.telemetry.broker import (
     publish,
     running_broker,
     start_worker,
+    stop_worker,
     wait_for,
 )
 from tests.telemetry.ingest_data import stored_rows, write_fleet
-from tests.telemetry.test_mqtt import VANS, distinct_keys, pool_writers, rows_of, stop, stream
+from tests.telemetry.test_mqtt import VANS, distinct_keys, pool_writers, rows_of, stream
 from voltvan.telemetry import TOPIC_FILTER
 from voltvan.telemetry.ingest._mqtt_handshake import handshake
 from voltvan.telemetry.ingest._mqtt_packets import Options, split_packets
@@ -129,7 +130,7 @@ def test_retire_drains_a_killed_members_session_and_the_group_goes_on_without_it
         total += len(after)
         wait_for(lambda: stored_rows(data) >= rows_of(total), what="member 1 to store the rest")
         assert w1.poll() is None
-        stop(w1)
+        stop_worker(w1)
         assert messages_waiting(broker, "w-2") == (False, 0)  # the broker forgot w-2
     assert pool_writers(data) == {"w-1", "w-2"}
     assert stored_rows(data) == rows_of(total) == distinct_keys(data)
@@ -151,7 +152,7 @@ def test_retire_refuses_a_member_that_still_runs_and_is_safe_to_repeat(tmp_path:
         assert set(publish(broker, stream(60))) == {0}
         wait_for(lambda: stored_rows(data) >= rows_of(60), what="both members store")
         assert w2.poll() is None
-        stop(w2)
+        stop_worker(w2)
         first = retire(broker, data, fleet, "--retire", "w-2", "--drain-quiet", "0.5")
         assert first.returncode == 0, first.stderr
         assert "retired w-2: drained 0 messages" in first.stdout
@@ -160,7 +161,7 @@ def test_retire_refuses_a_member_that_still_runs_and_is_safe_to_repeat(tmp_path:
         assert "w-2: the broker held no session for it" in again.stdout
         assert set(publish(broker, stream(90)[60:])) == {0}
         wait_for(lambda: stored_rows(data) >= rows_of(90), what="member 1 alone")
-        stop(w1)
+        stop_worker(w1)
     assert stored_rows(data) == rows_of(90) == distinct_keys(data)
 
 

@@ -8,13 +8,12 @@ the MQTT worker exit without acknowledging, and the broker redeliver it forever.
 from __future__ import annotations
 
 import json
-import signal
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.telemetry.broker import publish, running_broker, start_worker, wait_for
+from tests.telemetry.broker import publish, running_broker, start_worker, stop_worker, wait_for
 from tests.telemetry.ingest_data import SPEED, T0, batch_message, iso, stored_rows, write_fleet
 from voltvan.telemetry import Batch, Context, open_query, open_store, parse_message, topic_for
 from voltvan.telemetry.ingest._messages import now_us
@@ -102,8 +101,7 @@ def test_the_mqtt_worker_survives_a_poison_message(tmp_path: Path) -> None:
         assert set(publish(broker, messages)) == {0}
         wait_for(lambda: stored_rows(data) >= 12, what="the good message stored")
         wait_for(lambda: rejected_total(data) >= len(POISONS), what="every poison rejected")
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=20)
+        stop_worker(worker)
     assert worker.returncode == 0
     assert stored_rows(data) == 12
 

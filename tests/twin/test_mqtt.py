@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import signal
 from pathlib import Path
 
 import pytest
 
 from tests.report.plans import city_day
-from tests.telemetry.broker import running_broker, start_worker, wait_for
+from tests.telemetry.broker import running_broker, start_worker, stop_worker, wait_for
 from tests.telemetry.ingest_data import stored_rows
 from voltvan.scenario import write_scenario
 from voltvan.telemetry import derive, open_query
@@ -28,8 +27,7 @@ def test_trips_derived_from_the_broker_stream_match_the_truth(tmp_path: Path) ->
         worker = start_worker(broker, data, tmp_path / "scn" / "fleet.toml")
         sent = stream_run(run, scenario.fleet.date, broker.url, tmp_path / "out", speed=0.0)
         wait_for(lambda: stored_rows(data) >= sent * SIGNALS_PER_SAMPLE, what="all rows stored")
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=20)
+        stop_worker(worker)
     assert worker.returncode == 0
     derive(data)
     got = (
