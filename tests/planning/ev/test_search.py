@@ -11,15 +11,17 @@ from voltvan.benchmarks import read_instance, write_solution
 from voltvan.planning.ev import Deadline, EvSolution
 from voltvan.planning.ev._charging import ChargingPlanner
 from voltvan.planning.ev._model import EvRoute
+from voltvan.planning.ev._prices import fleet_weight_for
 from voltvan.planning.ev._search import EvLocalSearch
-from voltvan.planning.ev._solve import _fleet_weight
 
 
 def _singletons(name: str) -> tuple[Path, EvLocalSearch]:
     path = data_path("bench", "evrptw", "small", f"{name}.txt")
     inst = read_instance(path).instance
     planners = [ChargingPlanner(inst, v) for v in range(len(inst.vehicle_types))]
-    search = EvLocalSearch(inst, planners, seed=3, deadline=None, fleet_weight=_fleet_weight(inst))
+    search = EvLocalSearch(
+        inst, planners, seed=3, deadline=None, fleet_weight=fleet_weight_for(inst)
+    )
     routes = []
     for c in inst.clients:
         ev = planners[0].evaluate([c])

@@ -3,8 +3,10 @@
 Each round solves the client relaxation with PyVRP, where every arc's travel time is inflated by
 ``rho`` times the time needed to recharge the energy the arc consumes (so PyVRP plans routes with
 room for charging), then inserts the charging stops of :mod:`._charging` into every route. Routes
-that no charging plan can save are split greedily into feasible pieces. ``rho`` rises when routes
-failed and falls when all passed: the penalty feedback of issue 2. The best solution wins.
+that no charging plan can save shed clients or are split greedily into feasible pieces
+(:mod:`._realise`), and the EV local search (:mod:`._search`) improves the result. ``rho`` rises
+when routes failed and falls when all passed: the penalty feedback of issue 2. The best solution
+wins (:mod:`._solution`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import numpy as np
-
-from voltvan.planning.ev._charging import ChargingPlanner, RouteEval
+from voltvan.planning.ev._charging import ChargingPlanner
 from voltvan.planning.ev._deadline import Deadline
-from voltvan.planning.ev._model import EvInstance, EvProgress, EvRoute, EvSolution
+from voltvan.planning.ev._model import EvInstance, EvProgress, EvSolution
+from voltvan.planning.ev._prices import charge_time_per_wh, fleet_weight_for, may_need_charging
 from voltvan.planning.ev._pyvrp import RelaxationModel, RelaxedRoute
+from voltvan.planning.ev._realise import realise
 from voltvan.planning.ev._search import EvLocalSearch
+from voltvan.planning.ev._solution import assemble, relaxed_routes, solution_key
 
 _DEFAULT_ITERATIONS = 2_000
 _NUM_ROUNDS = 8
@@ -64,14 +67,14 @@ def solve_ev(
     budget_s = deadline.remaining_s()
     model = RelaxationModel(instance)
     planners = [ChargingPlanner(instance, v) for v in range(len(instance.vehicle_types))]
-    charge_s_per_wh = _charge_time_per_wh(instance)
-    needs_energy = _may_need_charging(instance)
+    charge_s_per_wh = charge_time_per_wh(instance)
+    needs_energy = may_need_charging(instance)
     rho = 0.5 if needs_energy else 0.0
     rounds = _NUM_ROUNDS if needs_energy else 1
     best: EvSolution | None = None
     seed_routes: tuple[RelaxedRoute, ...] | None = None
     total_iters = 0
-    fleet_weight = _fleet_weight(instance)
+    fleet_weight = fleet_weight_for(instance)
     for r in range(rounds):
         share = _FIRST_SHARE if r == 0 else (1 - _FIRST_SHARE) * _round_weight(r, rounds)
         if rounds == 1:
@@ -82,7 +85,7 @@ def solve_ev(
         if instance.fleet_minimisation and len(instance.vehicle_types) == 1 and best is not None:
             # alternate: one van less than the best so far, then polish at the best fleet size
             target = max(1, len(best.routes) - (r % 2)) if best.is_feasible else None
-            seed_routes = _relaxed(instance, best)
+            seed_routes = relaxed_routes(instance, best)
         # a fleet-reduction round prices charging lower: the labelling, not PyVRP, has the last word
         reducing = target is not None and r % 2 == 1 and needs_energy
         rho_round = rho if target is None or r % 2 == 0 else max(0.0, rho - _REDUCTION_RHO_CUT)
@@ -107,7 +110,7 @@ def solve_ev(
             initial=seed_routes,
         )
         total_iters += relaxed.iterations
-        routes, unassigned, shed, num_failed = _realise(planners, relaxed.routes, phase)
+        routes, unassigned, shed, num_failed = realise(planners, relaxed.routes, phase)
         search = EvLocalSearch(
             instance, planners, seed=seed + r, deadline=phase, fleet_weight=fleet_weight
         )
@@ -128,7 +131,7 @@ def solve_ev(
         search.run()
         if needs_energy:
             search.perturb(max_rounds=_PERTURB_ROUNDS if counted else None)
-        candidate = _assemble(
+        candidate = assemble(
             instance, list(zip(search.vtypes, search.evals, strict=True)), unassigned
         )
         _log.debug(
@@ -145,7 +148,7 @@ def solve_ev(
             len(search.routes),
             candidate.distance,
         )
-        if best is None or _key(instance, candidate) < _key(instance, best):
+        if best is None or solution_key(instance, candidate) < solution_key(instance, best):
             best = candidate
         seed_routes = tuple(
             RelaxedRoute(v, tuple(search.routes[i])) for i, v in enumerate(search.vtypes)
@@ -177,165 +180,3 @@ def _round_weight(r: int, rounds: int) -> float:
     """Share of the later rounds' time: a one-van-less (odd) round gets twice a polishing one."""
     weights = [2.0 if k % 2 == 1 else 1.0 for k in range(1, rounds)]
     return (2.0 if r % 2 == 1 else 1.0) / max(sum(weights), 1.0)
-
-
-def _charge_time_per_wh(instance: EvInstance) -> float:
-    """Seconds per Wh at the fastest station for the first van type: the optimistic price."""
-    if instance.num_stations == 0:
-        return 0.0
-    vt = instance.vehicle_types[0]
-    power = float(min(np.max(instance.station_power_w), vt.max_charge_power_w))
-    return 3600.0 / power if power > 0 else 0.0
-
-
-def _may_need_charging(instance: EvInstance) -> bool:
-    """False when no van can run low even on the longest conceivable tour of all clients."""
-    for v, vt in enumerate(instance.vehicle_types):
-        e = instance.energy_wh[v]
-        k = instance.num_depots + instance.num_clients
-        worst = float(np.sum(np.max(np.clip(e[:k, :k], 0, None), axis=1)))
-        if worst > vt.start_energy_wh - vt.reserve_wh:
-            return True
-    return False
-
-
-def _key(instance: EvInstance, sol: EvSolution) -> tuple[float, ...]:
-    vehicles = float(len(sol.routes)) if instance.fleet_minimisation else 0.0
-    return (0.0 if sol.is_feasible else 1.0, float(len(sol.unassigned)), vehicles, sol.cost)
-
-
-def _relaxed(instance: EvInstance, solution: EvSolution) -> tuple[RelaxedRoute, ...]:
-    """The solution's routes without their charging stops, to seed PyVRP."""
-    return tuple(
-        RelaxedRoute(r.vehicle_type, tuple(n for n in r.visits if not instance.is_station(n)))
-        for r in solution.routes
-    )
-
-
-def _fleet_weight(instance: EvInstance) -> float:
-    """A price per vehicle above any distance saving, for the fleet-first objective."""
-    if not instance.fleet_minimisation:
-        return 0.0
-    return 10.0 * float(np.max(instance.distance)) * max(instance.num_clients, 1)
-
-
-def _realise(
-    planners: list[ChargingPlanner],
-    routes: tuple[RelaxedRoute, ...],
-    deadline: Deadline | None = None,
-) -> tuple[list[tuple[int, list[int], RouteEval]], list[int], list[int], int]:
-    """Charging stops for every relaxed route.
-
-    A failing route first sheds one or two clients (to be placed elsewhere by the local search);
-    only if that does not save it is it split. Returns (routes, unassigned, shed, failures).
-    """
-    out: list[tuple[int, list[int], RouteEval]] = []
-    unassigned: list[int] = []
-    shed: list[int] = []
-    failed = 0
-    for route in routes:
-        planner = planners[route.vehicle_type]
-        ev = planner.evaluate(route.clients)
-        if ev.is_feasible:
-            out.append((route.vehicle_type, list(route.clients), ev))
-            continue
-        failed += 1
-        trimmed = _trim(planner, list(route.clients), deadline)
-        if trimmed is not None:
-            kept, kept_ev, removed = trimmed
-            out.append((route.vehicle_type, kept, kept_ev))
-            shed.extend(removed)
-            continue
-        pieces, dropped = _split(planner, route.clients)
-        out.extend((route.vehicle_type, _clients(planner, p), p) for p in pieces)
-        unassigned.extend(dropped)
-    return out, unassigned, shed, failed
-
-
-def _trim(
-    planner: ChargingPlanner, clients: list[int], deadline: Deadline | None = None
-) -> tuple[list[int], RouteEval, list[int]] | None:
-    """The shortest feasible route left after removing one client, else two; None if neither.
-
-    Each try is a labelling, a third of a second on a long route past a depot with a hundred
-    chargers: removing one client is already seconds, removing two is quadratic (a 160-stop route:
-    12,720 labellings). So the deadline is asked before each client tried, at both depths: past
-    it, the best found so far is kept, or the caller splits the route instead (linear).
-    """
-    for depth in (1, 2):
-        if depth == 2 and deadline is not None and deadline.expired():
-            return None
-        best: tuple[list[int], RouteEval, list[int]] | None = None
-        for i in range(len(clients)):
-            if i > 0 and deadline is not None and deadline.expired():
-                if depth == 1 and best is None:
-                    return None
-                break
-            for j in range(i + 1, len(clients)) if depth == 2 else (None,):
-                gone = [clients[i]] if j is None else [clients[i], clients[j]]
-                rest = [c for c in clients if c not in gone]
-                if not rest:
-                    continue
-                ev = planner.evaluate(rest)
-                if ev.is_feasible and (best is None or ev.distance < best[1].distance):
-                    best = (rest, ev, gone)
-        if best is not None:
-            return best
-    return None
-
-
-def _clients(planner: ChargingPlanner, ev: RouteEval) -> list[int]:
-    return [n for n in ev.visits if not planner.inst.is_station(n)]
-
-
-def _split(planner: ChargingPlanner, clients: tuple[int, ...]) -> tuple[list[RouteEval], list[int]]:
-    """Cut a sequence into the longest feasible runs; clients no van can serve drop out."""
-    pieces: list[RouteEval] = []
-    dropped: list[int] = []
-    start = 0
-    while start < len(clients):
-        last_ok: RouteEval | None = None
-        end = start
-        while end < len(clients):
-            ev = planner.evaluate(clients[start : end + 1])
-            if not ev.is_feasible:
-                break
-            last_ok = ev
-            end += 1
-        if last_ok is None:
-            dropped.append(clients[start])
-            start += 1
-        else:
-            pieces.append(last_ok)
-            start = end
-    return pieces, dropped
-
-
-def _assemble(
-    instance: EvInstance, routes: list[tuple[int, RouteEval]], unassigned: list[int]
-) -> EvSolution:
-    ev_routes: list[EvRoute] = []
-    cost = 0.0
-    distance = 0.0
-    used = [0] * len(instance.vehicle_types)
-    capacity_ok = True
-    for v, ev in routes:
-        vt = instance.vehicle_types[v]
-        used[v] += 1
-        ev_routes.append(EvRoute(v, ev.visits, ev.charge_wh))
-        distance += ev.distance
-        cost += vt.fixed_cost + vt.unit_distance_cost * ev.distance
-        cost += vt.unit_duration_cost * ev.duration_s
-        load = instance.demand[[n for n in ev.visits if not instance.is_station(n)]].sum(axis=0)
-        if np.any(load > np.asarray(vt.capacity) + 1e-9):
-            capacity_ok = False
-    fleet_ok = all(
-        u <= vt.num_available for u, vt in zip(used, instance.vehicle_types, strict=True)
-    )
-    served = {n for r in ev_routes for n in r.visits}
-    in_group = {n for g in instance.groups for n in g}
-    missing = [c for c in instance.clients if c not in served and c not in in_group]
-    missing += [g[0] for g in instance.groups if not served.intersection(g)]
-    unassigned_all = tuple(sorted(set(unassigned) | set(missing)))
-    feasible = capacity_ok and fleet_ok and not unassigned_all
-    return EvSolution(tuple(ev_routes), unassigned_all, cost, distance, feasible, {})
