@@ -10,7 +10,7 @@ import pytest
 
 from tests.academy.lesson_files import SOLUTIONS, exercise, grader, solution, with_functions
 from voltvan.academy import check, lesson
-from voltvan.charging.ocpp._csms_handlers import read_meter
+from voltvan.charging.ocpp._meter_values import read_meter
 
 SLUG = "05_ocpp"
 GRADE = grader(SLUG)

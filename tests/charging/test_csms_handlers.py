@@ -22,7 +22,9 @@ import pytest
 from tests.charging.ocpp_rig import DAY0, H, csms_config, two_van_schedule
 from voltvan.charging import Schedule
 from voltvan.charging.ocpp._csms import Csms, iso
-from voltvan.charging.ocpp._csms_handlers import Handler16, Handler201, read_meter
+from voltvan.charging.ocpp._csms_ocpp16 import Handler16
+from voltvan.charging.ocpp._csms_ocpp201 import Handler201
+from voltvan.charging.ocpp._meter_values import read_meter
 
 NOW = DAY0 + 18 * H + 600  # 18:10 on the evening's clock
 GRACE_S = 8 * H

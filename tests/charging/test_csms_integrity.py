@@ -30,7 +30,7 @@ from tests.charging.ocpp_rig import (
 )
 from voltvan.charging.ocpp._csms import Csms, iso
 from voltvan.charging.ocpp._csms_auth import charger_id_of
-from voltvan.charging.ocpp._csms_handlers import read_meter
+from voltvan.charging.ocpp._meter_values import read_meter
 from voltvan.charging.ocpp._ocpp import ChargePoint201, call16, call201
 
 ENERGY = "Energy.Active.Import.Register"

@@ -16,7 +16,7 @@ from tests.telemetry.ingest_data import batch_message
 from tests.web.live import serving
 from voltvan.telemetry import MAX_PAYLOAD_BYTES
 from voltvan.web import WebSettings, create_app
-from voltvan.web._telemetry import _watch
+from voltvan.web._telemetry_query import _watch
 
 ENDLESS = "SELECT count(*) FROM range(1000000000000)"
 

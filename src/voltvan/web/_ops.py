@@ -19,10 +19,10 @@ from voltvan.errors import NotFound
 from voltvan.ops import MAX_PLAN_VERSION, MAX_PROOF_BYTES, EventIn, StopDetails, User, sniff_image
 from voltvan.plan import Plan
 from voltvan.web._app import BEARER, app_state
+from voltvan.web._body_limit import capped_body
 from voltvan.web._live_soc import live_soc
 from voltvan.web._openapi import errors
 from voltvan.web._ops_auth import dispatcher, ops_store, ops_user, valid_day, van_reader
-from voltvan.web._telemetry import capped_body
 
 router = APIRouter(prefix="/v1/ops", tags=["operations"], dependencies=[BEARER])
 

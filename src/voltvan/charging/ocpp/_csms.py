@@ -174,7 +174,8 @@ class Csms:
     async def _serve(self, connection: Any) -> None:
         from websockets.exceptions import ConnectionClosed
 
-        from voltvan.charging.ocpp._csms_handlers import Handler16, Handler201
+        from voltvan.charging.ocpp._csms_ocpp16 import Handler16
+        from voltvan.charging.ocpp._csms_ocpp201 import Handler201
 
         charger_id = charger_id_of(connection.request.path, self.config.path_prefix)
         assert charger_id is not None  # the handshake refused every other path

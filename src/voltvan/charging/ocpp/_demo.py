@@ -22,7 +22,7 @@ from voltvan.charging.ocpp._csms import Csms
 from voltvan.charging.ocpp._csms_config import ChargerAccount, CsmsConfig
 
 if TYPE_CHECKING:
-    from voltvan.charging.ocpp._simcp import Plug
+    from voltvan.charging.ocpp._sim_plug import Plug
 
 
 class SimClock:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import dataclasses
 import datetime as dt
-import itertools
 import time
 from collections.abc import Callable
 from typing import Any
 
-from voltvan.charging.ocpp._ocpp import ChargePoint16, after, call16, on, result16
+from voltvan.charging.ocpp._ocpp import call16
+from voltvan.charging.ocpp._sim_client import SimClient16
+from voltvan.charging.ocpp._sim_plug import Plug
 
 
 def _iso(epoch: float) -> str:
@@ -27,44 +27,6 @@ def _iso(epoch: float) -> str:
 
 def _epoch(text: str) -> float:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-
-
-@dataclasses.dataclass
-class Plug:
-    """One connector's state: meter register, session, profile and fault flag."""
-
-    meter_wh: float = 0.0
-    power_w: float = 0.0
-    tx_id: int | None = None
-    id_tag: str | None = None
-    max_energy_wh: float | None = None
-    session_wh: float = 0.0
-    profile_start: float | None = None
-    periods: list[tuple[float, float]] = dataclasses.field(default_factory=list)
-    faulted: bool = False
-
-    def energy_wh(self, t0: float, t1: float, max_power_w: float) -> float:
-        """Energy drawn at the profile's limits over ``[t0, t1]``, exact at period edges."""
-        cuts = [t0]
-        if self.profile_start is not None:
-            cuts += [self.profile_start + off for off, _ in self.periods]
-            cuts.append(self.profile_start)
-        edges = sorted({t for t in cuts if t0 <= t < t1} | {t1})
-        total = 0.0
-        for a, b in itertools.pairwise(edges):
-            total += self.limit_w(a, max_power_w) * (b - a) / 3600.0
-        return total
-
-    def limit_w(self, now: float, max_power_w: float) -> float:
-        if self.profile_start is None or not self.periods:
-            return max_power_w
-        if now < self.profile_start:
-            return 0.0
-        limit = self.periods[0][1]
-        for off, lim in self.periods:
-            if now - self.profile_start >= off:
-                limit = lim
-        return min(limit, max_power_w)
 
 
 class SimChargePoint:
@@ -93,7 +55,7 @@ class SimChargePoint:
         self.profiles_received: list[dict[str, Any]] = []
         self.meter_values_sent = 0
         self._ws: Any = None
-        self._cp: _Client16 | None = None
+        self._cp: SimClient16 | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._last = clock()
         self._last_meter = clock()
@@ -112,7 +74,7 @@ class SimChargePoint:
             subprotocols=["ocpp1.6"],  # type: ignore[list-item]
             additional_headers={"Authorization": f"Basic {token}"},
         )
-        self._cp = _Client16(self.id, self._ws, self)
+        self._cp = SimClient16(self.id, self._ws, self)
         self._tasks.append(asyncio.create_task(self._receive(self._cp)))
         await self._cp.call(
             call16.BootNotification(charge_point_model="SimAC", charge_point_vendor="voltvan")
@@ -122,7 +84,7 @@ class SimChargePoint:
         if not any(t.get_name() == "run" for t in self._tasks if not t.done()):
             self._tasks.append(asyncio.create_task(self._run(), name="run"))
 
-    async def _receive(self, cp: _Client16) -> None:
+    async def _receive(self, cp: SimClient16) -> None:
         from websockets.exceptions import ConnectionClosed
 
         with contextlib.suppress(ConnectionClosed):
@@ -272,81 +234,3 @@ class SimChargePoint:
         self.profiles_received.append(profile)
         self.advance()
         return "Accepted"
-
-
-class _Client16(ChargePoint16):  # type: ignore[misc]
-    def __init__(self, charger_id: str, connection: Any, sim: SimChargePoint) -> None:
-        super().__init__(charger_id, connection, response_timeout=10)
-        self.sim = sim
-
-    @on("SetChargingProfile")
-    def on_set_profile(
-        self, connector_id: int, cs_charging_profiles: dict[str, Any], **_: Any
-    ) -> Any:
-        return result16.SetChargingProfile(
-            status=self.sim.apply_profile(connector_id, cs_charging_profiles)
-        )
-
-    @on("ClearChargingProfile")
-    def on_clear_profile(self, connector_id: int | None = None, **_: Any) -> Any:
-        for n, plug in self.sim.plugs.items():
-            if connector_id in (None, 0, n):
-                plug.profile_start, plug.periods = None, []
-        return result16.ClearChargingProfile(status="Accepted")
-
-    @on("RemoteStartTransaction")
-    def on_remote_start(self, id_tag: str, connector_id: int | None = None, **_: Any) -> Any:
-        plug = self.sim.plugs.get(connector_id or 1)
-        ok = plug is not None and plug.tx_id is None and not plug.faulted
-        return result16.RemoteStartTransaction(status="Accepted" if ok else "Rejected")
-
-    @after("RemoteStartTransaction")
-    async def after_remote_start(
-        self, id_tag: str, connector_id: int | None = None, **_: Any
-    ) -> None:
-        plug = self.sim.plugs.get(connector_id or 1)
-        if plug is not None and plug.tx_id is None and not plug.faulted:
-            await self.sim.plug_in(connector_id or 1, id_tag)
-
-    @on("RemoteStopTransaction")
-    def on_remote_stop(self, transaction_id: int, **_: Any) -> Any:
-        ok = any(p.tx_id == transaction_id for p in self.sim.plugs.values())
-        return result16.RemoteStopTransaction(status="Accepted" if ok else "Rejected")
-
-    @after("RemoteStopTransaction")
-    async def after_remote_stop(self, transaction_id: int, **_: Any) -> None:
-        for n, p in self.sim.plugs.items():
-            if p.tx_id == transaction_id:
-                await self.sim.unplug(n, reason="Remote")
-
-    @on("TriggerMessage")
-    def on_trigger(self, requested_message: str, **_: Any) -> Any:
-        ok = requested_message in (
-            "Heartbeat",
-            "StatusNotification",
-            "MeterValues",
-            "BootNotification",
-        )
-        return result16.TriggerMessage(status="Accepted" if ok else "NotImplemented")
-
-    @after("TriggerMessage")
-    async def after_trigger(
-        self, requested_message: str, connector_id: int | None = None, **_: Any
-    ) -> None:
-        if requested_message == "Heartbeat":
-            await self.sim.call(call16.Heartbeat())
-        elif requested_message == "StatusNotification":
-            for n, p in self.sim.plugs.items():
-                if connector_id in (None, n):
-                    status = (
-                        "Faulted"
-                        if p.faulted
-                        else ("Charging" if p.tx_id is not None else "Available")
-                    )
-                    await self.sim.send_status(n, status)
-        elif requested_message == "MeterValues":
-            await self.sim.send_meter_values(connector_id)
-        elif requested_message == "BootNotification":
-            await self.sim.call(
-                call16.BootNotification(charge_point_model="SimAC", charge_point_vendor="voltvan")
-            )
