@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from types import TracebackType
 
 from voltvan.errors import VoltvanError
+from voltvan.telemetry.ingest._mqtt_connack import connack_properties
 from voltvan.telemetry.ingest._mqtt_packets import (
     Options,
     _packet,
     _string,
-    connack_properties,
     connect_packet,
     first_packet,
     reason_text,
