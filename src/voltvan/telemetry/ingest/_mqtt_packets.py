@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 CONNECT, CONNACK, PUBLISH, PUBACK = 1, 2, 3, 4
-SUBSCRIBE, SUBACK, PINGREQ, PINGRESP, DISCONNECT = 8, 9, 12, 13, 14
+SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK = 8, 9, 10, 11
+PINGREQ, PINGRESP, DISCONNECT = 12, 13, 14
 _MAX_REMAINING = 268_435_455  # the largest length MQTT's four-byte varint can say
-_SUBSCRIBE_ID = 1
+_PACKET_ID = 1  # of the one SUBSCRIBE or UNSUBSCRIBE a connection sends
 
 # Reason codes the broker may send, in words for the log (MQTT 5.0 section 2.4).
 _REASONS = {
@@ -124,13 +125,36 @@ def connect_packet(o: Options) -> bytes:
 
 
 def subscribe_packet(topic_filter: str, qos: int) -> bytes:
-    body = struct.pack("!H", _SUBSCRIBE_ID) + b"\x00" + _string(topic_filter) + bytes([qos])
+    body = struct.pack("!H", _PACKET_ID) + b"\x00" + _string(topic_filter) + bytes([qos])
     return _packet((SUBSCRIBE << 4) | 0x02, body)
+
+
+def unsubscribe_packet(filters: list[str]) -> bytes:
+    body = struct.pack("!H", _PACKET_ID) + b"\x00" + b"".join(_string(f) for f in filters)
+    return _packet((UNSUBSCRIBE << 4) | 0x02, body)
+
+
+def publish_packet(topic: str, mid: int, payload: bytes) -> bytes:
+    """PUBLISH at QoS 1, without properties."""
+    body = _string(topic) + struct.pack("!H", mid) + b"\x00" + payload
+    return _packet((PUBLISH << 4) | 0x02, body)
 
 
 def puback_packets(mids: Iterable[int]) -> bytes:
     """PUBACKs with reason Success, in the short form (remaining length 2)."""
     return b"".join(struct.pack("!BBH", 0x40, 2, mid) for mid in mids)
+
+
+PINGREQ_PACKET = bytes([PINGREQ << 4, 0])
+
+
+def disconnect_packet(*, session_expiry_s: int | None = None) -> bytes:
+    """DISCONNECT, reason Normal; with ``session_expiry_s`` it replaces the CONNECT's (0 ends
+    the session now)."""
+    if session_expiry_s is None:
+        return bytes([DISCONNECT << 4, 0])
+    props = b"\x11" + struct.pack("!I", session_expiry_s)
+    return _packet(DISCONNECT << 4, b"\x00" + bytes([len(props)]) + props)
 
 
 # -- decoding -------------------------------------------------------------------------------------
