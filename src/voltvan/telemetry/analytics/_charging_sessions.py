@@ -26,7 +26,13 @@ from voltvan.telemetry.analytics._day_window import (
     ts_sql,
 )
 from voltvan.telemetry.analytics._time_buckets import bucket_sql, buckets_sql
-from voltvan.telemetry.analytics._trips import KMH_TO_MPS, SIGNALS, fetch_table
+from voltvan.telemetry.analytics._trips import (
+    KMH_TO_MPS,
+    SIGNALS,
+    fetch_table,
+    interval_fields,
+    soc_fraction,
+)
 from voltvan.telemetry.ingest import BATTERY_POWER, ENERGY_KWH, IS_CHARGING, SOC, SPEED
 from voltvan.telemetry.store import Connection
 
@@ -299,8 +305,8 @@ def _with_energy(rows: Any, battery_wh: dict[str, float] | None) -> Any:
                 "start_ts": r["start_ts"],
                 "end_ts": r["end_ts"],
                 "duration_s": (r["end_ts"] - r["start_ts"]).total_seconds(),
-                "start_soc": _frac(r["start_soc_pct"]),
-                "end_soc": _frac(r["end_soc_pct"]),
+                "start_soc": soc_fraction(r["start_soc_pct"]),
+                "end_soc": soc_fraction(r["end_soc_pct"]),
                 "energy_wh": energy,
                 "energy_source": src,
                 "peak_power_w": r["peak_power_w"],
@@ -310,20 +316,12 @@ def _with_energy(rows: Any, battery_wh: dict[str, float] | None) -> Any:
     return pa.Table.from_pylist(out, schema=SESSION_SCHEMA())
 
 
-def _frac(pct: float | None) -> float | None:
-    return None if pct is None else pct / 100.0
-
-
 def SESSION_SCHEMA() -> Any:  # noqa: N802 - a schema constant built lazily
     import pyarrow as pa
 
-    ts = pa.timestamp("us", tz="UTC")
     return pa.schema(
         [
-            ("vehicle_id", pa.string()),
-            ("start_ts", ts),
-            ("end_ts", ts),
-            ("duration_s", pa.float64()),
+            *interval_fields(),
             ("start_soc", pa.float64()),
             ("end_soc", pa.float64()),
             ("energy_wh", pa.float64()),
