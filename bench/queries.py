@@ -46,7 +46,7 @@ from voltvan.telemetry import (
     SPEED,
     open_query,
 )
-from voltvan.telemetry.analytics._charging_sessions import (
+from voltvan.telemetry.analytics._charging_detect import (
     ChargingParams,
     all_vans_send_flag,
     sessions_sql,

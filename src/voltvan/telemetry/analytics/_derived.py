@@ -15,11 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voltvan.telemetry.analytics._charging_sessions import (
-    SESSION_SCHEMA,
-    ChargingParams,
-    charging_sessions,
-)
+from voltvan.telemetry.analytics._charging_detect import ChargingParams
+from voltvan.telemetry.analytics._charging_sessions import SESSION_SCHEMA, charging_sessions
 from voltvan.telemetry.analytics._daily import TRIP_SCHEMA, capacities_wh, enrich_trips
 from voltvan.telemetry.analytics._gps import GpsParams
 from voltvan.telemetry.analytics._trips import (
