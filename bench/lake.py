@@ -38,7 +38,6 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DAY0 = "2026-03-02"
-START_S, SPAN_S = 6 * 3600, 12 * 3600
 #: Rows per generated Parquet file (one COPY, sorted in memory: this bounds generation's memory).
 CHUNK_ROWS = 5_000_000
 #: Lake bytes per signal row (zstd Parquet of this generator, measured), for the space check.
@@ -60,12 +59,10 @@ def generate(work: Path, rows: int, vans: int, days: int) -> int:
     sys.path.insert(0, str(REPO / "bench"))
     from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from queries import SIGNALS, _values_sql
+    from queries import SIGNALS, van_day_copy_sql
     from voltvan.telemetry.store._duck import connect
 
     n_k = max(2, rows // (vans * days * len(SIGNALS)))
-    period = SPAN_S / n_k
-    names = "[" + ", ".join(f"'{n}'" for n in SIGNALS) + "]"
     chunk = max(1, CHUNK_ROWS // (n_k * len(SIGNALS)))
     con = connect()
     con.execute("SET memory_limit = '2GB'")  # spills rather than taking the machine
@@ -79,19 +76,8 @@ def generate(work: Path, rows: int, vans: int, days: int) -> int:
             out.mkdir(parents=True)
             for first in range(0, vans, chunk):
                 last = min(vans, first + chunk)
-                con.execute(f"""
-                    COPY (
-                        SELECT printf('van-%05d', v) AS vehicle_id,
-                            TIMESTAMPTZ '{day} 00:00:00+00' + to_microseconds(
-                                CAST(({START_S} + k * period) * 1e6 AS BIGINT)) AS ts,
-                            unnest({names}) AS name, unnest({_values_sql("k")}) AS value,
-                            NULL::VARCHAR AS value_text,
-                            TIMESTAMPTZ '{day} 18:00:00+00' AS ingested_at
-                        FROM (SELECT v, k, {period} AS period, {n_k} AS n_k
-                              FROM range({first}, {last}) r(v), range({n_k}) s(k))
-                        ORDER BY vehicle_id, ts
-                    ) TO '{out / f"part-{first:05d}.parquet"}' (FORMAT parquet, COMPRESSION zstd)
-                """)
+                path = out / f"part-{first:05d}.parquet"
+                con.execute(van_day_copy_sql(day, first, last, n_k, path))
                 bar.advance(task, per_van_day * (last - first))
     state = work / "state"
     state.mkdir()

@@ -46,7 +46,7 @@ from voltvan.telemetry import (
     SPEED,
     open_query,
 )
-from voltvan.telemetry.analytics._charging_sessions import (
+from voltvan.telemetry.analytics._charging_detect import (
     ChargingParams,
     all_vans_send_flag,
     sessions_sql,
@@ -62,6 +62,7 @@ SIGNALS = (SPEED, LATITUDE, LONGITUDE, SOC, ODOMETER, BATTERY_POWER, IS_CHARGING
            AIR_TEMPERATURE, HEADING, ENERGY_KWH)  # fmt: skip
 START_S = 6 * 3600  # vans report from 06:00 to 18:00 UTC
 SPAN_S = 12 * 3600
+_NAMES = "[" + ", ".join(f"'{n}'" for n in SIGNALS) + "]"  # a DuckDB list of the names
 
 
 def _values_sql(k_expr: str) -> str:
@@ -82,6 +83,25 @@ def _values_sql(k_expr: str) -> str:
         ({k_expr} * 7 + v) % 360, 0.75 * ({soc})]"""
 
 
+def van_day_copy_sql(day: str, first: int, last: int, n_k: int, path: Path) -> str:
+    """COPY of the samples of vans ``first`` to ``last - 1`` on ``day`` (``n_k`` of each signal,
+    06:00 to 18:00 UTC) to one Parquet file, sorted as the store writes: the van day this bench
+    and ``lake.py`` generate."""
+    return f"""
+        COPY (
+            SELECT printf('van-%05d', v) AS vehicle_id,
+                TIMESTAMPTZ '{day} 00:00:00+00' + to_microseconds(
+                    CAST(({START_S} + k * period) * 1e6 AS BIGINT)) AS ts,
+                unnest({_NAMES}) AS name, unnest({_values_sql("k")}) AS value,
+                NULL::VARCHAR AS value_text,
+                TIMESTAMPTZ '{day} 18:00:00+00' AS ingested_at
+            FROM (SELECT v, k, {SPAN_S / n_k} AS period, {n_k} AS n_k
+                  FROM range({first}, {last}) r(v), range({n_k}) s(k))
+            ORDER BY vehicle_id, ts
+        ) TO '{path}' (FORMAT parquet, COMPRESSION zstd)
+    """
+
+
 def generate(work: Path, rows: int, vans: int, console: Console) -> tuple[int, float]:
     """Write the signals and the last-state file; returns (rows written, bytes on disk)."""
     n_k = max(2, rows // (vans * len(SIGNALS)))
@@ -89,31 +109,18 @@ def generate(work: Path, rows: int, vans: int, console: Console) -> tuple[int, f
     out = work / "signals" / f"date={DAY}"
     out.mkdir(parents=True)
     con = connect()
-    names = "[" + ", ".join(f"'{n}'" for n in SIGNALS) + "]"
     chunk = max(1, 5_000_000 // (n_k * len(SIGNALS)))
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"generating {vans * n_k * len(SIGNALS):,} rows", total=vans)
         for first in range(0, vans, chunk):
             last = min(vans, first + chunk)
-            con.execute(f"""
-                COPY (
-                    SELECT printf('van-%05d', v) AS vehicle_id,
-                        TIMESTAMPTZ '{DAY} 00:00:00+00' + to_microseconds(
-                            CAST(({START_S} + k * period) * 1e6 AS BIGINT)) AS ts,
-                        unnest({names}) AS name, unnest({_values_sql("k")}) AS value,
-                        NULL::VARCHAR AS value_text,
-                        TIMESTAMPTZ '{DAY} 18:00:00+00' AS ingested_at
-                    FROM (SELECT v, k, {period} AS period, {n_k} AS n_k
-                          FROM range({first}, {last}) r(v), range({n_k}) s(k))
-                    ORDER BY vehicle_id, ts
-                ) TO '{out / f"part-{first:05d}.parquet"}' (FORMAT parquet, COMPRESSION zstd)
-            """)
+            con.execute(van_day_copy_sql(DAY, first, last, n_k, out / f"part-{first:05d}.parquet"))
             progress.update(task, completed=last)
     state = work / "state"
     state.mkdir()
     con.execute(f"""
         COPY (
-            SELECT printf('van-%05d', v) AS vehicle_id, unnest({names}) AS name,
+            SELECT printf('van-%05d', v) AS vehicle_id, unnest({_NAMES}) AS name,
                 TIMESTAMPTZ '{DAY} 00:00:00+00' + to_microseconds(
                     CAST(({START_S} + (n_k - 1) * period) * 1e6 AS BIGINT)) AS ts,
                 unnest({_values_sql("(n_k - 1)")}) AS value, NULL::VARCHAR AS value_text,

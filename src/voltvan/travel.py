@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from voltvan.domain import DAY_S, Scenario
+from voltvan.domain import DAY_S, Charger, Depot, Scenario, Stop
 from voltvan.errors import InvalidInput
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "build_matrices",
     "duration_at",
     "haversine_m",
+    "positions",
     "speed_factor",
     "speed_kmh_at",
 ]
@@ -196,6 +197,14 @@ def build_matrices(
     return Matrices(ids=ids, distance_m=dist, duration_s=dur)
 
 
+def positions(scenario: Scenario) -> dict[str, tuple[float, float]]:
+    """Latitude and longitude of each depot, stop and charger by id: built once per scenario, so
+    the planner and the digital twin look a place up per leg instead of searching for it."""
+    fleet = scenario.fleet
+    places: tuple[Depot | Stop | Charger, ...] = (*fleet.depots, *scenario.stops, *fleet.chargers)
+    return {p.id: (p.lat, p.lon) for p in places}
+
+
 class MatrixSource:
     """Matrices between any few locations of a scenario, equal to the rows of the full ones.
 
@@ -215,9 +224,7 @@ class MatrixSource:
         self._params = params or TravelParams()
         self._road = scenario.matrix
         self._road_pos = {loc: i for i, loc in enumerate(self._road.ids)} if self._road else {}
-        lat, lon = _coordinates(scenario)
-        ids = scenario.location_ids()
-        self._coords = {loc: (float(a), float(b)) for loc, a, b in zip(ids, lat, lon, strict=True)}
+        self._coords = positions(scenario)
 
     def knows(self, loc: str) -> bool:
         return loc in self._coords

@@ -23,11 +23,8 @@ from voltvan.telemetry import (
     SOC,
     SPEED,
 )
-from voltvan.telemetry.analytics._charging_sessions import (
-    ChargingParams,
-    charging_sessions,
-    sessions_sql,
-)
+from voltvan.telemetry.analytics._charging_detect import ChargingParams, sessions_sql
+from voltvan.telemetry.analytics._charging_sessions import charging_sessions
 from voltvan.telemetry.analytics._daily import daily_energy_sql, driving_time_sql
 from voltvan.telemetry.analytics._derived import DERIVED_TABLES, connect, derive
 from voltvan.telemetry.analytics._health import estimate_health

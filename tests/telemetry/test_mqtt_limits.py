@@ -18,11 +18,11 @@ from tests.telemetry.test_mqtt_client import Inbox, subscriber
 from voltvan.telemetry import topic_for
 from voltvan.telemetry.ingest import _mqtt_client as mqtt
 from voltvan.telemetry.ingest._mqtt_client import Subscriber
+from voltvan.telemetry.ingest._mqtt_connack import connack_properties
 from voltvan.telemetry.ingest._mqtt_handshake import UnsupportedBroker
 from voltvan.telemetry.ingest._mqtt_packets import (
     Options,
     ProtocolError,
-    connack_properties,
     connect_packet,
 )
 

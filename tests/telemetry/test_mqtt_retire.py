@@ -27,8 +27,12 @@ from tests.telemetry.ingest_data import stored_rows, write_fleet
 from tests.telemetry.test_mqtt import VANS, distinct_keys, pool_writers, rows_of, stream
 from voltvan.telemetry import TOPIC_FILTER
 from voltvan.telemetry.ingest._mqtt_handshake import handshake
-from voltvan.telemetry.ingest._mqtt_packets import Options, split_packets
-from voltvan.telemetry.ingest._mqtt_retire import disconnect_packet, unsubscribe_packet
+from voltvan.telemetry.ingest._mqtt_packets import (
+    Options,
+    disconnect_packet,
+    split_packets,
+    unsubscribe_packet,
+)
 
 pytestmark = pytest.mark.mqtt
 GROUP_FILTER = f"$share/voltvan/{TOPIC_FILTER}"

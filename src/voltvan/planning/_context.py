@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voltvan.domain import Charger, Scenario, Stop
-from voltvan.travel import Matrices
+from voltvan.travel import Matrices, positions
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,7 @@ class Context:
     row: dict[str, int]
     stops: dict[str, Stop]
     chargers: dict[str, Charger]
+    positions: dict[str, tuple[float, float]]  # latitude and longitude of each place by id
 
     @classmethod
     def of(cls, scenario: Scenario, matrices: Matrices) -> Context:
@@ -26,14 +27,5 @@ class Context:
             row=matrices.index(),
             stops={s.id: s for s in scenario.stops},
             chargers={c.id: c for c in scenario.fleet.chargers},
+            positions=positions(scenario),
         )
-
-
-def lat_lon(ctx: Context, loc: str) -> tuple[float, float]:
-    """Where a stop, charger or depot of the scenario is."""
-    if loc in ctx.stops:
-        return ctx.stops[loc].lat, ctx.stops[loc].lon
-    if loc in ctx.chargers:
-        return ctx.chargers[loc].lat, ctx.chargers[loc].lon
-    d = ctx.scenario.fleet.depot(loc)
-    return d.lat, d.lon

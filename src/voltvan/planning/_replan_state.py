@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from voltvan import energy
 from voltvan.domain import Van, format_hhmm
 from voltvan.plan import Plan, Route, Visit, VisitKind
-from voltvan.planning._context import Context, lat_lon
+from voltvan.planning._context import Context
 from voltvan.planning._events import Events, StopFailed, VanPosition
 from voltvan.planning._origin import Origin
 from voltvan.travel import TravelParams, duration_at, haversine_m
@@ -232,7 +232,7 @@ def _from_position(
 ) -> tuple[float, float]:
     """Arrival and energy at ``loc`` driving from the reported position with what is on board."""
     vt = ctx.scenario.fleet.type_of(state.van)
-    lat, lon = lat_lon(ctx, loc)
+    lat, lon = ctx.positions[loc]
     params = TravelParams()
     dist = float(haversine_m(pos.lat, pos.lon, lat, lon)) * params.detour_factor
     dur = float(duration_at(dist, pos.time_s, params))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from voltvan import energy
 from voltvan.domain import Van
 from voltvan.plan import Route, Visit, VisitKind
-from voltvan.planning._context import Context, lat_lon
+from voltvan.planning._context import Context
 from voltvan.planning._origin import Origin, reload_ready, trip_loads
 from voltvan.planning._route_energy import (
     EPS_S,
@@ -151,7 +151,7 @@ def time_route(
         issues.append(Issue(len(places) - 1, "shift"))
     visits = []
     for k, (kind, loc) in enumerate(places):
-        lat, lon = lat_lon(ctx, loc)
+        lat, lon = ctx.positions[loc]
         visits.append(
             Visit(
                 kind=kind,

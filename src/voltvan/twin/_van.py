@@ -167,7 +167,7 @@ class VanRun:
         share = 1.0 if leg_wh < self.energy_wh else self.energy_wh / leg_wh
         yield self.env.timeout(dur * share)
         self.rec.distance_m += dist * share
-        (lat0, lon0), (lat1, lon1) = w.position(self.here), w.position(loc)
+        (lat0, lon0), (lat1, lon1) = w.positions[self.here], w.positions[loc]
         lat1, lon1 = lat0 + (lat1 - lat0) * share, lon0 + (lon1 - lon0) * share
         self.rec.legs.append(Leg(now, self.env.now, lat0, lon0, lat1, lon1, dist * share))
         self._spend(leg_wh * share)

@@ -9,7 +9,7 @@ import numpy.typing as npt
 import simpy
 
 from voltvan.domain import Charger, Scenario, Stop
-from voltvan.travel import TravelParams, build_matrices, duration_at
+from voltvan.travel import TravelParams, build_matrices, duration_at, positions
 from voltvan.twin._noise import DAY_STREAM, day_rng
 from voltvan.twin._params import TwinParams
 
@@ -33,6 +33,7 @@ class World:
     road_duration_s: FloatArray | None
     stops: dict[str, Stop]
     chargers: dict[str, Charger]
+    positions: dict[str, tuple[float, float]]  # latitude and longitude of each place by id
 
     @classmethod
     def of(cls, scenario: Scenario, params: TwinParams, travel: TravelParams) -> World:
@@ -46,6 +47,7 @@ class World:
             road_duration_s=matrices.duration_s if scenario.matrix is not None else None,
             stops={s.id: s for s in scenario.stops},
             chargers={c.id: c for c in scenario.fleet.chargers},
+            positions=positions(scenario),
         )
 
     def base_duration_s(self, i: int, j: int, t_s: float) -> float:
@@ -53,15 +55,6 @@ class World:
         if self.road_duration_s is not None:
             return float(self.road_duration_s[i, j])
         return float(duration_at(float(self.distance_m[i, j]), t_s, self.travel))
-
-    def position(self, loc: str) -> tuple[float, float]:
-        """Latitude and longitude of a depot, stop or charger."""
-        if loc in self.stops:
-            return self.stops[loc].lat, self.stops[loc].lon
-        if loc in self.chargers:
-            return self.chargers[loc].lat, self.chargers[loc].lon
-        depot = self.scenario.fleet.depot(loc)
-        return depot.lat, depot.lon
 
     def nearest_working(self, from_id: str, broken: frozenset[str]) -> Charger | None:
         """The public charger closest by road to ``from_id`` that works today."""

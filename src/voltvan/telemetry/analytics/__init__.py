@@ -15,11 +15,11 @@ from voltvan.telemetry.analytics._calibrate import observed_trips as observed_tr
 
 # The SQL and steps behind the derived tables, for the Spark engine (voltvan.telemetry.spark):
 # it runs the same text, so each table has one definition.
+from voltvan.telemetry.analytics._charging_detect import ChargingParams as ChargingParams
+from voltvan.telemetry.analytics._charging_detect import _flag_sql as charging_flag_sql
+from voltvan.telemetry.analytics._charging_detect import _standing_sql as charging_standing_sql
+from voltvan.telemetry.analytics._charging_detect import keep_sql as charging_keep_sql
 from voltvan.telemetry.analytics._charging_sessions import SESSION_SCHEMA as SESSION_SCHEMA
-from voltvan.telemetry.analytics._charging_sessions import ChargingParams as ChargingParams
-from voltvan.telemetry.analytics._charging_sessions import _flag_sql as charging_flag_sql
-from voltvan.telemetry.analytics._charging_sessions import _keep as charging_keep_sql
-from voltvan.telemetry.analytics._charging_sessions import _standing_sql as charging_standing_sql
 from voltvan.telemetry.analytics._daily import _TRIP_SIGNALS_SQL as TRIP_SIGNALS_SQL
 from voltvan.telemetry.analytics._daily import NET_CAPACITY as NET_CAPACITY
 from voltvan.telemetry.analytics._daily import TRIP_SCHEMA as TRIP_SCHEMA

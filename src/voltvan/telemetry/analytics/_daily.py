@@ -16,7 +16,13 @@ import numpy as np
 
 from voltvan.telemetry.analytics._gps import GpsParams, flag_gps_faults
 from voltvan.telemetry.analytics._time_buckets import bucket_sql, buckets_sql
-from voltvan.telemetry.analytics._trips import KMH_TO_MPS, SIGNALS, fetch_table
+from voltvan.telemetry.analytics._trips import (
+    KMH_TO_MPS,
+    SIGNALS,
+    fetch_table,
+    interval_fields,
+    soc_fraction,
+)
 from voltvan.telemetry.ingest import (
     AIR_TEMPERATURE,
     ENERGY_KWH,
@@ -99,8 +105,8 @@ def enrich_trips(
                 "speed",
                 0,
             )
-        t["start_soc"] = _frac(e.get("start_soc_pct"))
-        t["end_soc"] = _frac(e.get("end_soc_pct"))
+        t["start_soc"] = soc_fraction(e.get("start_soc_pct"))
+        t["end_soc"] = soc_fraction(e.get("end_soc_pct"))
         t["energy_wh"] = _energy_wh(e, caps.get(t["vehicle_id"]))
         t["wh_per_km"] = (
             t["energy_wh"] / (t["distance_m"] / 1000.0)
@@ -114,13 +120,9 @@ def enrich_trips(
 def TRIP_SCHEMA() -> Any:  # noqa: N802 - a constant built lazily so pyarrow loads on demand
     import pyarrow as pa
 
-    ts = pa.timestamp("us", tz="UTC")
     return pa.schema(
         [
-            ("vehicle_id", pa.string()),
-            ("start_ts", ts),
-            ("end_ts", ts),
-            ("duration_s", pa.float64()),
+            *interval_fields(),
             ("driving_s", pa.float64()),
             ("speed_distance_m", pa.float64()),
             ("distance_m", pa.float64()),
@@ -137,10 +139,6 @@ def TRIP_SCHEMA() -> Any:  # noqa: N802 - a constant built lazily so pyarrow loa
 
 def _key(t: Mapping[str, Any]) -> tuple[str, Any]:
     return (t["vehicle_id"], t["start_ts"])
-
-
-def _frac(pct: float | None) -> float | None:
-    return None if pct is None else pct / 100.0
 
 
 def _energy_wh(e: Mapping[str, Any], capacity_wh: float | None) -> float | None:

@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voltvan.telemetry.analytics._charging_sessions import (
-    SESSION_SCHEMA,
-    ChargingParams,
-    charging_sessions,
-)
+from voltvan.telemetry.analytics._charging_detect import ChargingParams
+from voltvan.telemetry.analytics._charging_sessions import SESSION_SCHEMA, charging_sessions
 from voltvan.telemetry.analytics._daily import TRIP_SCHEMA, capacities_wh, enrich_trips
 from voltvan.telemetry.analytics._gps import GpsParams
-from voltvan.telemetry.analytics._trips import TripParams, day_trips_and_stops, fetch_table
+from voltvan.telemetry.analytics._trips import (
+    TripParams,
+    day_trips_and_stops,
+    fetch_table,
+    interval_fields,
+)
 from voltvan.telemetry.store import (
     Connection,
     FileLock,
@@ -72,17 +74,7 @@ register_view_hook(register_derived_views)
 def _stop_schema() -> pa.Schema:
     import pyarrow as pa
 
-    ts = pa.timestamp("us", tz="UTC")
-    return pa.schema(
-        [
-            ("vehicle_id", pa.string()),
-            ("start_ts", ts),
-            ("end_ts", ts),
-            ("duration_s", pa.float64()),
-            ("lat", pa.float64()),
-            ("lon", pa.float64()),
-        ]
-    )
+    return pa.schema([*interval_fields(), ("lat", pa.float64()), ("lon", pa.float64())])
 
 
 def _daily_schema() -> pa.Schema:

@@ -49,6 +49,24 @@ def fetch_table(con: Connection, sql: str, args: Sequence[object] | None = None)
     return fetch()
 
 
+def interval_fields() -> list[tuple[str, pa.DataType]]:
+    """The columns every interval table (trips, stops, charging sessions) starts with."""
+    import pyarrow as pa
+
+    ts = pa.timestamp("us", tz="UTC")
+    return [
+        ("vehicle_id", pa.string()),
+        ("start_ts", ts),
+        ("end_ts", ts),
+        ("duration_s", pa.float64()),
+    ]
+
+
+def soc_fraction(pct: float | None) -> float | None:
+    """A stored SoC (percent) as the interval tables report it: a fraction, None when unknown."""
+    return None if pct is None else pct / 100.0
+
+
 @dataclass(frozen=True, slots=True)
 class TripParams:
     """Segmentation thresholds (Traccar's names in brackets; see ``docs/analytics.md``)."""

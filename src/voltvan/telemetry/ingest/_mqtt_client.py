@@ -33,12 +33,14 @@ from collections.abc import Callable, Iterable
 from voltvan.telemetry.ingest._mqtt_handshake import READ_BYTES, UnsupportedBroker, handshake
 from voltvan.telemetry.ingest._mqtt_packets import (
     DISCONNECT,
+    PINGREQ_PACKET,
     PINGRESP,
     PUBACK,
     SUBACK,
     Delivery,
     Options,
     ProtocolError,
+    disconnect_packet,
     puback_packets,
     reason_text,
     split_packets,
@@ -46,8 +48,6 @@ from voltvan.telemetry.ingest._mqtt_packets import (
 )
 
 log = logging.getLogger("voltvan.mqtt")
-_PINGREQ_PACKET = b"\xc0\x00"
-_DISCONNECT_PACKET = b"\xe0\x00"
 
 
 class Subscriber:
@@ -193,11 +193,11 @@ class Subscriber:
             self._send_queued(sock, generation)
             if self._stop.is_set():
                 with contextlib.suppress(OSError):
-                    sock.sendall(_DISCONNECT_PACKET)
+                    sock.sendall(disconnect_packet())
                 return
             now = time.monotonic()
             if keepalive_s and now - self._last_sent >= ping_every:
-                sock.sendall(_PINGREQ_PACKET)
+                sock.sendall(PINGREQ_PACKET)
                 self._last_sent = now
             if keepalive_s and now - last_heard > 1.5 * keepalive_s + ping_every:
                 raise ProtocolError(f"no answer from the broker for {now - last_heard:.0f} s")

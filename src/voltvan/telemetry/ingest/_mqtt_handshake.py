@@ -10,11 +10,11 @@ from __future__ import annotations
 import socket
 from typing import NamedTuple
 
+from voltvan.telemetry.ingest._mqtt_connack import connack_properties
 from voltvan.telemetry.ingest._mqtt_packets import (
     CONNACK,
     Options,
     ProtocolError,
-    connack_properties,
     connect_packet,
     first_packet,
     reason_text,

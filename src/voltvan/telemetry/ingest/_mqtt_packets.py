@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 CONNECT, CONNACK, PUBLISH, PUBACK = 1, 2, 3, 4
-SUBSCRIBE, SUBACK, PINGREQ, PINGRESP, DISCONNECT = 8, 9, 12, 13, 14
+SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK = 8, 9, 10, 11
+PINGREQ, PINGRESP, DISCONNECT = 12, 13, 14
 _MAX_REMAINING = 268_435_455  # the largest length MQTT's four-byte varint can say
-_SUBSCRIBE_ID = 1
+_PACKET_ID = 1  # of the one SUBSCRIBE or UNSUBSCRIBE a connection sends
 
 # Reason codes the broker may send, in words for the log (MQTT 5.0 section 2.4).
 _REASONS = {
@@ -124,13 +125,36 @@ def connect_packet(o: Options) -> bytes:
 
 
 def subscribe_packet(topic_filter: str, qos: int) -> bytes:
-    body = struct.pack("!H", _SUBSCRIBE_ID) + b"\x00" + _string(topic_filter) + bytes([qos])
+    body = struct.pack("!H", _PACKET_ID) + b"\x00" + _string(topic_filter) + bytes([qos])
     return _packet((SUBSCRIBE << 4) | 0x02, body)
+
+
+def unsubscribe_packet(filters: list[str]) -> bytes:
+    body = struct.pack("!H", _PACKET_ID) + b"\x00" + b"".join(_string(f) for f in filters)
+    return _packet((UNSUBSCRIBE << 4) | 0x02, body)
+
+
+def publish_packet(topic: str, mid: int, payload: bytes) -> bytes:
+    """PUBLISH at QoS 1, without properties."""
+    body = _string(topic) + struct.pack("!H", mid) + b"\x00" + payload
+    return _packet((PUBLISH << 4) | 0x02, body)
 
 
 def puback_packets(mids: Iterable[int]) -> bytes:
     """PUBACKs with reason Success, in the short form (remaining length 2)."""
     return b"".join(struct.pack("!BBH", 0x40, 2, mid) for mid in mids)
+
+
+PINGREQ_PACKET = bytes([PINGREQ << 4, 0])
+
+
+def disconnect_packet(*, session_expiry_s: int | None = None) -> bytes:
+    """DISCONNECT, reason Normal; with ``session_expiry_s`` it replaces the CONNECT's (0 ends
+    the session now)."""
+    if session_expiry_s is None:
+        return bytes([DISCONNECT << 4, 0])
+    props = b"\x11" + struct.pack("!I", session_expiry_s)
+    return _packet(DISCONNECT << 4, b"\x00" + bytes([len(props)]) + props)
 
 
 # -- decoding -------------------------------------------------------------------------------------
@@ -216,58 +240,6 @@ def split_packets(
             others.append((first, bytes(buf[body:stop])))
         at = stop
     return deliveries, others, at
-
-
-# -- CONNACK properties ---------------------------------------------------------------------------
-
-
-# MQTT 5 §2.2.2.2: how each property's value is encoded, to step over the ones we do not use.
-_BYTE_PROPS = frozenset({0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A})
-_U16_PROPS = frozenset({0x13, 0x21, 0x22, 0x23})
-_U32_PROPS = frozenset({0x02, 0x11, 0x18, 0x27})
-_LENGTH_PROPS = frozenset({0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1A, 0x1C, 0x1F})
-
-
-def connack_properties(body: bytes) -> dict[int, int]:
-    """The integer properties of a CONNACK (id -> value); strings and pairs are skipped."""
-    got = _read_varint(body, 2, len(body))
-    if got is None:
-        raise ProtocolError("a CONNACK ends inside its property length")
-    length, at = got
-    end = at + length
-    if end > len(body):
-        raise ProtocolError("a CONNACK's properties run past its end")
-    out: dict[int, int] = {}
-    while at < end:
-        pid = body[at]
-        at += 1
-        if pid in _BYTE_PROPS:
-            width = 1
-        elif pid in _U16_PROPS:
-            width = 2
-        elif pid in _U32_PROPS:
-            width = 4
-        elif pid == 0x0B:  # subscription identifier: a variable byte integer
-            got = _read_varint(body, at, end)
-            if got is None:
-                raise ProtocolError("a CONNACK property ends early")
-            out[pid], at = got
-            continue
-        elif pid in _LENGTH_PROPS or pid == 0x26:
-            for _ in range(2 if pid == 0x26 else 1):  # a user property is a string pair
-                if at + 2 > end:
-                    raise ProtocolError("a CONNACK property ends early")
-                at += 2 + struct.unpack_from("!H", body, at)[0]
-            continue
-        else:
-            raise ProtocolError(f"unknown CONNACK property 0x{pid:02x}")
-        if at + width > end:
-            raise ProtocolError("a CONNACK property ends early")
-        out[pid] = int.from_bytes(body[at : at + width], "big")
-        at += width
-    if at != end:
-        raise ProtocolError("a CONNACK property runs past the property length")
-    return out
 
 
 def first_packet(buf: bytearray) -> tuple[int, bytes, int] | None:

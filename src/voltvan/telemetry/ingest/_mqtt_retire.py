@@ -24,7 +24,6 @@ import contextlib
 import select
 import socket
 import ssl
-import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,18 +33,22 @@ from voltvan.telemetry.ingest._messages import TOPIC_FILTER, Batch, Context, now
 from voltvan.telemetry.ingest._mqtt import MqttParams, tls_context
 from voltvan.telemetry.ingest._mqtt_handshake import handshake
 from voltvan.telemetry.ingest._mqtt_packets import (
+    DISCONNECT,
+    PINGREQ_PACKET,
+    PINGRESP,
+    PUBACK,
+    UNSUBACK,
     Delivery,
     Options,
     ProtocolError,
-    _packet,
-    _string,
+    disconnect_packet,
     puback_packets,
     reason_text,
     split_packets,
+    unsubscribe_packet,
 )
 from voltvan.telemetry.ingest._sink import Sink
 
-_UNSUBSCRIBE, _UNSUBACK, _PINGRESP, _PUBACK, _DISCONNECT = 10, 11, 13, 4, 14
 _NO_SUBSCRIPTION = 0x11  # UNSUBACK: the session held no such subscription
 _PAUSE_S = 0.05  # the stream paused: write what is pending and acknowledge it
 _READ_BYTES = 1 << 18
@@ -187,7 +190,7 @@ class _Drain:
                     "it holds in another group: give its --shared-group)"
                 )
             if keepalive_s and now - last_sent >= keepalive_s / 2:
-                self.sock.sendall(b"\xc0\x00")  # PINGREQ
+                self.sock.sendall(PINGREQ_PACKET)
                 last_sent = now
             wait_s = _PAUSE_S if self.pending else min(quiet_s, 1.0)
             # an SSL socket may hold decrypted bytes that select cannot see
@@ -227,17 +230,17 @@ class _Drain:
         heard = bool(deliveries)
         for first, body in others:
             kind = first >> 4
-            if kind == _UNSUBACK:
+            if kind == UNSUBACK:
                 self._unsubscribed(list(body[3 + body[2] :]) if len(body) >= 3 else [])
                 heard = True
-            elif kind == _DISCONNECT:
+            elif kind == DISCONNECT:
                 code = body[0] if body else 0
                 raise RetireError(
                     f"the broker disconnected {self.params.client_id!r}: {reason_text(code)} "
                     "(is a worker with this client id still running? stop it first); its "
                     "session is kept"
                 )
-            elif kind not in (_PINGRESP, _PUBACK):
+            elif kind not in (PINGRESP, PUBACK):
                 raise ProtocolError(f"unexpected packet type {kind} from the broker")
         return heard
 
@@ -283,17 +286,3 @@ class _Drain:
         self.pending = 0
         if self.on_progress is not None:
             self.on_progress(r)
-
-
-def unsubscribe_packet(filters: list[str]) -> bytes:  # packet id 1: the only one we send
-    body = struct.pack("!H", 1) + b"\x00" + b"".join(_string(f) for f in filters)
-    return _packet((_UNSUBSCRIBE << 4) | 0x02, body)
-
-
-def disconnect_packet(*, session_expiry_s: int | None = None) -> bytes:
-    """DISCONNECT, reason Normal; with ``session_expiry_s`` it replaces the CONNECT's (0 ends
-    the session now)."""
-    if session_expiry_s is None:
-        return b"\xe0\x00"
-    props = b"\x11" + struct.pack("!I", session_expiry_s)
-    return _packet(_DISCONNECT << 4, b"\x00" + bytes([len(props)]) + props)

@@ -17,17 +17,18 @@ from collections.abc import Iterable
 from types import TracebackType
 
 from voltvan.errors import VoltvanError
+from voltvan.telemetry.ingest._mqtt_connack import connack_properties
 from voltvan.telemetry.ingest._mqtt_packets import (
+    CONNACK,
+    PUBACK,
     Options,
-    _packet,
-    _string,
-    connack_properties,
     connect_packet,
+    disconnect_packet,
     first_packet,
+    publish_packet,
     reason_text,
 )
 
-_CONNACK, _PUBLISH, _PUBACK, _DISCONNECT = 2, 3, 4, 14
 _RECEIVE_MAXIMUM = 0x21  # CONNACK property: most QoS 1 messages the broker takes unacknowledged
 
 
@@ -92,7 +93,7 @@ class Publisher:
         except OSError as exc:
             self.close()
             raise PublishError(f"cannot reach the broker at {o.host}:{o.port}: {exc}") from exc
-        if first >> 4 != _CONNACK or len(body) < 2 or body[1] >= 0x80:
+        if first >> 4 != CONNACK or len(body) < 2 or body[1] >= 0x80:
             code = body[1] if len(body) >= 2 else 0xFF
             self.close()
             raise PublishError(f"the broker refused the connection: {reason_text(code)}")
@@ -112,8 +113,7 @@ class Publisher:
                     self._await_ack(pending)
                 mid = self._next_mid
                 self._next_mid = self._next_mid % 65_535 + 1
-                body = _string(topic) + struct.pack("!H", mid) + b"\x00" + payload
-                sock.sendall(_packet((_PUBLISH << 4) | 0x02, body))
+                sock.sendall(publish_packet(topic, mid, payload))
                 pending.add(mid)
             while pending:
                 self._await_ack(pending)
@@ -122,7 +122,7 @@ class Publisher:
 
     def _await_ack(self, pending: set[int]) -> None:
         first, body = self._read_packet()
-        if first >> 4 != _PUBACK or len(body) < 2:
+        if first >> 4 != PUBACK or len(body) < 2:
             return
         mid = struct.unpack("!H", body[:2])[0]
         if len(body) >= 3 and body[2] >= 0x80:
@@ -151,6 +151,6 @@ class Publisher:
         if self._sock is None:
             return
         with contextlib.suppress(OSError):
-            self._sock.sendall(bytes([_DISCONNECT << 4, 0]))
+            self._sock.sendall(disconnect_packet())
         self._sock.close()
         self._sock = None
