@@ -16,6 +16,7 @@ from voltvan.telemetry.ingest._mqtt_packets import (
     Delivery,
     Options,
     ProtocolError,
+    _varint,
     puback_packets,
     split_packets,
 )
@@ -115,6 +116,13 @@ def test_malformed_packets_are_protocol_errors(packet: bytes, why: str) -> None:
 
 def test_pubacks_are_short_form() -> None:
     assert puback_packets([1, 258]) == b"\x40\x02\x00\x01\x40\x02\x01\x02"
+
+
+def test_lengths_past_four_varint_bytes_are_refused() -> None:
+    """MQTT can say at most 268,435,455 bytes; a longer packet must not be sent cut short."""
+    assert _varint(268_435_455) == varint(268_435_455) == b"\xff\xff\xff\x7f"
+    with pytest.raises(ValueError, match="at most 256 MB"):
+        _varint(268_435_456)
 
 
 class Inbox:

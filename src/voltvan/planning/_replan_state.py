@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from voltvan import energy
 from voltvan.domain import Van, format_hhmm
+from voltvan.errors import InvalidInput
 from voltvan.plan import Plan, Route, Visit, VisitKind
 from voltvan.planning._context import Context
 from voltvan.planning._events import Events, StopFailed, VanPosition
@@ -232,6 +233,8 @@ def _from_position(
 ) -> tuple[float, float]:
     """Arrival and energy at ``loc`` driving from the reported position with what is on board."""
     vt = ctx.scenario.fleet.type_of(state.van)
+    if loc not in ctx.positions:
+        raise InvalidInput(f"the plan names {loc!r}, which is not a place of the scenario")
     lat, lon = ctx.positions[loc]
     params = TravelParams()
     dist = float(haversine_m(pos.lat, pos.lon, lat, lon)) * params.detour_factor

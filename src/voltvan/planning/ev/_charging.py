@@ -2,13 +2,13 @@
 
 PyVRP decides which clients a van serves and in what order; this module decides where the van
 charges and how much. Stations may be inserted on any arc of the sequence (at most one per arc,
-chosen among the few with the smallest detour). At a station the van charges just enough to reach
-the next charging point (or the depot) with the reserve intact: charging takes time, so charging
-more than needed can only delay later clients, except where a later wait would have absorbed it
-(which this policy leaves unused, erring on the safe side). Labels are kept Pareto-optimal in
-(distance, arrival time, energy left), so among the plans of this policy the shortest feasible one
-is found. Time windows are propagated with the segment summaries of Vidal et al. (2013), so each
-transition between two charging points costs O(1).
+chosen among the few with the smallest detour). At a station the van charges enough to reach the
+next charging point (or the depot) with the reserve intact: charging takes time, so charging more
+can only delay later clients, except where the van would wait for a time window anyway; that wait
+is spent charging (up to what the rest of the route lacks), for free. Labels are kept
+Pareto-optimal in (distance, arrival time, energy left), so among the plans of this policy the
+shortest feasible one is found. Time windows are propagated with the segment summaries of
+Vidal et al. (2013), so each transition between two charging points costs O(1).
 
 This module tries a sequence without any stop first (most need none), sets up the labelling for
 the others and reads the best plan back; the labels, their extension and their dominance are in

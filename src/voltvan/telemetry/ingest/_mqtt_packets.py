@@ -83,6 +83,8 @@ def reason_text(code: int) -> str:
 
 
 def _varint(n: int) -> bytes:
+    if not 0 <= n <= _MAX_REMAINING:
+        raise ValueError(f"an MQTT packet cannot say a length of {n:,} bytes (at most 256 MB)")
     out = bytearray()
     while True:
         n, digit = divmod(n, 128)
