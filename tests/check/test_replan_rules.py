@@ -8,6 +8,7 @@ import pytest
 
 from tests.planning.replan_cases import NOON_S, busiest, events, planned_day
 from voltvan.check import check_plan
+from voltvan.check._checker import ENERGY_TOL_WH, REPORT_TOL_FRACTION
 from voltvan.domain import Scenario
 from voltvan.plan import Plan, Route
 from voltvan.planning import Replan, replan
@@ -259,3 +260,24 @@ def test_resume_with_a_negative_energy(
     want = [("energy_battery", route.van_id, route.visits[k].location_id)] if caught else []
     assert [f for f in kinds if f[0] == "energy_battery"] == want
     assert ("energy_reserve", route.van_id, route.visits[k].location_id) in kinds
+
+
+def test_the_state_after_a_resume_is_held_to_the_tolerance(
+    broken: Replan, day: tuple[Scenario, Plan]
+) -> None:
+    """The replay picks up at the resumed energy (driving to the resume is in the history): an
+    arrival claimed just inside the tolerance passes, just outside it is a reported_state."""
+    route = _resumed(broken.plan)
+    battery = next(
+        t.battery_wh for t in day[0].fleet.vehicle_types if t.id == route.vehicle_type_id
+    )
+    k = _index(route, "resume") + 1
+    tol_wh = ENERGY_TOL_WH + REPORT_TOL_FRACTION * battery
+    claimed = route.visits[k].energy_wh
+
+    def claim(wh: float) -> set[str]:
+        changed = _change(route, k, energy_wh=wh, soc=wh / battery)
+        return _kinds(_route_with(broken.plan, changed), broken.scenario, parent=day[1])
+
+    assert "reported_state" not in claim(claimed + tol_wh - 0.5)
+    assert "reported_state" in claim(claimed + tol_wh + 0.5)
