@@ -79,6 +79,17 @@ class PeakMemory:
         return self.peak_b
 
 
+def measured_run(cmd: list[str]) -> tuple[int, str, float, int]:
+    """Run ``cmd`` to its end: exit code, output, wall seconds and peak memory in bytes (the
+    command and every process it starts, summed)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    mem = PeakMemory(proc.pid)
+    output, _ = proc.communicate()
+    wall_s = time.perf_counter() - t0
+    return proc.returncode, output, wall_s, mem.stop()
+
+
 def whole_day(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     from voltvan.plan import Plan
 
@@ -97,12 +108,7 @@ def whole_day(args: argparse.Namespace, work: Path) -> dict[str, Any]:
            "--max-stops-per-solve", str(args.max_stops_per_solve)]  # fmt: skip
     if args.workers:
         cmd += ["--workers", str(args.workers)]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    mem = PeakMemory(proc.pid)
-    output, _ = proc.communicate()
-    wall_s = time.perf_counter() - t0
-    peak_b = mem.stop()
+    returncode, output, wall_s, peak_b = measured_run(cmd)
     load_after = os.getloadavg()
     plan = Plan.read_json(work / "plan" / "plan.json")
     reasons = Counter(u.reason for u in plan.unassigned)
@@ -123,8 +129,8 @@ def whole_day(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "unserved": len(plan.unassigned),
         "unserved_reasons": dict(reasons),
         "parts": len(plan.stats.get("parts", [])),
-        "checker_feasible": proc.returncode == 0,
-        "exit_code": proc.returncode,
+        "checker_feasible": returncode == 0,
+        "exit_code": returncode,
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in load_after],
         "tail": output.strip().splitlines()[-3:],
@@ -153,12 +159,7 @@ def engines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
         if args.workers:
             cmd += ["--workers", str(args.workers)]
         load = os.getloadavg()[0]
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        mem = PeakMemory(proc.pid)
-        output, _ = proc.communicate()
-        wall_s = time.perf_counter() - t0
-        peak_b = mem.stop()
+        returncode, output, wall_s, peak_b = measured_run(cmd)
         if not (out / "plan.json").exists():
             raise SystemExit(f"voltvan plan --engine {engine} wrote no plan:\n{output}")
         plan = Plan.read_json(out / "plan.json")
@@ -177,7 +178,7 @@ def engines(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
                 "distance_km": round(plan.distance_m / 1000, 1),
                 "served": plan.num_stops_served,
                 "unserved": len(plan.unassigned),
-                "checker_feasible": proc.returncode == 0,
+                "checker_feasible": returncode == 0,
                 "load_1min_before": round(load, 2),
                 "load_1min_after": round(os.getloadavg()[0], 2),
             }
