@@ -59,7 +59,7 @@ def generate(work: Path, rows: int, vans: int, days: int) -> int:
     sys.path.insert(0, str(REPO / "bench"))
     from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from queries import SIGNALS, van_day_copy_sql
+    from queries_fleet_day import SIGNALS, van_day_copy_sql
     from voltvan.telemetry.store._duck import connect
 
     n_k = max(2, rows // (vans * days * len(SIGNALS)))

@@ -90,7 +90,8 @@ def test_tests_and_benchmarks_import_only_what_their_extras_declare() -> None:
         "mutants",
         "mutation_report",
         "city",
-        "queries",
+        "queries_fleet_day",
+        "queries_sql",
         "ingest_report",
     }
     for folder, extra in (("tests", "test"), ("bench", "bench")):

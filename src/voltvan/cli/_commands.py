@@ -23,7 +23,11 @@ COMMAND_MODULES = (
     "_tokens",  # tokens add
     "_ops",  # ops publish|user
     "_analytics",  # import, derive
-    "_reports",  # report trips|energy|charging|alerts
+    "_reports",  # report (the group the next four add to)
+    "_report_trips",  # report trips
+    "_report_energy",  # report energy
+    "_report_charging",  # report charging
+    "_report_alerts",  # report alerts
     "_academy",  # academy list|start|check
 )
 

@@ -7,6 +7,10 @@ window, serving and queueing draw the parked power (12 V loads and heating). At 
 the van queues for a connector and charges up to the energy the plan has it leave with; when
 the charger is out of order it drives to the nearest working one instead. When the battery hits
 zero the van is stranded where it is and the rest of its stops are missed.
+
+This module holds the van's state, its route through the day, driving and parking, and the
+energy bookkeeping; what it does at a stop and at a charger are in :mod:`._van_stops` and
+:mod:`._van_charging`.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ import numpy as np
 import simpy
 
 from voltvan import energy
-from voltvan.domain import Charger, Stop, Van, VehicleType
+from voltvan.domain import Van, VehicleType
 from voltvan.plan import Route, Visit
 from voltvan.twin._noise import leg_sigma, mean_one
 from voltvan.twin._record import Event, Leg, VanDay
+from voltvan.twin._van_charging import charge_stop
+from voltvan.twin._van_stops import arrive_home, reload, serve
 from voltvan.twin._world import Day, World
 
 Process = Generator[simpy.Event, Any, None]
@@ -94,20 +100,20 @@ class VanRun:
         try:
             yield self.env.timeout(max(0.0, self.route.visits[0].departure_s - self.env.now))
             self.left = True
-            self._note()
+            self.note()
             while self.todo:
                 visit = self.todo.pop(0)
                 self.current = visit
                 if visit.kind == "charge":
-                    yield from self._charge_stop(visit)
+                    yield from charge_stop(self, visit)
                 elif visit.kind == "reload":
-                    yield from self._reload(visit)
+                    yield from reload(self, visit)
                 elif visit.kind == "stop":
-                    yield from self._drive_to(visit.location_id)
-                    yield from self._serve(self.world.stops[visit.location_id])
+                    yield from self.drive_to(visit.location_id)
+                    yield from serve(self, self.world.stops[visit.location_id])
                 elif visit.kind == "end":
-                    yield from self._drive_to(visit.location_id)
-                    self._arrive_home()
+                    yield from self.drive_to(visit.location_id)
+                    arrive_home(self)
             self.current = None
         except Stranded:
             self.rec.missed = self.rec.planned_stops - self.rec.on_time - self.rec.late
@@ -146,7 +152,8 @@ class VanRun:
 
     # --- moving -------------------------------------------------------------------------------
 
-    def _drive_to(self, loc: str) -> Process:
+    def drive_to(self, loc: str) -> Process:
+        """Drive one leg at the hour's traffic; a battery that runs empty strands the van on it."""
         w = self.world
         i, j = w.row[self.here], w.row[loc]
         dist = float(w.distance_m[i, j])
@@ -170,12 +177,12 @@ class VanRun:
         (lat0, lon0), (lat1, lon1) = w.positions[self.here], w.positions[loc]
         lat1, lon1 = lat0 + (lat1 - lat0) * share, lon0 + (lon1 - lon0) * share
         self.rec.legs.append(Leg(now, self.env.now, lat0, lon0, lat1, lon1, dist * share))
-        self._spend(leg_wh * share)
+        self.spend(leg_wh * share)
         if share < 1.0:
-            self._strand(loc)
+            self.strand(loc)
         self.here = loc
 
-    def _park(self, seconds: float, loc: str) -> Process:
+    def park(self, seconds: float, loc: str) -> Process:
         """Stand with the van on (waiting, serving, queueing): 12 V loads and part of the HVAC."""
         if seconds <= 0.0:
             return
@@ -184,124 +191,27 @@ class VanRun:
         )
         share = 1.0 if wh < self.energy_wh else self.energy_wh / wh
         yield self.env.timeout(seconds * share)
-        self._spend(wh * share)
+        self.spend(wh * share)
         if share < 1.0:
-            self._strand(loc)
-
-    # --- at a stop ----------------------------------------------------------------------------
-
-    def _serve(self, stop: Stop) -> Process:
-        p = self.world.params
-        arrival = self.env.now
-        start = arrival
-        in_window = False
-        for tw in stop.time_windows:
-            if arrival <= tw.end_s:
-                start, in_window = max(arrival, tw.start_s), True
-                break
-        self.rec.deliveries.append((arrival, "arrived", stop.id))
-        if self.current is not None:
-            self.behind_s = arrival - self.current.arrival_s
-            if self.on_late is not None and not self.late_replanned:
-                self.on_late(self, self.behind_s)
-        yield from self._park(start - arrival, stop.id)
-        if in_window:
-            self.rec.on_time += 1
-        else:
-            late_s = arrival - stop.latest_s
-            self.rec.late += 1
-            self.rec.late_s.append(late_s)
-            self.rec.events.append(Event(arrival, "late", stop.id, late_s))
-        if self.rng.random() < p.fail_share:
-            self.rec.failed += 1
-            self.rec.events.append(Event(start, "failed_delivery", stop.id))
-            yield from self._park(p.failed_attempt_s, stop.id)
-            self.rec.deliveries.append((self.env.now, "failed", stop.id))
-        else:
-            yield from self._park(stop.service_s * mean_one(self.rng, p.service_sigma), stop.id)
-            self.load_kg = max(0.0, self.load_kg - self.weight_kg[stop.id])
-            self.rec.deliveries.append((self.env.now, "delivered", stop.id))
-        self.done.add(stop.id)
-
-    def _reload(self, visit: Visit) -> Process:
-        """Back at the depot for a second trip: wait for the parcels, load them (van off)."""
-        yield from self._drive_to(visit.location_id)
-        yield self.env.timeout(max(0.0, visit.start_s - self.env.now))
-        yield self.env.timeout(max(0.0, visit.departure_s - visit.start_s))
-        trip = []
-        for v in self.todo:
-            if v.kind in ("reload", "end"):
-                break
-            if v.kind == "stop":
-                trip.append(v.location_id)
-        self.load_kg += sum(self.weight_kg[s] for s in trip)
-        self._note()
-
-    def _arrive_home(self) -> None:
-        now = self.env.now
-        self.rec.end_s = now
-        depot = self.world.scenario.fleet.depot(self.van.depot_id)
-        end_ok = min(self.van.shift.end_s, depot.opening.end_s)
-        if now > end_ok:
-            self.rec.over_shift_s = now - end_ok
-            self.rec.events.append(Event(now, "over_shift", depot.id, now - end_ok))
-
-    # --- at a charger -------------------------------------------------------------------------
-
-    def _charge_stop(self, visit: Visit) -> Process:
-        w, day = self.world, self.day
-        charger: Charger | None = w.chargers[visit.location_id]
-        if visit.location_id in day.broken:
-            charger = w.nearest_working(visit.location_id, day.broken)
-            yield from self._drive_to(visit.location_id)
-            if charger is None:
-                self.rec.events.append(Event(self.env.now, "no_charger", visit.location_id))
-                return
-            self.rec.events.append(
-                Event(self.env.now, "charger_out_of_order", visit.location_id, note=charger.id)
-            )
-        assert charger is not None
-        yield from self._drive_to(charger.id)
-        target_wh = min(self.vt.battery_wh, visit.energy_wh + visit.charge_wh)
-        with day.connectors[charger.id].request() as turn:
-            asked = self.env.now
-            yield turn
-            queued = self.env.now - asked
-            if queued > 0.0:
-                # The queue is parked time; the energy is drawn after (it is small and linear).
-                self.rec.queue_s += queued
-                self.rec.events.append(Event(asked, "queued", charger.id, queued))
-                self._spend(
-                    energy.dwell_energy_wh(
-                        self.vt.consumption, duration_s=queued, ambient_c=day.ambient_c
-                    )
-                )
-                if self.energy_wh <= 0.0:
-                    self._strand(charger.id)
-            amount = max(0.0, target_wh - self.energy_wh)
-            if amount > 0.0:
-                power = min(charger.power_w, self.vt.max_power_w(charger.current))
-                began = self.env.now
-                yield self.env.timeout(amount * 3600.0 / power)
-                self.rec.charging.append((began, self.env.now))
-                self.energy_wh += amount
-                self.rec.charged_wh += amount
-                self._note()
+            self.strand(loc)
 
     # --- bookkeeping --------------------------------------------------------------------------
 
-    def _spend(self, wh: float) -> None:
+    def spend(self, wh: float) -> None:
+        """Draw ``wh`` from the battery (never below empty) and count it in the day's energy."""
         self.energy_wh = max(0.0, self.energy_wh - wh)
         self.rec.energy_wh += wh
-        self._note()
+        self.note()
 
-    def _note(self) -> None:
+    def note(self) -> None:
+        """Add a point to the SoC trace the report draws, and keep the day's lowest SoC."""
         soc = self.energy_wh / self.vt.battery_wh
         self.rec.trace_t_s.append(self.env.now)
         self.rec.trace_wh.append(self.energy_wh)
         self.rec.lowest_soc = min(self.rec.lowest_soc, soc)
 
-    def _strand(self, loc: str) -> None:
+    def strand(self, loc: str) -> None:
+        """Record that the battery ran out and end the van's process (:meth:`run` catches it)."""
         self.rec.stranded_at_s = self.env.now
         # ``loc`` is where the van was going (or standing): it stops short of it.
         self.rec.events.append(Event(self.env.now, "stranded", loc))
