@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -239,6 +240,38 @@ def publish(
         for info in infos:
             info.wait_for_publish(timeout=30)
         return [codes.get(info.mid, -1) for info in infos]
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def publish_refused(
+    broker: Broker, topic: str, payload: bytes, *, username: str, password: str
+) -> str:
+    """Publish one QoS 1 message the broker should refuse; how it refused it: ``puback N`` with
+    the reason code, or ``closed`` when it dropped the connection instead (Mosquitto 2.0 answers
+    an MQTT 5 publish its ACL denies that way). ``puback 0`` means it took the message.
+
+    One message on its own connection: after a close, a message published behind the refused one
+    would depend on when the client notices the close and on its reconnecting."""
+    import queue
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    outcome: queue.Queue[str] = queue.Queue()
+    connected = threading.Event()
+    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.on_connect = lambda *_: connected.set()
+    client.on_publish = lambda _c, _u, _mid, rc, _p: outcome.put(f"puback {rc.value}")
+    client.on_disconnect = lambda *_: outcome.put("closed")
+    client.username_pw_set(username, password)
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    try:
+        assert connected.wait(30), "no CONNACK"
+        client.publish(topic, payload, qos=1)
+        return outcome.get(timeout=30)
     finally:
         client.disconnect()
         client.loop_stop()
