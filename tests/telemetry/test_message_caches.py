@@ -8,10 +8,12 @@ import json
 import time
 from datetime import timedelta
 
-import voltvan.telemetry.ingest._messages as _messages
+import voltvan.telemetry.ingest._checks as checks
+import voltvan.telemetry.ingest._shapes as shapes
+import voltvan.telemetry.ingest._topics as topics
 from tests.telemetry.ingest_data import NOW_US, T0, T0_US, iso, parse
 from voltvan.telemetry import Batch, Context, add_samples, signal_catalog, vehicle_from_topic
-from voltvan.telemetry.ingest._messages import now_us
+from voltvan.telemetry.ingest._batch import now_us
 
 NUMBERS = sorted(n for n, s in signal_catalog().items() if s.kind == "number" and not s.is_integer)
 
@@ -19,7 +21,7 @@ NUMBERS = sorted(n for n, s in signal_catalog().items() if s.kind == "number" an
 def test_the_topic_cache_holds_at_most_65536_topics() -> None:
     for i in range(65_536 + 10):
         assert vehicle_from_topic(f"voltvan/v1/vehicles/v{i}/signals") == f"v{i}"
-        assert len(_messages._TOPIC_VEHICLE) <= 65_536
+        assert len(topics._TOPIC_VEHICLE) <= 65_536
 
 
 def test_the_time_cache_holds_at_most_8192_times() -> None:
@@ -27,7 +29,7 @@ def test_the_time_cache_holds_at_most_8192_times() -> None:
     ctx = Context("import", NOW_US)
     for i in range(8192 + 10):
         add_samples(out, ctx, "V1", [(iso(T0 + timedelta(microseconds=i)), {NUMBERS[0]: 1.0})])
-        assert len(_messages._TS_CACHE) <= 8192
+        assert len(checks._TS_CACHE) <= 8192
     assert out.ts_us == [T0_US + i for i in range(8192 + 10)]
 
 
@@ -41,7 +43,7 @@ def test_the_sample_shape_cache_holds_at_most_4096_shapes() -> None:
     ctx = Context("import", NOW_US)
     for signals in _shapes(4096 + 10):
         add_samples(out, ctx, "V1", [(iso(T0), signals)])
-        assert len(_messages._SHAPES) <= 4096
+        assert len(shapes._SHAPES) <= 4096
     assert out.num_rows == 3 * (4096 + 10) and not out.rejects
 
 
@@ -51,7 +53,7 @@ def test_the_message_shape_cache_holds_at_most_4096_shapes() -> None:
     for signals in _shapes(4096 + 10):
         out = parse(json.dumps({"samples": [{"ts": iso(T0), "signals": signals}] * 2}))
         rows += out.num_rows
-        assert len(_messages._MESSAGE_SHAPES) <= 4096
+        assert len(shapes._MESSAGE_SHAPES) <= 4096
     assert rows == 6 * (4096 + 10)
 
 

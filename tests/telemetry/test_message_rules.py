@@ -27,12 +27,8 @@ from tests.telemetry.ingest_data import (
     sample,
 )
 from voltvan.telemetry import Batch, Context, add_samples, parse_message, signal_catalog
-from voltvan.telemetry.ingest._messages import (
-    MAX_DEAD_LETTER_CHARS,
-    MAX_FUTURE_US,
-    MAX_PAYLOAD_BYTES,
-    MIN_TS_US,
-)
+from voltvan.telemetry.ingest._checks import MAX_DEAD_LETTER_CHARS, MAX_FUTURE_US, MIN_TS_US
+from voltvan.telemetry.ingest._parse import MAX_PAYLOAD_BYTES
 
 S = 1_000_000
 ODO = "Vehicle.TraveledDistance"  # uint32 in metres

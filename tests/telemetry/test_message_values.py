@@ -13,7 +13,7 @@ import pytest
 
 from tests.telemetry.ingest_data import FIX, SPEED, T0, iso, parse, sample
 from voltvan.telemetry import Reject, signal_catalog
-from voltvan.telemetry.ingest._messages import _check_value, _Invalid
+from voltvan.telemetry.ingest._checks import _check_value, _Invalid
 
 NOTE = dataclasses.replace(signal_catalog()[FIX], name="Vehicle.Driver.Note", allowed=None)
 

@@ -22,7 +22,7 @@ from tests.telemetry.ingest_data import (
     sample,
 )
 from voltvan.telemetry import REJECT_REASONS, Batch, topic_for, vehicle_from_topic
-from voltvan.telemetry.ingest._messages import MIN_TS_US
+from voltvan.telemetry.ingest._checks import MIN_TS_US
 
 
 def test_single_sample_becomes_one_row_per_signal() -> None:
@@ -189,7 +189,7 @@ def test_shape_fast_path_still_checks_every_value() -> None:
 
 def _reference(signals: dict[str, object]) -> tuple[list[tuple[str, object]], list[str]]:
     """Rows and reasons by the full per-value check alone (no fast path)."""
-    from voltvan.telemetry.ingest._messages import _check_value, _Invalid
+    from voltvan.telemetry.ingest._checks import _check_value, _Invalid
     from voltvan.telemetry.ingest._signals import signal_catalog
 
     rows: list[tuple[str, object]] = []

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from tests.telemetry.broker import publish, running_broker, start_worker, stop_worker, wait_for
 from tests.telemetry.ingest_data import SPEED, T0, batch_message, iso, stored_rows, write_fleet
 from voltvan.telemetry import Batch, Context, open_query, open_store, parse_message, topic_for
-from voltvan.telemetry.ingest._messages import now_us
+from voltvan.telemetry.ingest._batch import now_us
 from voltvan.web import WebSettings, create_app
 
 LONE = "\\ud800"  # as it travels: a JSON escape, six ASCII characters

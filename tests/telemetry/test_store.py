@@ -12,7 +12,7 @@ import pytest
 from tests.telemetry.ingest_data import SOC, SPEED, T0, batch_message, iso, stored_rows
 from voltvan.errors import Conflict
 from voltvan.telemetry import Batch, Context, open_query, open_store, parse_message, write_samples
-from voltvan.telemetry.ingest._messages import now_us
+from voltvan.telemetry.ingest._batch import now_us
 from voltvan.telemetry.store._layout import SIGNALS_SCHEMA
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.telemetry.ingest_data import FIX, SOC, SPEED, T0, batch_message, iso, stored_rows
 from voltvan.telemetry import Batch, Context, open_query, open_store, parse_message
-from voltvan.telemetry.ingest._messages import now_us
+from voltvan.telemetry.ingest._batch import now_us
 from voltvan.telemetry.ingest._signals import signal_codes
 from voltvan.telemetry.store._watermark import NO_TS, LastState
 

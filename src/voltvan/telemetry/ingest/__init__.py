@@ -4,6 +4,12 @@ The bottom of telemetry: nothing here imports the store or analytics. The ingest
 reader hand batches to a :class:`Sink` (the store implements it), so they can run against a fake.
 """
 
+from voltvan.telemetry.ingest._batch import REJECT_REASONS as REJECT_REASONS
+from voltvan.telemetry.ingest._batch import Batch as Batch
+from voltvan.telemetry.ingest._batch import Context as Context
+from voltvan.telemetry.ingest._batch import Reject as Reject
+from voltvan.telemetry.ingest._batch import RejectReason as RejectReason
+from voltvan.telemetry.ingest._batch import now_us as now_us
 from voltvan.telemetry.ingest._fleet import Tokens as Tokens
 from voltvan.telemetry.ingest._fleet import hash_token as hash_token
 from voltvan.telemetry.ingest._fleet import load_fleet_ids as load_fleet_ids
@@ -12,19 +18,6 @@ from voltvan.telemetry.ingest._import import DEFAULT_TZ as RSK_TWIZY_TZ
 from voltvan.telemetry.ingest._import import LogFile as LogFile
 from voltvan.telemetry.ingest._import import find_logs as find_logs
 from voltvan.telemetry.ingest._import import read_rsk_twizy_csv as read_rsk_twizy_csv
-from voltvan.telemetry.ingest._messages import MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES
-from voltvan.telemetry.ingest._messages import REJECT_REASONS as REJECT_REASONS
-from voltvan.telemetry.ingest._messages import TOPIC_FILTER as TOPIC_FILTER
-from voltvan.telemetry.ingest._messages import Batch as Batch
-from voltvan.telemetry.ingest._messages import Context as Context
-from voltvan.telemetry.ingest._messages import Reject as Reject
-from voltvan.telemetry.ingest._messages import RejectReason as RejectReason
-from voltvan.telemetry.ingest._messages import add_samples as add_samples
-from voltvan.telemetry.ingest._messages import is_vehicle_id as is_vehicle_id
-from voltvan.telemetry.ingest._messages import now_us as now_us
-from voltvan.telemetry.ingest._messages import parse_message as parse_message
-from voltvan.telemetry.ingest._messages import topic_for as topic_for
-from voltvan.telemetry.ingest._messages import vehicle_from_topic as vehicle_from_topic
 from voltvan.telemetry.ingest._mqtt import IngestStats as IngestStats
 from voltvan.telemetry.ingest._mqtt import IngestWorker as IngestWorker
 from voltvan.telemetry.ingest._mqtt import MqttParams as MqttParams
@@ -33,8 +26,11 @@ from voltvan.telemetry.ingest._mqtt import tls_context as tls_context
 from voltvan.telemetry.ingest._mqtt_retire import RetireError as RetireError
 from voltvan.telemetry.ingest._mqtt_retire import RetireResult as RetireResult
 from voltvan.telemetry.ingest._mqtt_retire import retire_client as retire_client
+from voltvan.telemetry.ingest._parse import MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES
+from voltvan.telemetry.ingest._parse import parse_message as parse_message
 from voltvan.telemetry.ingest._publisher import Publisher as Publisher
 from voltvan.telemetry.ingest._publisher import PublishError as PublishError
+from voltvan.telemetry.ingest._samples import add_samples as add_samples
 from voltvan.telemetry.ingest._signals import AIR_TEMPERATURE as AIR_TEMPERATURE
 from voltvan.telemetry.ingest._signals import ALTITUDE as ALTITUDE
 from voltvan.telemetry.ingest._signals import BATTERY_POWER as BATTERY_POWER
@@ -55,6 +51,10 @@ from voltvan.telemetry.ingest._sink import Sink as Sink
 from voltvan.telemetry.ingest._sink import WriteResult as WriteResult
 from voltvan.telemetry.ingest._sink import write_samples as write_samples
 from voltvan.telemetry.ingest._token_file import add_token as add_token
+from voltvan.telemetry.ingest._topics import TOPIC_FILTER as TOPIC_FILTER
+from voltvan.telemetry.ingest._topics import is_vehicle_id as is_vehicle_id
+from voltvan.telemetry.ingest._topics import topic_for as topic_for
+from voltvan.telemetry.ingest._topics import vehicle_from_topic as vehicle_from_topic
 
 __all__ = [
     "AIR_TEMPERATURE",

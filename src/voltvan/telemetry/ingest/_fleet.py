@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from voltvan.errors import InvalidInput
-from voltvan.telemetry.ingest._messages import is_vehicle_id
+from voltvan.telemetry.ingest._topics import is_vehicle_id
 
 
 def load_fleet_ids(path: str | Path) -> frozenset[str]:

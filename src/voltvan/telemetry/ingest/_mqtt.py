@@ -24,11 +24,13 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from voltvan.errors import InvalidInput
-from voltvan.telemetry.ingest._messages import TOPIC_FILTER, Batch, Context, now_us, parse_message
+from voltvan.telemetry.ingest._batch import Batch, Context, now_us
 from voltvan.telemetry.ingest._mqtt_client import Subscriber
 from voltvan.telemetry.ingest._mqtt_handshake import UnsupportedBroker
 from voltvan.telemetry.ingest._mqtt_packets import Delivery, Options
+from voltvan.telemetry.ingest._parse import parse_message
 from voltvan.telemetry.ingest._sink import Sink
+from voltvan.telemetry.ingest._topics import TOPIC_FILTER
 
 log = logging.getLogger("voltvan.ingest")
 

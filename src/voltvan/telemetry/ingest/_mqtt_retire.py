@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from voltvan.errors import VoltvanError
-from voltvan.telemetry.ingest._messages import TOPIC_FILTER, Batch, Context, now_us, parse_message
+from voltvan.telemetry.ingest._batch import Batch, Context, now_us
 from voltvan.telemetry.ingest._mqtt import MqttParams, tls_context
 from voltvan.telemetry.ingest._mqtt_handshake import handshake
 from voltvan.telemetry.ingest._mqtt_packets import (
@@ -47,7 +47,9 @@ from voltvan.telemetry.ingest._mqtt_packets import (
     split_packets,
     unsubscribe_packet,
 )
+from voltvan.telemetry.ingest._parse import parse_message
 from voltvan.telemetry.ingest._sink import Sink
+from voltvan.telemetry.ingest._topics import TOPIC_FILTER
 
 _NO_SUBSCRIPTION = 0x11  # UNSUBACK: the session held no such subscription
 _PAUSE_S = 0.05  # the stream paused: write what is pending and acknowledge it

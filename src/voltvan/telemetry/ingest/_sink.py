@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from voltvan.telemetry.ingest._messages import Batch, Context, add_samples, now_us
+from voltvan.telemetry.ingest._batch import Batch, Context, now_us
+from voltvan.telemetry.ingest._samples import add_samples
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Literal
 from voltvan.errors import InvalidInput
 from voltvan.files import write_atomic
 from voltvan.telemetry.ingest._fleet import Tokens, hash_token, load_tokens
-from voltvan.telemetry.ingest._messages import is_vehicle_id
+from voltvan.telemetry.ingest._topics import is_vehicle_id
 
 Table = Literal["vehicles", "readers"]
 
