@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from voltvan.errors import InvalidInput
-from voltvan.telemetry.ingest._mqtt import MqttParams, parse_mqtt_url, tls_context
+from voltvan.telemetry.ingest._mqtt_params import MqttParams, parse_mqtt_url, tls_context
 
 
 def test_url_parsing() -> None:

@@ -20,9 +20,9 @@ from voltvan.telemetry.ingest._import import find_logs as find_logs
 from voltvan.telemetry.ingest._import import read_rsk_twizy_csv as read_rsk_twizy_csv
 from voltvan.telemetry.ingest._mqtt import IngestStats as IngestStats
 from voltvan.telemetry.ingest._mqtt import IngestWorker as IngestWorker
-from voltvan.telemetry.ingest._mqtt import MqttParams as MqttParams
-from voltvan.telemetry.ingest._mqtt import parse_mqtt_url as parse_mqtt_url
-from voltvan.telemetry.ingest._mqtt import tls_context as tls_context
+from voltvan.telemetry.ingest._mqtt_params import MqttParams as MqttParams
+from voltvan.telemetry.ingest._mqtt_params import parse_mqtt_url as parse_mqtt_url
+from voltvan.telemetry.ingest._mqtt_params import tls_context as tls_context
 from voltvan.telemetry.ingest._mqtt_retire import RetireError as RetireError
 from voltvan.telemetry.ingest._mqtt_retire import RetireResult as RetireResult
 from voltvan.telemetry.ingest._mqtt_retire import retire_client as retire_client

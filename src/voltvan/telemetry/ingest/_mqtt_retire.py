@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 from voltvan.errors import VoltvanError
 from voltvan.telemetry.ingest._batch import Batch, Context, now_us
-from voltvan.telemetry.ingest._mqtt import MqttParams, tls_context
 from voltvan.telemetry.ingest._mqtt_handshake import handshake
 from voltvan.telemetry.ingest._mqtt_packets import (
     DISCONNECT,
@@ -47,6 +46,7 @@ from voltvan.telemetry.ingest._mqtt_packets import (
     split_packets,
     unsubscribe_packet,
 )
+from voltvan.telemetry.ingest._mqtt_params import MqttParams, tls_context
 from voltvan.telemetry.ingest._parse import parse_message
 from voltvan.telemetry.ingest._sink import Sink
 from voltvan.telemetry.ingest._topics import TOPIC_FILTER
