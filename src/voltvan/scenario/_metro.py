@@ -22,21 +22,19 @@ import numpy as np
 
 from voltvan.domain import Depot, Fleet, Scenario, Stop, TimeWindow, Van
 from voltvan.errors import InvalidInput
+from voltvan.scenario._charging_sites import depot_chargers, public_chargers, site_limit_w
 from voltvan.scenario._city import BERLIN, CityFrame, Neighbourhood
+from voltvan.scenario._deliveries import delivery_stops
 from voltvan.scenario._generate import (
     DAYS,
     SHIFT,
     TARIFF,
     Day,
-    FloatArray,
     _check_args,
-    _depot_chargers,
     _fit_demand,
-    _public_chargers,
-    _site_limit_w,
-    _stops,
     _van_types,
 )
+from voltvan.scenario._streets import FloatArray
 from voltvan.travel import haversine_m
 
 
@@ -129,12 +127,12 @@ def generate_metro_scenario(
     frame = BERLIN_METRO
     ambient_c, date = DAYS[day]
     types = _van_types()
-    stops = _stops(rng, frame, num_stops)
+    stops = delivery_stops(rng, frame, num_stops)
     sites = DEPOT_SITES[:num_depots]
     per_depot = _vans_per_depot(_lat_lon(stops), sites, num_vans)
     depots: list[Depot] = []
     vans: list[Van] = []
-    chargers = list(_public_chargers(rng, frame, PUBLIC_CHARGERS_PER_DEPOT * num_depots))
+    chargers = list(public_chargers(rng, frame, PUBLIC_CHARGERS_PER_DEPOT * num_depots))
     for k, (site, n) in enumerate(zip(sites, per_depot, strict=True)):
         depot = Depot(
             id=f"D{k + 1:02d}",
@@ -142,7 +140,7 @@ def generate_metro_scenario(
             lat=site.lat,
             lon=site.lon,
             opening=DEPOT_OPENING,
-            site_power_limit_w=_site_limit_w(n),
+            site_power_limit_w=site_limit_w(n),
         )
         depots.append(depot)
         num_large = min(n, max(1 if n > 1 else 0, round(large_share * n)))
@@ -158,7 +156,7 @@ def generate_metro_scenario(
         ]
         chargers += [
             replace(c, id=f"{depot.id}-{c.id.removeprefix('DEPOT-')}")
-            for c in _depot_chargers(depot, n)
+            for c in depot_chargers(depot, n)
         ]
     stops = _fit_demand(stops, tuple(vans), {t.id: t for t in types})
     fleet = Fleet(
