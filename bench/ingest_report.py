@@ -1,10 +1,11 @@
 """The ingest benchmark's table and CSV files: rates, ratios, CPU split and the exactly-once check.
 
-Kept apart from ``ingest.py`` (which runs the consumers) so that each stays one job. A result is
-a dict of floats per consumer: ``seconds`` (first publish to last signal delivered or stored),
-``publish_s``, ``hwm_kb``, ``cpu_s`` (consumer), ``broker_cpu_s``, ``pub_cpu_s``, ``load1``
-(the one-minute load average when the run started) and, for ``voltvan ingest``, ``rows``
-(stored rows, duplicates included) and ``distinct`` (distinct ``(vehicle_id, ts, name)``).
+Kept apart from ``ingest.py`` and the ``ingest_*`` modules that run the consumers, so that each
+stays one job. A result is a dict of floats per consumer: ``seconds`` (first publish to last
+signal delivered or stored), ``publish_s``, ``hwm_kb``, ``cpu_s`` (consumer), ``broker_cpu_s``,
+``pub_cpu_s``, ``load1`` (the one-minute load average when the run started) and, for
+``voltvan ingest``, ``rows`` (stored rows, duplicates included) and ``distinct`` (distinct
+``(vehicle_id, ts, name)``).
 """
 
 from __future__ import annotations

@@ -93,6 +93,13 @@ def test_tests_and_benchmarks_import_only_what_their_extras_declare() -> None:
         "queries_fleet_day",
         "queries_sql",
         "ingest_report",
+        "ingest_stream",
+        "ingest_procs",
+        "ingest_c_publisher",
+        "ingest_publishers",
+        "ingest_subscribers",
+        "ingest_worker",
+        "ingest_http",
     }
     for folder, extra in (("tests", "test"), ("bench", "bench")):
         declared = requirements(extra)
